@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The takeover control language written to /proc/net/oxip_takeover.
+//!
+//! `attach IFNAME` starts stealing that interface's `ETH_P_IP` frames into
+//! oxip; `detach IFNAME` stops; `+IFNAME`/`-IFNAME` are short forms. One
+//! command a write. The load-time parameter `takeover=` takes a comma list.
+
+/// `IFNAMSIZ` (include/uapi/linux/if.h), the terminating NUL included.
+pub const IFNAMSIZ: usize = 16;
+
+/// A parsed command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command<'a> {
+    /// Start taking over `ifname`.
+    Attach(&'a str),
+    /// Stop taking over `ifname`.
+    Detach(&'a str),
+}
+
+/// Why a command was refused (the write returns `-EINVAL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtlError {
+    /// Not `attach`/`detach`/`+`/`-` followed by a name.
+    Syntax,
+    /// The name is empty, too long or has `/`, `:` or white space, as
+    /// `dev_valid_name()` refuses.
+    BadName,
+}
+
+/// `dev_valid_name()` (net/core/dev.c).
+pub fn dev_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() < IFNAMSIZ
+        && name != "."
+        && name != ".."
+        && !name.bytes().any(|b| b == b'/' || b == b':' || b.is_ascii_whitespace())
+}
+
+/// Parses one command.
+pub fn parse(input: &str) -> Result<Command<'_>, CtlError> {
+    let s = input.trim();
+    let (attach, name) = if let Some(n) = s.strip_prefix('+') {
+        (true, n)
+    } else if let Some(n) = s.strip_prefix('-') {
+        (false, n)
+    } else if let Some(n) = s.strip_prefix("attach ") {
+        (true, n)
+    } else if let Some(n) = s.strip_prefix("detach ") {
+        (false, n)
+    } else {
+        return Err(CtlError::Syntax);
+    };
+    let name = name.trim();
+    if !dev_valid_name(name) {
+        return Err(CtlError::BadName);
+    }
+    Ok(if attach { Command::Attach(name) } else { Command::Detach(name) })
+}
+
+/// The names in the `takeover=` parameter: comma separated, empty ones skipped.
+pub fn param_names(param: &str) -> impl Iterator<Item = &str> {
+    param.split(',').map(str::trim).filter(|n| !n.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_and_short_forms() {
+        assert_eq!(parse("attach veth0\n"), Ok(Command::Attach("veth0")));
+        assert_eq!(parse("detach veth0"), Ok(Command::Detach("veth0")));
+        assert_eq!(parse("+eth1"), Ok(Command::Attach("eth1")));
+        assert_eq!(parse("-eth1\n"), Ok(Command::Detach("eth1")));
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        assert_eq!(parse("frob veth0"), Err(CtlError::Syntax));
+        assert_eq!(parse(""), Err(CtlError::Syntax));
+        assert_eq!(parse("+"), Err(CtlError::BadName));
+        assert_eq!(parse("+a/b"), Err(CtlError::BadName));
+        assert_eq!(parse("+0123456789abcdef"), Err(CtlError::BadName));
+        assert_eq!(parse("attach a b"), Err(CtlError::BadName));
+    }
+
+    #[test]
+    fn param_list() {
+        let v: Vec<&str> = param_names("veth0, veth1,,").collect();
+        assert_eq!(v, ["veth0", "veth1"]);
+    }
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Route hints for listified receive.
+//!
+//! C: net/ipv4/ip_input.c, `ip_extract_route_hint()`, `ip_can_use_hint()`.
+//! A hint is the route of an earlier packet in the same batch; a later
+//! packet to the same daddr with the same tos reuses it instead of a FIB
+//! lookup.
+
+use super::wire;
+
+/// `IPSKB_MULTIPATH` (include/net/ip.h).
+pub const IPSKB_MULTIPATH: u16 = 1 << 8;
+
+/// What the hint packet leaves behind for the next packets.
+///
+/// `dst` is the route's identity (the glue stores the `dst_entry` address,
+/// valid for the batch under the RCU read lock); the core only compares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteHint {
+    /// `ip_hdr(hint)->daddr`, host order.
+    pub daddr: u32,
+    /// `ip_hdr(hint)->tos`.
+    pub tos: u8,
+    /// The hint's `rt->rt_flags`.
+    pub rt_flags: u32,
+    /// The hint's `skb->_skb_refdst`, for `skb_dst_copy()`.
+    pub refdst: usize,
+}
+
+impl RouteHint {
+    /// `ip_can_use_hint()`: no dst yet, same daddr, same tos.
+    pub fn can_use(&self, skb_has_dst: bool, daddr: u32, tos: u8) -> bool {
+        !skb_has_dst && self.daddr == daddr && self.tos == tos
+    }
+}
+
+/// `ip_extract_route_hint()`: may this packet's route serve as a hint?
+///
+/// Not with custom FIB rules (`fib4_has_custom_rules`), not for the limited
+/// broadcast or zeronet destinations, not for a multipath route.
+pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: u32, ipcb_flags: u16) -> bool {
+    !(has_custom_rules
+        || wire::ipv4_is_lbcast(daddr)
+        || wire::ipv4_is_zeronet(daddr)
+        || ipcb_flags & IPSKB_MULTIPATH != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HINT: RouteHint = RouteHint {
+        daddr: 0x0a00_0002,
+        tos: 0,
+        rt_flags: 0,
+        refdst: 0x1000,
+    };
+
+    #[test]
+    fn same_daddr_and_tos_can_use() {
+        assert!(HINT.can_use(false, 0x0a00_0002, 0));
+    }
+
+    #[test]
+    fn other_daddr_cannot_use() {
+        assert!(!HINT.can_use(false, 0x0a00_0003, 0));
+    }
+
+    #[test]
+    fn other_tos_cannot_use() {
+        assert!(!HINT.can_use(false, 0x0a00_0002, 0x10));
+    }
+
+    #[test]
+    fn skb_with_dst_cannot_use() {
+        assert!(!HINT.can_use(true, 0x0a00_0002, 0));
+    }
+
+    #[test]
+    fn no_hint_with_custom_rules() {
+        assert!(!ip_extract_route_hint(true, 0x0a00_0002, 0));
+    }
+
+    #[test]
+    fn no_hint_for_broadcast_or_zeronet() {
+        assert!(!ip_extract_route_hint(false, 0xffff_ffff, 0));
+        assert!(!ip_extract_route_hint(false, 0x0000_0001, 0));
+    }
+
+    #[test]
+    fn no_hint_for_multipath() {
+        assert!(!ip_extract_route_hint(false, 0x0a00_0002, IPSKB_MULTIPATH));
+    }
+
+    #[test]
+    fn plain_unicast_is_a_hint() {
+        assert!(ip_extract_route_hint(false, 0x0a00_0002, 0));
+    }
+}

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The receive checks and the post-routing decisions, in the native order.
+//!
+//! C: net/ipv4/ip_input.c: `ip_rcv_core()`, `ip_rcv_finish_core()`,
+//! `ip_rcv_options()`; net/ipv4/route.c: `ip_route_use_hint()`.
+//! The kernel objects are reached through the [`RcvSkb`] and [`FinishSkb`]
+//! traits, which the glue implements over `sk_buff` and the host tests over
+//! a byte vector. Every drop returns a [`DropReason`] after bumping the
+//! counters the native code bumps at the same point.
+
+use super::hint::RouteHint;
+use super::mib::DropReason;
+use super::mib::IpMib;
+use super::mib::MibSink;
+use super::wire;
+use super::wire::Ipv4Header;
+
+/// `skb->pkt_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PktType {
+    /// `PACKET_HOST`.
+    Host,
+    /// `PACKET_BROADCAST`.
+    Broadcast,
+    /// `PACKET_MULTICAST`.
+    Multicast,
+    /// `PACKET_OTHERHOST`.
+    OtherHost,
+    /// `PACKET_OUTGOING`, `PACKET_LOOPBACK` and the rest.
+    Other,
+}
+
+impl PktType {
+    /// From the kernel's `PACKET_*` value (include/uapi/linux/if_packet.h).
+    pub const fn from_raw(v: u8) -> Self {
+        match v {
+            0 => PktType::Host,
+            1 => PktType::Broadcast,
+            2 => PktType::Multicast,
+            3 => PktType::OtherHost,
+            _ => PktType::Other,
+        }
+    }
+}
+
+/// How a packet left `ip_rcv_core`/`ip_rcv_finish_core` early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RcvError {
+    /// Free it with this reason.
+    Drop(DropReason),
+    /// It is gone already (`skb_share_check` freed it): nothing to free.
+    Gone,
+}
+
+/// What `ip_rcv_core` needs from an skb. All lengths in bytes.
+pub trait RcvSkb {
+    /// `skb->pkt_type`.
+    fn pkt_type(&self) -> PktType;
+    /// `skb->len`.
+    fn len(&self) -> u32;
+    /// `skb_is_gso(skb)`.
+    fn is_gso(&self) -> bool;
+    /// `skb_shinfo(skb)->gso_segs`.
+    fn gso_segs(&self) -> u16;
+    /// `dev_core_stats_rx_otherhost_dropped_inc(skb->dev)`.
+    fn count_otherhost_dropped(&mut self);
+    /// `skb_share_check(skb, GFP_ATOMIC)`: false when the skb was shared,
+    /// could not be cloned and has been freed.
+    fn share_check(&mut self) -> bool;
+    /// `pskb_may_pull(skb, len)`.
+    fn may_pull(&mut self, len: usize) -> bool;
+    /// The linear bytes from the network header on (at least what the last
+    /// successful `may_pull` asked for).
+    fn network_header(&self) -> &[u8];
+    /// `pskb_trim_rcsum(skb, len) == 0`.
+    fn trim_rcsum(&mut self, len: u32) -> bool;
+    /// The tail of `ip_rcv_core`: transport header at `ihl_len`, IPCB
+    /// cleared with `iif = skb->skb_iif`, socket orphaned unless prefetched.
+    fn finish_rcv_core(&mut self, ihl_len: usize);
+}
+
+/// `iph_totlen()`: `tot_len`, or `skb->len` for a BIG TCP GSO packet whose
+/// `tot_len` is 0.
+pub fn iph_totlen(tot_len: u16, skb_len: u32, is_gso: bool) -> u32 {
+    if tot_len == 0 && is_gso {
+        skb_len
+    } else {
+        u32::from(tot_len)
+    }
+}
+
+/// Validates and trims an IPv4 packet just received.
+///
+/// C: net/ipv4/ip_input.c, `ip_rcv_core()`. Same checks, order, counters and
+/// drop reasons. Differs only in that the caller frees on `Err(Drop)`.
+pub fn ip_rcv_core<S: RcvSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Result<(), RcvError> {
+    if skb.pkt_type() == PktType::OtherHost {
+        skb.count_otherhost_dropped();
+        return Err(RcvError::Drop(DropReason::OtherHost));
+    }
+
+    mib.inc(IpMib::InReceives);
+    mib.add(IpMib::InOctets, u64::from(skb.len()));
+
+    if !skb.share_check() {
+        mib.inc(IpMib::InDiscards);
+        return Err(RcvError::Gone);
+    }
+
+    if !skb.may_pull(wire::IPHDR_LEN) {
+        return Err(inhdr_error(mib, DropReason::NotSpecified));
+    }
+    let (ihl_len, tos) = match Ipv4Header::new_checked(skb.network_header()) {
+        Ok(h) if h.ihl() >= 5 && h.version() == 4 => (h.header_len(), h.tos()),
+        _ => return Err(inhdr_error(mib, DropReason::NotSpecified)),
+    };
+
+    mib.add(IpMib::ecn(tos), u64::from(skb.gso_segs().max(1)));
+
+    if !skb.may_pull(ihl_len) {
+        return Err(inhdr_error(mib, DropReason::NotSpecified));
+    }
+    let (csum_ok, tot_len) = match Ipv4Header::new_checked(skb.network_header()) {
+        Ok(h) => (h.checksum_ok(), h.tot_len()),
+        Err(_) => return Err(inhdr_error(mib, DropReason::NotSpecified)),
+    };
+    if !csum_ok {
+        mib.inc(IpMib::InCsumErrors);
+        return Err(inhdr_error(mib, DropReason::IpCsum));
+    }
+
+    let len = iph_totlen(tot_len, skb.len(), skb.is_gso());
+    if skb.len() < len {
+        mib.inc(IpMib::InTruncatedPkts);
+        return Err(RcvError::Drop(DropReason::PktTooSmall));
+    } else if (len as usize) < ihl_len {
+        return Err(inhdr_error(mib, DropReason::NotSpecified));
+    }
+
+    if !skb.trim_rcsum(len) {
+        mib.inc(IpMib::InDiscards);
+        return Err(RcvError::Drop(DropReason::NotSpecified));
+    }
+
+    skb.finish_rcv_core(ihl_len);
+    Ok(())
+}
+
+/// The `inhdr_error:` label: the reason defaults to `IP_INHDR`.
+fn inhdr_error<M: MibSink>(mib: &mut M, reason: DropReason) -> RcvError {
+    let reason = match reason {
+        DropReason::NotSpecified => DropReason::IpInhdr,
+        r => r,
+    };
+    mib.inc(IpMib::InHdrErrors);
+    RcvError::Drop(reason)
+}
+
+/// `rt->rt_type` (`RTN_*`, include/uapi/linux/rtnetlink.h).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RtnType {
+    /// `RTN_UNICAST`: a gateway or direct route (forwarding, on input).
+    Unicast,
+    /// `RTN_LOCAL`.
+    Local,
+    /// `RTN_BROADCAST`.
+    Broadcast,
+    /// `RTN_MULTICAST`.
+    Multicast,
+    /// Any other: `RTN_UNREACHABLE`, `RTN_BLACKHOLE`, `RTN_PROHIBIT`, ...
+    Other(u8),
+}
+
+impl RtnType {
+    /// From the kernel's `RTN_*` value.
+    pub const fn from_raw(v: u8) -> Self {
+        match v {
+            1 => RtnType::Unicast,
+            2 => RtnType::Local,
+            3 => RtnType::Broadcast,
+            5 => RtnType::Multicast,
+            o => RtnType::Other(o),
+        }
+    }
+}
+
+/// `RTCF_LOCAL`.
+pub const RTCF_LOCAL: u32 = 0x8000_0000;
+/// `RTCF_BROADCAST`.
+pub const RTCF_BROADCAST: u32 = 0x1000_0000;
+/// `RTCF_MULTICAST`.
+pub const RTCF_MULTICAST: u32 = 0x2000_0000;
+
+/// What the finish step needs to know of the route the skb now carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteView {
+    /// `rt->rt_type`.
+    pub rt_type: RtnType,
+    /// `rt->rt_flags`.
+    pub rt_flags: u32,
+    /// `dst.input == ip_local_deliver`.
+    pub input_is_local_deliver: bool,
+}
+
+/// Why `ip_rcv_options` failed, before it is turned into counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionsError {
+    /// `ip_options_compile` rejected them.
+    Compile,
+}
+
+/// What `ip_rcv_finish_core` needs from an skb after `ip_rcv_core` passed.
+pub trait FinishSkb {
+    /// `skb->pkt_type`.
+    fn pkt_type(&self) -> PktType;
+    /// `skb->len`.
+    fn len(&self) -> u32;
+    /// The IPv4 header (`ihl * 4` bytes are linear after `ip_rcv_core`).
+    fn network_header(&self) -> &[u8];
+    /// `skb_valid_dst(skb)`.
+    fn has_valid_dst(&self) -> bool;
+    /// `skb_dst(skb) != NULL`.
+    fn has_dst(&self) -> bool;
+    /// The receiving device has an `in_device` (`__in_dev_get_rcu(dev)`).
+    fn has_in_dev(&self) -> bool;
+    /// `IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)`.
+    fn route_localnet(&self) -> bool;
+    /// `ip_route_input_noref(skb, daddr, saddr, dscp, dev)`.
+    fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason>;
+    /// `skb_dst_copy(skb, hint)`.
+    fn copy_hint_dst(&mut self, hint: &RouteHint);
+    /// The `else` of the lookup: `IPSKB_NOPOLICY` if the device says so.
+    fn mark_nopolicy(&mut self);
+    /// The route the skb carries now (always present after a successful lookup).
+    fn route(&self) -> Option<RouteView>;
+    /// `skb_cow(skb, skb_headroom(skb)) == 0`.
+    fn cow(&mut self) -> bool;
+    /// `ip_options_compile(net, &IPCB(skb)->opt, skb)` with `optlen` set;
+    /// on success, whether a source route option (`opt->srr`) was found.
+    fn options_compile(&mut self, optlen: u8) -> Result<bool, OptionsError>;
+    /// `IN_DEV_SOURCE_ROUTE(in_dev)`, true without an in_device.
+    fn source_route_allowed(&self) -> bool;
+    /// `ip_options_rcv_srr(skb, dev) == 0`.
+    fn options_rcv_srr(&mut self) -> bool;
+    /// `IN_DEV_ORCONF(in_dev, DROP_UNICAST_IN_L2_MULTICAST)`.
+    fn drop_unicast_in_l2_multicast(&self) -> bool;
+}
+
+/// Attaches a route (from the hint or the FIB) and applies the checks that
+/// follow it.
+///
+/// C: net/ipv4/ip_input.c, `ip_rcv_finish_core()`. Differs: no early demux
+/// (`tcp_v4_early_demux` and `udp_v4_early_demux` are not exported; the
+/// socket lookup then happens in L4, with the same outcome), and no
+/// `CONFIG_IP_ROUTE_CLASSID` accounting.
+pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
+    skb: &mut S,
+    mib: &mut M,
+    hint: Option<&RouteHint>,
+) -> Result<(), DropReason> {
+    let (daddr, saddr, tos, ihl) = match Ipv4Header::new_checked(skb.network_header()) {
+        Ok(h) => (h.daddr(), h.saddr(), h.tos(), h.ihl()),
+        Err(_) => return Err(DropReason::IpInhdr),
+    };
+
+    if let Some(hint) = hint {
+        if hint.can_use(skb.has_dst(), daddr, tos) {
+            if let Err(r) = ip_route_use_hint(skb, daddr, saddr, hint) {
+                return Err(drop_error(mib, r));
+            }
+            if skb.has_valid_dst() {
+                mib.inc(IpMib::HintHits);
+            }
+        }
+    }
+
+    if !skb.has_valid_dst() {
+        mib.inc(IpMib::FibLookups);
+        if let Err(r) = skb.route_input(daddr, saddr, tos & 0xfc) {
+            return Err(drop_error(mib, r));
+        }
+    } else {
+        skb.mark_nopolicy();
+    }
+
+    if ihl > 5 {
+        ip_rcv_options(skb, mib, ihl)?;
+    }
+
+    let rt = skb.route().ok_or(DropReason::NotSpecified)?;
+    let len = u64::from(skb.len());
+    match rt.rt_type {
+        RtnType::Multicast => {
+            mib.inc(IpMib::InMcastPkts);
+            mib.add(IpMib::InMcastOctets, len);
+        }
+        RtnType::Broadcast => {
+            mib.inc(IpMib::InBcastPkts);
+            mib.add(IpMib::InBcastOctets, len);
+        }
+        _ if matches!(skb.pkt_type(), PktType::Broadcast | PktType::Multicast)
+            && skb.drop_unicast_in_l2_multicast() =>
+        {
+            return Err(DropReason::UnicastInL2Multicast);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The `drop_error:` label.
+fn drop_error<M: MibSink>(mib: &mut M, r: DropReason) -> DropReason {
+    if r == DropReason::IpRpfilter {
+        mib.inc(IpMib::IPReversePathFilter);
+    }
+    r
+}
+
+/// Processes a header with options.
+///
+/// C: net/ipv4/ip_input.c, `ip_rcv_options()`. Same outcomes; does not log
+/// the martian source route (`net_info_ratelimited`).
+pub fn ip_rcv_options<S: FinishSkb, M: MibSink>(
+    skb: &mut S,
+    mib: &mut M,
+    ihl: u8,
+) -> Result<(), DropReason> {
+    if !skb.cow() {
+        mib.inc(IpMib::InDiscards);
+        return Err(DropReason::Nomem);
+    }
+    let optlen = ihl.saturating_mul(4).saturating_sub(20);
+    let srr = match skb.options_compile(optlen) {
+        Ok(srr) => srr,
+        Err(OptionsError::Compile) => {
+            mib.inc(IpMib::InHdrErrors);
+            return Err(DropReason::IpInhdr);
+        }
+    };
+    if srr {
+        if !skb.source_route_allowed() {
+            return Err(DropReason::NotSpecified);
+        }
+        if !skb.options_rcv_srr() {
+            return Err(DropReason::NotSpecified);
+        }
+    }
+    Ok(())
+}
+
+/// Reuses the hint's route for a packet to the same destination.
+///
+/// C: net/ipv4/route.c, `ip_route_use_hint()`. Same martian-source checks.
+/// Differs: where native would call `fib_validate_source_reason()` (a hint
+/// whose route is `RTCF_LOCAL`), which is not exported, oxip leaves the skb
+/// without a dst so the caller does the full `ip_route_input_noref()`
+/// lookup, which validates the source the same way.
+pub fn ip_route_use_hint<S: FinishSkb>(
+    skb: &mut S,
+    _daddr: u32,
+    saddr: u32,
+    hint: &RouteHint,
+) -> Result<(), DropReason> {
+    if !skb.has_in_dev() {
+        return Err(DropReason::NotSpecified);
+    }
+    if wire::ipv4_is_multicast(saddr) || wire::ipv4_is_lbcast(saddr) {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if wire::ipv4_is_zeronet(saddr) {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if wire::ipv4_is_loopback(saddr) && !skb.route_localnet() {
+        return Err(DropReason::IpLocalnet);
+    }
+    if hint.rt_flags & RTCF_LOCAL != 0 {
+        return Ok(());
+    }
+    skb.copy_hint_dst(hint);
+    Ok(())
+}
+
+/// Where `dst_input()` sends a routed packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dispatch {
+    /// `ip_local_deliver()`: native L4 and defragmentation.
+    LocalDeliver,
+    /// The route's own `dst.input` (native `ip_forward`, `ip_mr_input`,
+    /// `ip_error`, lwtunnel input): until oxip owns those.
+    NativeInput,
+}
+
+/// Chooses the input for a routed packet.
+///
+/// C: include/net/dst.h, `dst_input()`, and the `rth->dst.input` choices of
+/// net/ipv4/route.c `ip_route_input_slow()`/`ip_route_input_mc()`. Local and
+/// broadcast routes whose input is `ip_local_deliver` are delivered here;
+/// everything else keeps the input the kernel's route set.
+pub fn dst_input(rt: &RouteView) -> Dispatch {
+    match rt.rt_type {
+        RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => Dispatch::LocalDeliver,
+        _ => Dispatch::NativeInput,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Host tests of `ip_rcv_core`/`ip_rcv_finish_core`: one per rejection
+//! branch, with golden packets and a byte-vector skb.
+
+use super::*;
+use crate::hint::RouteHint;
+use crate::mib::MibArray;
+use crate::wire::checksum;
+
+/// A byte-vector stand-in for an skb: `data` is the packet from the IP
+/// header on, `linear` how much of it is pulled.
+struct FakeSkb {
+    data: Vec<u8>,
+    linear: usize,
+    pkt_type: PktType,
+    shared_fails: bool,
+    gso: bool,
+    otherhost_dropped: u32,
+    finished_ihl: Option<usize>,
+    // finish side
+    dst: Option<usize>,
+    route: Option<RouteView>,
+    route_result: Result<(), DropReason>,
+    lookups: u32,
+    options_ok: bool,
+    srr: bool,
+    srr_allowed: bool,
+    drop_l2: bool,
+}
+
+impl FakeSkb {
+    fn new(data: Vec<u8>) -> Self {
+        FakeSkb {
+            linear: 0,
+            data,
+            pkt_type: PktType::Host,
+            shared_fails: false,
+            gso: false,
+            otherhost_dropped: 0,
+            finished_ihl: None,
+            dst: None,
+            route: Some(LOCAL),
+            route_result: Ok(()),
+            lookups: 0,
+            options_ok: true,
+            srr: false,
+            srr_allowed: true,
+            drop_l2: false,
+        }
+    }
+}
+
+const LOCAL: RouteView = RouteView {
+    rt_type: RtnType::Local,
+    rt_flags: RTCF_LOCAL,
+    input_is_local_deliver: true,
+};
+
+impl RcvSkb for FakeSkb {
+    fn pkt_type(&self) -> PktType {
+        self.pkt_type
+    }
+    fn len(&self) -> u32 {
+        self.data.len() as u32
+    }
+    fn is_gso(&self) -> bool {
+        self.gso
+    }
+    fn gso_segs(&self) -> u16 {
+        0
+    }
+    fn count_otherhost_dropped(&mut self) {
+        self.otherhost_dropped += 1;
+    }
+    fn share_check(&mut self) -> bool {
+        !self.shared_fails
+    }
+    fn may_pull(&mut self, len: usize) -> bool {
+        if len <= self.data.len() {
+            self.linear = self.linear.max(len);
+            true
+        } else {
+            false
+        }
+    }
+    fn network_header(&self) -> &[u8] {
+        &self.data[..self.linear]
+    }
+    fn trim_rcsum(&mut self, len: u32) -> bool {
+        self.data.truncate(len as usize);
+        self.linear = self.linear.min(self.data.len());
+        true
+    }
+    fn finish_rcv_core(&mut self, ihl_len: usize) {
+        self.finished_ihl = Some(ihl_len);
+    }
+}
+
+impl FinishSkb for FakeSkb {
+    fn pkt_type(&self) -> PktType {
+        self.pkt_type
+    }
+    fn len(&self) -> u32 {
+        self.data.len() as u32
+    }
+    fn network_header(&self) -> &[u8] {
+        &self.data
+    }
+    fn has_valid_dst(&self) -> bool {
+        self.dst.is_some()
+    }
+    fn has_dst(&self) -> bool {
+        self.dst.is_some()
+    }
+    fn has_in_dev(&self) -> bool {
+        true
+    }
+    fn route_localnet(&self) -> bool {
+        false
+    }
+    fn route_input(&mut self, _d: u32, _s: u32, _dscp: u8) -> Result<(), DropReason> {
+        self.lookups += 1;
+        self.route_result?;
+        self.dst = Some(0x2000);
+        Ok(())
+    }
+    fn copy_hint_dst(&mut self, hint: &RouteHint) {
+        self.dst = Some(hint.refdst);
+    }
+    fn mark_nopolicy(&mut self) {}
+    fn route(&self) -> Option<RouteView> {
+        self.route
+    }
+    fn cow(&mut self) -> bool {
+        true
+    }
+    fn options_compile(&mut self, _optlen: u8) -> Result<bool, OptionsError> {
+        if self.options_ok {
+            Ok(self.srr)
+        } else {
+            Err(OptionsError::Compile)
+        }
+    }
+    fn source_route_allowed(&self) -> bool {
+        self.srr_allowed
+    }
+    fn options_rcv_srr(&mut self) -> bool {
+        true
+    }
+    fn drop_unicast_in_l2_multicast(&self) -> bool {
+        self.drop_l2
+    }
+}
+
+/// UDP 10.0.0.1 -> 10.0.0.2, 8 bytes of payload, valid checksum.
+fn golden_udp() -> Vec<u8> {
+    let mut p = vec![
+        0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10,
+        0, 0, 2, 0x30, 0x39, 0x00, 0x07, 0x00, 0x08, 0x00, 0x00,
+    ];
+    fix_csum(&mut p);
+    p
+}
+
+fn fix_csum(p: &mut [u8]) {
+    let ihl = usize::from(p[0] & 0xf) * 4;
+    p[10] = 0;
+    p[11] = 0;
+    let c = checksum(&p[..ihl.min(p.len())]).to_be_bytes();
+    p[10] = c[0];
+    p[11] = c[1];
+}
+
+fn run(p: Vec<u8>) -> (Result<(), RcvError>, FakeSkb, MibArray) {
+    let mut skb = FakeSkb::new(p);
+    let mut mib = MibArray::default();
+    let r = ip_rcv_core(&mut skb, &mut mib);
+    (r, skb, mib)
+}
+
+#[test]
+fn valid_udp_passes_and_counts() {
+    let (r, skb, mib) = run(golden_udp());
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.finished_ihl, Some(20));
+    assert_eq!(mib.get(IpMib::InReceives), 1);
+    assert_eq!(mib.get(IpMib::InOctets), 28);
+    assert_eq!(mib.get(IpMib::InNoECTPkts), 1);
+    assert_eq!(mib.get(IpMib::InHdrErrors), 0);
+}
+
+#[test]
+fn otherhost_dropped_uncounted() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.pkt_type = PktType::OtherHost;
+    let mut mib = MibArray::default();
+    assert_eq!(
+        ip_rcv_core(&mut skb, &mut mib),
+        Err(RcvError::Drop(DropReason::OtherHost))
+    );
+    assert_eq!(skb.otherhost_dropped, 1);
+    assert_eq!(mib.get(IpMib::InReceives), 0);
+}
+
+#[test]
+fn shared_clone_failure_is_gone_and_discarded() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.shared_fails = true;
+    let mut mib = MibArray::default();
+    assert_eq!(ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Gone));
+    assert_eq!(mib.get(IpMib::InDiscards), 1);
+    assert_eq!(mib.get(IpMib::InReceives), 1);
+}
+
+#[test]
+fn shorter_than_iphdr_is_inhdr() {
+    let (r, _, mib) = run(golden_udp()[..19].to_vec());
+    assert_eq!(r, Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+}
+
+#[test]
+fn bad_version_is_inhdr_before_ecn() {
+    let mut p = golden_udp();
+    p[0] = 0x65;
+    fix_csum(&mut p);
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+    assert_eq!(mib.get(IpMib::InNoECTPkts), 0);
+}
+
+#[test]
+fn short_ihl_is_inhdr() {
+    let mut p = golden_udp();
+    p[0] = 0x44;
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+}
+
+#[test]
+fn ihl_past_the_packet_is_inhdr_after_ecn() {
+    let mut p = golden_udp();
+    p[0] = 0x4f; // 60-byte header, packet is 28
+    p[1] = 0x02; // ECT(0)
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InECT0Pkts), 1);
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+}
+
+#[test]
+fn bad_checksum_is_csum_and_inhdr() {
+    let mut p = golden_udp();
+    p[11] ^= 0xff;
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Err(RcvError::Drop(DropReason::IpCsum)));
+    assert_eq!(mib.get(IpMib::InCsumErrors), 1);
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+}
+
+#[test]
+fn truncated_is_too_small() {
+    let mut p = golden_udp();
+    p[3] = 0x40; // tot_len 64 > 28
+    fix_csum(&mut p);
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Err(RcvError::Drop(DropReason::PktTooSmall)));
+    assert_eq!(mib.get(IpMib::InTruncatedPkts), 1);
+    assert_eq!(mib.get(IpMib::InHdrErrors), 0);
+}
+
+#[test]
+fn tot_len_below_ihl_is_inhdr() {
+    let mut p = golden_udp();
+    p[3] = 0x10; // tot_len 16 < 20
+    fix_csum(&mut p);
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+}
+
+#[test]
+fn ethernet_padding_is_trimmed() {
+    let mut p = golden_udp();
+    p.extend_from_slice(&[0u8; 18]);
+    let (r, skb, mib) = run(p);
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.data.len(), 28);
+    assert_eq!(mib.get(IpMib::InOctets), 46);
+}
+
+#[test]
+fn big_tcp_zero_tot_len_uses_skb_len() {
+    assert_eq!(iph_totlen(0, 70000, true), 70000);
+    assert_eq!(iph_totlen(0, 70000, false), 0);
+}
+
+#[test]
+fn ce_marked_counts_ce() {
+    let mut p = golden_udp();
+    p[1] = 0x03;
+    fix_csum(&mut p);
+    let (r, _, mib) = run(p);
+    assert_eq!(r, Ok(()));
+    assert_eq!(mib.get(IpMib::InCEPkts), 1);
+}
+
+fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint>) -> (Result<(), DropReason>, MibArray) {
+    let mut mib = MibArray::default();
+    let r = ip_rcv_finish_core(skb, &mut mib, hint);
+    (r, mib)
+}
+
+#[test]
+fn finish_routes_and_accepts_local() {
+    let mut skb = FakeSkb::new(golden_udp());
+    let (r, mib) = finish(&mut skb, None);
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.lookups, 1);
+    assert_eq!(mib.get(IpMib::FibLookups), 1);
+    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::LocalDeliver);
+}
+
+#[test]
+fn finish_rpfilter_counts_iprpfilter() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.route_result = Err(DropReason::IpRpfilter);
+    let (r, mib) = finish(&mut skb, None);
+    assert_eq!(r, Err(DropReason::IpRpfilter));
+    assert_eq!(mib.get(IpMib::IPReversePathFilter), 1);
+}
+
+#[test]
+fn finish_other_route_error_passes_reason_through() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.route_result = Err(DropReason::Kernel(77));
+    let (r, mib) = finish(&mut skb, None);
+    assert_eq!(r, Err(DropReason::Kernel(77)));
+    assert_eq!(mib.get(IpMib::IPReversePathFilter), 0);
+}
+
+#[test]
+fn finish_bad_options_is_inhdr() {
+    let mut p = golden_udp();
+    p[0] = 0x46;
+    let mut skb = FakeSkb::new(p);
+    skb.options_ok = false;
+    let (r, mib) = finish(&mut skb, None);
+    assert_eq!(r, Err(DropReason::IpInhdr));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+}
+
+#[test]
+fn finish_source_route_refused_when_disabled() {
+    let mut p = golden_udp();
+    p[0] = 0x46;
+    let mut skb = FakeSkb::new(p);
+    skb.srr = true;
+    skb.srr_allowed = false;
+    let (r, _) = finish(&mut skb, None);
+    assert_eq!(r, Err(DropReason::NotSpecified));
+}
+
+#[test]
+fn finish_unicast_in_l2_broadcast_dropped_when_asked() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.pkt_type = PktType::Broadcast;
+    skb.drop_l2 = true;
+    let (r, _) = finish(&mut skb, None);
+    assert_eq!(r, Err(DropReason::UnicastInL2Multicast));
+    skb.drop_l2 = false;
+    skb.dst = None;
+    let (r, _) = finish(&mut skb, None);
+    assert_eq!(r, Ok(()));
+}
+
+#[test]
+fn finish_counts_multicast_and_broadcast_routes() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.route = Some(RouteView {
+        rt_type: RtnType::Multicast,
+        rt_flags: RTCF_MULTICAST,
+        input_is_local_deliver: false,
+    });
+    let (_, mib) = finish(&mut skb, None);
+    assert_eq!(mib.get(IpMib::InMcastPkts), 1);
+    assert_eq!(mib.get(IpMib::InMcastOctets), 28);
+    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::NativeInput);
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.route = Some(RouteView {
+        rt_type: RtnType::Broadcast,
+        rt_flags: RTCF_BROADCAST | RTCF_LOCAL,
+        input_is_local_deliver: true,
+    });
+    let (_, mib) = finish(&mut skb, None);
+    assert_eq!(mib.get(IpMib::InBcastPkts), 1);
+    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::LocalDeliver);
+}
+
+#[test]
+fn hint_reused_for_forwarded_route() {
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, refdst: 0x3000 };
+    let mut skb = FakeSkb::new(golden_udp());
+    let (r, mib) = finish(&mut skb, Some(&hint));
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.lookups, 0);
+    assert_eq!(skb.dst, Some(0x3000));
+    assert_eq!(mib.get(IpMib::HintHits), 1);
+}
+
+#[test]
+fn local_hint_falls_back_to_full_lookup() {
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: RTCF_LOCAL, refdst: 0x3000 };
+    let mut skb = FakeSkb::new(golden_udp());
+    let (r, mib) = finish(&mut skb, Some(&hint));
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.lookups, 1);
+    assert_eq!(mib.get(IpMib::HintHits), 0);
+}
+
+#[test]
+fn hint_martian_sources_dropped() {
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, refdst: 0x3000 };
+    for (src, reason) in [
+        ([224, 0, 0, 1], DropReason::IpInvalidSource),
+        ([255, 255, 255, 255], DropReason::IpInvalidSource),
+        ([0, 0, 0, 1], DropReason::IpInvalidSource),
+        ([127, 0, 0, 1], DropReason::IpLocalnet),
+    ] {
+        let mut p = golden_udp();
+        p[12..16].copy_from_slice(&src);
+        fix_csum(&mut p);
+        let mut skb = FakeSkb::new(p);
+        let (r, _) = finish(&mut skb, Some(&hint));
+        assert_eq!(r, Err(reason));
+    }
+}
+
+#[test]
+fn error_routes_keep_native_input() {
+    let rt = RouteView { rt_type: RtnType::Other(7), rt_flags: 0, input_is_local_deliver: false };
+    assert_eq!(dst_input(&rt), Dispatch::NativeInput);
+    let lw = RouteView { rt_type: RtnType::Local, rt_flags: RTCF_LOCAL, input_is_local_deliver: false };
+    assert_eq!(dst_input(&lw), Dispatch::NativeInput);
+}
