@@ -8,9 +8,6 @@
 
 use super::wire;
 
-/// `IPSKB_MULTIPATH` (include/net/ip.h).
-pub const IPSKB_MULTIPATH: u16 = 1 << 8;
-
 /// What the hint packet leaves behind for the next packets.
 ///
 /// `dst` is the route's identity (the glue stores the `dst_entry` address,
@@ -38,11 +35,9 @@ impl RouteHint {
 ///
 /// Not with custom FIB rules (`fib4_has_custom_rules`), not for the limited
 /// broadcast or zeronet destinations, not for a multipath route.
-pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: u32, ipcb_flags: u16) -> bool {
-    !(has_custom_rules
-        || wire::ipv4_is_lbcast(daddr)
-        || wire::ipv4_is_zeronet(daddr)
-        || ipcb_flags & IPSKB_MULTIPATH != 0)
+/// `multipath` is `IPCB(skb)->flags & IPSKB_MULTIPATH`.
+pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: u32, multipath: bool) -> bool {
+    !(has_custom_rules || wire::ipv4_is_lbcast(daddr) || wire::ipv4_is_zeronet(daddr) || multipath)
 }
 
 #[cfg(test)]
@@ -78,22 +73,22 @@ mod tests {
 
     #[test]
     fn no_hint_with_custom_rules() {
-        assert!(!ip_extract_route_hint(true, 0x0a00_0002, 0));
+        assert!(!ip_extract_route_hint(true, 0x0a00_0002, false));
     }
 
     #[test]
     fn no_hint_for_broadcast_or_zeronet() {
-        assert!(!ip_extract_route_hint(false, 0xffff_ffff, 0));
-        assert!(!ip_extract_route_hint(false, 0x0000_0001, 0));
+        assert!(!ip_extract_route_hint(false, 0xffff_ffff, false));
+        assert!(!ip_extract_route_hint(false, 0x0000_0001, false));
     }
 
     #[test]
     fn no_hint_for_multipath() {
-        assert!(!ip_extract_route_hint(false, 0x0a00_0002, IPSKB_MULTIPATH));
+        assert!(!ip_extract_route_hint(false, 0x0a00_0002, true));
     }
 
     #[test]
     fn plain_unicast_is_a_hint() {
-        assert!(ip_extract_route_hint(false, 0x0a00_0002, 0));
+        assert!(ip_extract_route_hint(false, 0x0a00_0002, false));
     }
 }

@@ -6,7 +6,7 @@
 //! (`src/glue/`) adapts `sk_buff` to the traits defined here. The same files
 //! build into the module (as `crate::oxip_core`) and as the host crate
 //! `oxip_core` (`cargo test`), so paths inside the core are `super::`-relative.
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, MODULE)), no_std)]
 #![forbid(unsafe_code)]
 
 pub mod ctl;

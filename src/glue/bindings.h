@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* oxip: what bindgen reads to make gen/bindings_generated.rs (see scripts/bindgen.sh). */
+#include "helpers.h"
+
+const char *oxip_takeover_param(void);
+
+/* Flag macros built with BIT(), which bindgen cannot evaluate: as enums it can. */
+enum oxip_consts {
+	OXIP_IPSKB_NOPOLICY = IPSKB_NOPOLICY,
+	OXIP_IPSKB_MULTIPATH = IPSKB_MULTIPATH,
+};

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * oxip: one-line forwarders of static inline functions and macros, so that
+ * Rust can call them. Definitions in helpers.c; nothing here has logic.
+ */
+#ifndef OXIP_HELPERS_H
+#define OXIP_HELPERS_H
+
+#include <linux/skbuff.h>
+#include <linux/netdevice.h>
+#include <linux/inetdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <net/ip.h>
+#include <net/ip_fib.h>
+#include <net/route.h>
+#include <net/dst.h>
+#include <net/dst_metadata.h>
+#include <net/l3mdev.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/dropreason-core.h>
+#include <net/icmp.h>
+
+/* linux/skbuff.h */
+struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
+bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len);
+unsigned char *oxip_skb_network_header(const struct sk_buff *skb);
+unsigned int oxip_skb_headlen(const struct sk_buff *skb);
+int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len);
+void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);
+bool oxip_skb_sk_is_prefetched(struct sk_buff *skb);
+void oxip_skb_orphan(struct sk_buff *skb);
+bool oxip_skb_is_gso(const struct sk_buff *skb);
+unsigned short oxip_skb_gso_segs(const struct sk_buff *skb);
+int oxip_skb_cow(struct sk_buff *skb, unsigned int headroom);
+unsigned int oxip_skb_headroom(const struct sk_buff *skb);
+unsigned char oxip_skb_pkt_type(const struct sk_buff *skb);
+struct sk_buff *oxip_skb_list_pop(struct list_head *head);
+void oxip_skb_list_add_tail(struct sk_buff *skb, struct list_head *head);
+void oxip_list_init(struct list_head *head);
+bool oxip_list_empty(const struct list_head *head);
+struct sk_buff *oxip_alloc_skb(unsigned int size);
+struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len);
+void oxip_skb_reset_network_header(struct sk_buff *skb);
+struct net_device *oxip_skb_dev(const struct sk_buff *skb);
+__be16 oxip_skb_protocol(const struct sk_buff *skb);
+int oxip_skb_iif(const struct sk_buff *skb);
+int oxip_skb_network_offset(const struct sk_buff *skb);
+void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
+/* net/ip.h */
+struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb);
+__sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
+/* net/dst.h, net/route.h, net/dst_metadata.h */
+struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
+bool oxip_skb_valid_dst(const struct sk_buff *skb);
+struct rtable *oxip_skb_rtable(const struct sk_buff *skb);
+unsigned long oxip_skb_refdst(const struct sk_buff *skb);
+void oxip_skb_dst_copy_refdst(struct sk_buff *skb, unsigned long refdst);
+int oxip_dst_input(struct sk_buff *skb);
+/* linux/inetdevice.h */
+struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev);
+bool oxip_in_dev_source_route(const struct in_device *in_dev);
+bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev);
+bool oxip_in_dev_nopolicy(const struct in_device *in_dev);
+bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net);
+/* net/ip_fib.h, net/l3mdev.h */
+bool oxip_fib4_has_custom_rules(const struct net *net);
+struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb);
+/* linux/netdevice.h, net/net_namespace.h, net/netns/generic.h */
+struct net *oxip_dev_net(const struct net_device *dev);
+void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev);
+void *oxip_net_generic(const struct net *net, unsigned int id);
+struct net *oxip_seq_file_net(struct seq_file *seq);
+struct net *oxip_seq_file_single_net(struct seq_file *seq);
+struct net_device *oxip_netdev_notifier_info_to_dev(void *info);
+void oxip_rcu_read_lock(void);
+void oxip_rcu_read_unlock(void);
+/* linux/netfilter.h */
+int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev,
+			    int (*okfn)(struct net *, struct sock *, struct sk_buff *));
+void oxip_nf_hook_list_prerouting(struct net *net, struct list_head *head, struct net_device *dev,
+				  int (*okfn)(struct net *, struct sock *, struct sk_buff *));
+/* linux/percpu.h, linux/cpumask.h */
+void *oxip_this_cpu_ptr(void __percpu *p);
+void *oxip_per_cpu_ptr(void __percpu *p, unsigned int cpu);
+unsigned int oxip_cpumask_next_possible(int cpu);
+unsigned int oxip_nr_cpu_ids(void);
+void __percpu *oxip_alloc_percpu(size_t size, size_t align);
+/* linux/skbuff.h, net/dropreason-core.h */
+void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
+void oxip_consume_skb(struct sk_buff *skb);
+
+#endif

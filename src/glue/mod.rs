@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The glue between the core and the kernel: the only place with `unsafe`.
+
+pub(crate) mod bindings;
+mod kunit;
+pub(crate) mod pernet;
+pub(crate) mod ptype;
+mod rcv;
+mod reason;
+mod rtnl;
+mod skb;
+pub(crate) mod takeover;
+
+/// The `takeover=` parameter's text (declared in params.c).
+pub(crate) fn takeover_param() -> &'static str {
+    // SAFETY: `oxip_takeover_param` returns a static NUL-terminated buffer
+    // that module_param_string fills before init and never changes after
+    // (permission 0444).
+    let s = unsafe { core::ffi::CStr::from_ptr(bindings::oxip_takeover_param()) };
+    s.to_str().unwrap_or("")
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Ethertype mode: oxip's own `packet_type`, beside the native `ETH_P_IP` one.
+//!
+//! C: net/core/dev.c (`dev_add_pack`), net/ipv4/af_inet.c (`ip_packet_type`).
+
+use core::ffi::c_int;
+
+use kernel::prelude::*;
+
+use super::bindings as b;
+use super::rcv;
+use super::skb::Skb;
+use crate::oxip_core::mib::IpMib;
+
+/// Single-packet entry (`.func`), as `ip_rcv`.
+unsafe extern "C" fn oxip_pt_rcv(
+    skb: *mut b::sk_buff,
+    _dev: *mut b::net_device,
+    _pt: *mut b::packet_type,
+    _orig_dev: *mut b::net_device,
+) -> c_int {
+    // SAFETY: a packet_type handler owns the skb it is given.
+    let Some(mut skb) = (unsafe { Skb::from_raw(skb) }) else {
+        return b::NET_RX_DROP as c_int;
+    };
+    // The frames carry IPv4 under another ethertype; L4 expects ETH_P_IP.
+    skb.set_protocol(b::ETH_P_IP as u16);
+    rcv::ip_rcv(skb, IpMib::EthertypeRcv);
+    b::NET_RX_SUCCESS as c_int
+}
+
+/// Batch entry (`.list_func`), as `ip_list_rcv`.
+unsafe extern "C" fn oxip_pt_list_rcv(
+    head: *mut b::list_head,
+    _pt: *mut b::packet_type,
+    _orig_dev: *mut b::net_device,
+) {
+    // SAFETY: a list_func owns the skbs on `head`.
+    unsafe { rcv::ip_list_rcv(head, IpMib::EthertypeRcv, true) };
+}
+
+/// A registered `packet_type`.
+///
+/// # Invariants
+///
+/// `pt` is registered with `dev_add_pack` until drop.
+pub(crate) struct Registration {
+    pt: KBox<b::packet_type>,
+}
+
+// SAFETY: only touched at init and exit.
+unsafe impl Send for Registration {}
+// SAFETY: no shared-reference methods.
+unsafe impl Sync for Registration {}
+
+impl Registration {
+    /// `dev_add_pack` for `ethertype` on every device.
+    pub(crate) fn register(ethertype: u16) -> Result<Self> {
+        let mut pt = KBox::new(b::packet_type::default(), GFP_KERNEL)?;
+        pt.type_ = ethertype.to_be();
+        pt.func = Some(oxip_pt_rcv);
+        pt.list_func = Some(oxip_pt_list_rcv);
+        // SAFETY: `pt` is boxed and stays registered until drop.
+        unsafe { b::dev_add_pack(&mut *pt) };
+        // INVARIANT: registered above.
+        Ok(Registration { pt })
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: registered (type invariant); dev_remove_pack waits for
+        // handlers in flight (synchronize_net).
+        unsafe { b::dev_remove_pack(&mut *self.pt) };
+    }
+}

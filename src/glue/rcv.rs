@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The receive driver: `ip_rcv`, `ip_list_rcv` and their finish steps, which
+//! run the core's decisions over real skbs.
+//!
+//! C: net/ipv4/ip_input.c: `ip_rcv()`, `ip_rcv_finish()`, `ip_list_rcv()`,
+//! `ip_sublist_rcv()`, `ip_list_rcv_finish()`, `ip_sublist_rcv_finish()`,
+//! include/net/dst.h `dst_input()`.
+
+use core::ffi::c_int;
+
+use super::bindings as b;
+use super::pernet::Stats;
+use super::skb;
+use super::skb::ListHead;
+use super::skb::Skb;
+use crate::oxip_core::hint;
+use crate::oxip_core::hint::RouteHint;
+use crate::oxip_core::mib::DropReason;
+use crate::oxip_core::mib::IpMib;
+use crate::oxip_core::mib::MibSink;
+use crate::oxip_core::rcv;
+use crate::oxip_core::rcv::Dispatch;
+use crate::oxip_core::rcv::FinishSkb;
+use crate::oxip_core::rcv::RcvError;
+use crate::oxip_core::wire::Ipv4Header;
+
+fn stats(net: *mut b::net) -> Stats {
+    // SAFETY: `net` is the live namespace of a packet being received, and
+    // the receive path runs with BHs disabled.
+    unsafe { Stats::this_cpu(net) }
+}
+
+/// Frees `skb` with `r` and counts it.
+fn drop_skb(skb: Skb, st: &mut Stats, r: DropReason) {
+    st.count_drop(r);
+    skb.drop_reason(r);
+}
+
+/// `ip_rcv_core` over a real skb: the validated skb, or `None` once it is
+/// dropped (counted).
+fn rcv_core(skb: Skb, st: &mut Stats) -> Option<Skb> {
+    let mut skb = skb;
+    match rcv::ip_rcv_core(&mut skb, st) {
+        Ok(()) => Some(skb),
+        Err(RcvError::Drop(r)) => {
+            drop_skb(skb, st, r);
+            None
+        }
+        Err(RcvError::Gone) => {
+            st.count_drop(DropReason::NotSpecified);
+            skb.forget_freed();
+            None
+        }
+    }
+}
+
+/// Receives one IPv4 packet. C: `ip_rcv()`.
+pub(crate) fn ip_rcv(skb: Skb, entry: IpMib) {
+    let net = skb.net();
+    let dev = skb.dev();
+    let mut st = stats(net);
+    st.inc(entry);
+    let Some(skb) = rcv_core(skb, &mut st) else { return };
+    let p = skb.into_raw();
+    // SAFETY: ownership goes to NF_HOOK, which calls ip_rcv_finish or frees.
+    unsafe { b::oxip_nf_hook_prerouting(net, p, dev, Some(ip_rcv_finish)) };
+}
+
+/// `l3mdev_ip_rcv`: an skb on a VRF slave goes to its master's handler.
+fn l3mdev_ip_rcv(skb: Skb) -> Option<Skb> {
+    let dev = skb.dev();
+    let p = skb.into_raw();
+    // SAFETY: ownership goes to l3mdev_ip_rcv, which returns it (maybe
+    // another skb) or NULL when it consumed it.
+    unsafe { Skb::from_raw_on(b::oxip_l3mdev_ip_rcv(p), dev) }
+}
+
+/// The PRE_ROUTING okfn. C: `ip_rcv_finish()`.
+unsafe extern "C" fn ip_rcv_finish(net: *mut b::net, _sk: *mut b::sock, skb: *mut b::sk_buff) -> c_int {
+    // SAFETY: the okfn owns the skb it is given.
+    let Some(skb) = (unsafe { Skb::from_raw(skb) }) else {
+        return b::NET_RX_DROP as c_int;
+    };
+    let Some(mut skb) = l3mdev_ip_rcv(skb) else {
+        return b::NET_RX_SUCCESS as c_int;
+    };
+    let mut st = stats(net);
+    if let Err(r) = rcv::ip_rcv_finish_core(&mut skb, &mut st, None) {
+        drop_skb(skb, &mut st, r);
+        return b::NET_RX_DROP as c_int;
+    }
+    dst_input(skb, &mut st)
+}
+
+/// `dst_input()`, decided by the core. C: include/net/dst.h.
+fn dst_input(skb: Skb, st: &mut Stats) -> c_int {
+    let Some(rt) = skb.route() else {
+        drop_skb(skb, st, DropReason::NotSpecified);
+        return b::NET_RX_DROP as c_int;
+    };
+    match rcv::dst_input(&rt) {
+        Dispatch::LocalDeliver => {
+            st.inc(IpMib::LocalDeliver);
+            skb.local_deliver()
+        }
+        Dispatch::NativeInput => {
+            st.inc(IpMib::NativeInput);
+            skb.dst_input()
+        }
+    }
+}
+
+/// Receives a batch. C: `ip_list_rcv()`: validates each packet, then hands
+/// runs of packets from the same device and namespace to `ip_sublist_rcv`.
+///
+/// # Safety
+///
+/// `head` is a valid list of skbs the caller owns and gives up.
+pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_protocol: bool) {
+    let mut sublist = ListHead::new();
+    sublist.init();
+    let mut curr_dev: *mut b::net_device = core::ptr::null_mut();
+    let mut curr_net: *mut b::net = core::ptr::null_mut();
+    let mut first = true;
+    // SAFETY: the caller owns the list.
+    while let Some(mut skb) = unsafe { skb::list_pop(head) } {
+        if set_ip_protocol {
+            skb.set_protocol(b::ETH_P_IP as u16);
+        }
+        let dev = skb.dev();
+        let net = skb.net();
+        let mut st = stats(net);
+        if first || dev != curr_dev || net != curr_net {
+            st.inc(IpMib::ListBatches);
+        }
+        st.inc(entry);
+        let Some(skb) = rcv_core(skb, &mut st) else { continue };
+        if !first && (curr_dev != dev || curr_net != net) && !sublist.is_empty() {
+            ip_sublist_rcv(&mut sublist, curr_dev, curr_net);
+        }
+        first = false;
+        curr_dev = dev;
+        curr_net = net;
+        sublist.push(skb);
+    }
+    if !sublist.is_empty() {
+        ip_sublist_rcv(&mut sublist, curr_dev, curr_net);
+    }
+}
+
+/// C: `ip_sublist_rcv()`: PRE_ROUTING over the list, then the finish.
+fn ip_sublist_rcv(list: &mut ListHead, dev: *mut b::net_device, net: *mut b::net) {
+    // SAFETY: NF_HOOK_LIST keeps accepted skbs on the list and takes the others.
+    unsafe { b::oxip_nf_hook_list_prerouting(net, list.as_ptr(), dev, Some(ip_rcv_finish)) };
+    ip_list_rcv_finish(net, list);
+}
+
+/// C: `ip_list_rcv_finish()`: routes each packet (with the hint where
+/// `ip_can_use_hint` allows), and dispatches runs sharing a dst together.
+fn ip_list_rcv_finish(net: *mut b::net, head: &mut ListHead) {
+    let mut sublist = ListHead::new();
+    sublist.init();
+    let mut curr_dst: usize = 0;
+    let mut hint: Option<RouteHint> = None;
+    while let Some(skb) = head.pop() {
+        let Some(mut skb) = l3mdev_ip_rcv(skb) else { continue };
+        let mut st = stats(net);
+        if let Err(r) = rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
+            drop_skb(skb, &mut st, r);
+            continue;
+        }
+        let dst = skb.dst_id();
+        if curr_dst != dst {
+            hint = ip_extract_route_hint(net, &skb);
+            ip_sublist_rcv_finish(&mut sublist, &mut st);
+            curr_dst = dst;
+        }
+        sublist.push(skb);
+    }
+    let mut st = stats(net);
+    ip_sublist_rcv_finish(&mut sublist, &mut st);
+}
+
+/// C: `ip_extract_route_hint()`.
+fn ip_extract_route_hint(net: *mut b::net, skb: &Skb) -> Option<RouteHint> {
+    let daddr = Ipv4Header::new_checked(FinishSkb::network_header(skb)).ok()?.daddr();
+    // SAFETY: `net` is live.
+    let custom = unsafe { b::oxip_fib4_has_custom_rules(net) };
+    if hint::ip_extract_route_hint(custom, daddr, skb.ipcb_multipath()) {
+        skb.route_hint()
+    } else {
+        None
+    }
+}
+
+/// C: `ip_sublist_rcv_finish()`.
+fn ip_sublist_rcv_finish(list: &mut ListHead, st: &mut Stats) {
+    while let Some(skb) = list.pop() {
+        dst_input(skb, st);
+    }
+}

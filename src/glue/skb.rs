@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+//! An owned `sk_buff`, a list of them, and the core's skb traits over it.
+//!
+//! C: include/linux/skbuff.h, include/net/dst.h, include/net/ip.h.
+
+use core::ffi::c_int;
+use core::mem::ManuallyDrop;
+use core::ptr::NonNull;
+
+use super::bindings as b;
+use super::reason;
+use crate::oxip_core::hint::RouteHint;
+use crate::oxip_core::mib::DropReason;
+use crate::oxip_core::rcv::FinishSkb;
+use crate::oxip_core::rcv::OptionsError;
+use crate::oxip_core::rcv::PktType;
+use crate::oxip_core::rcv::RcvSkb;
+use crate::oxip_core::rcv::RouteView;
+use crate::oxip_core::rcv::RtnType;
+
+/// An sk_buff this code owns: it must deliver, hand on or free it, once.
+///
+/// # Invariants
+///
+/// `ptr` points to a valid `sk_buff` of which this value holds one reference.
+pub(crate) struct Skb {
+    ptr: NonNull<b::sk_buff>,
+    /// The device it was received on (native `ip_rcv`'s `dev`), which the
+    /// route lookup uses even after `l3mdev_ip_rcv` moved `skb->dev`.
+    dev: *mut b::net_device,
+}
+
+// SAFETY: an owned skb may be handed between contexts like any kernel skb.
+unsafe impl Send for Skb {}
+
+impl Skb {
+    /// Takes ownership of `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is null or a valid skb whose reference the caller gives up.
+    pub(crate) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
+        // INVARIANT: the caller gives us its reference to a valid skb.
+        // SAFETY: `ptr` is valid when non-null.
+        NonNull::new(ptr).map(|ptr| Skb { ptr, dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) } })
+    }
+
+    /// Takes ownership of `ptr`, received on `dev`.
+    ///
+    /// # Safety
+    ///
+    /// As [`Skb::from_raw`]; `dev` is the device it was received on.
+    pub(crate) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
+        // INVARIANT: the caller gives us its reference to a valid skb.
+        NonNull::new(ptr).map(|ptr| Skb { ptr, dev })
+    }
+
+    /// Gives up ownership without freeing: the caller hands it to C.
+    pub(crate) fn into_raw(self) -> *mut b::sk_buff {
+        ManuallyDrop::new(self).ptr.as_ptr()
+    }
+
+    /// The pointer, still owned by `self`.
+    pub(crate) fn as_ptr(&self) -> *mut b::sk_buff {
+        self.ptr.as_ptr()
+    }
+
+    /// Frees it with `reason` (`kfree_skb_reason`), visible to the
+    /// `skb:kfree_skb` tracepoint, perf and dropwatch.
+    pub(crate) fn drop_reason(self, r: DropReason) {
+        let p = self.into_raw();
+        // SAFETY: `p` is our reference (type invariant), given up by `into_raw`.
+        unsafe { b::oxip_kfree_skb_reason(p, reason::to_kernel(r)) };
+    }
+
+    /// Forgets an skb that C has freed already (`skb_share_check` failure).
+    pub(crate) fn forget_freed(self) {
+        let _ = ManuallyDrop::new(self);
+    }
+
+    /// The device it was received on.
+    pub(crate) fn dev(&self) -> *mut b::net_device {
+        self.dev
+    }
+
+    /// `dev_net(skb->dev)`.
+    pub(crate) fn net(&self) -> *mut b::net {
+        // SAFETY: a received skb has a valid `dev`, and a device a valid net.
+        unsafe { b::oxip_dev_net(self.dev()) }
+    }
+
+    /// `skb->protocol = htons(proto)`.
+    pub(crate) fn set_protocol(&mut self, proto: u16) {
+        // SAFETY: `self.ptr` is valid and owned (type invariant).
+        unsafe { b::oxip_skb_set_protocol(self.as_ptr(), proto.to_be()) };
+    }
+
+    /// `skb_dst(skb)` as an identity for sublist grouping.
+    pub(crate) fn dst_id(&self) -> usize {
+        // SAFETY: `self.ptr` is valid (type invariant).
+        unsafe { b::oxip_skb_dst(self.as_ptr()) as usize }
+    }
+
+    /// `IPCB(skb)->flags & IPSKB_MULTIPATH`.
+    pub(crate) fn ipcb_multipath(&self) -> bool {
+        // SAFETY: `self.ptr` is valid; IPCB points into its `cb`.
+        let flags = unsafe { (*b::oxip_ipcb(self.as_ptr())).flags };
+        // CAST: IPSKB_* flags fit in IPCB's u16.
+        flags & (b::oxip_consts_OXIP_IPSKB_MULTIPATH as u16) != 0
+    }
+
+    /// The route hint this skb leaves: its daddr, tos, route flags and refdst.
+    pub(crate) fn route_hint(&self) -> Option<RouteHint> {
+        let h = crate::oxip_core::wire::Ipv4Header::new_checked(FinishSkb::network_header(self)).ok()?;
+        // SAFETY: `self.ptr` is valid (type invariant).
+        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
+        if rt.is_null() {
+            return None;
+        }
+        Some(RouteHint {
+            daddr: h.daddr(),
+            tos: h.tos(),
+            // SAFETY: `rt` is the skb's route, valid under the RCU read lock held on receive.
+            rt_flags: unsafe { (*rt).rt_flags },
+            // SAFETY: `self.ptr` is valid (type invariant).
+            refdst: unsafe { b::oxip_skb_refdst(self.as_ptr()) } as usize,
+        })
+    }
+
+    /// `ip_local_deliver(skb)`.
+    pub(crate) fn local_deliver(self) -> c_int {
+        let p = self.into_raw();
+        // SAFETY: ownership of a routed, validated skb goes to ip_local_deliver.
+        unsafe { b::ip_local_deliver(p) }
+    }
+
+    /// `dst_input(skb)`: the route's own input.
+    pub(crate) fn dst_input(self) -> c_int {
+        let p = self.into_raw();
+        // SAFETY: ownership of a routed skb goes to its dst's input.
+        unsafe { b::oxip_dst_input(p) }
+    }
+
+    fn linear_from_network(&self) -> usize {
+        // SAFETY: `self.ptr` is valid (type invariant).
+        let (headlen, off) = unsafe {
+            (b::oxip_skb_headlen(self.as_ptr()), b::oxip_skb_network_offset(self.as_ptr()))
+        };
+        // CAST: headlen is at most 4 GiB; a negative offset leaves nothing.
+        (headlen as usize).saturating_sub(usize::try_from(off).unwrap_or(usize::MAX))
+    }
+
+    fn header_slice(&self) -> &[u8] {
+        let len = self.linear_from_network();
+        // SAFETY: `self.ptr` is valid.
+        let p = unsafe { b::oxip_skb_network_header(self.as_ptr()) };
+        if p.is_null() || len == 0 {
+            return &[];
+        }
+        // SAFETY: `len` bytes from the network header are linear data of the
+        // skb; the borrow of `self` keeps them from being changed or freed.
+        unsafe { core::slice::from_raw_parts(p, len) }
+    }
+
+    fn in_dev(&self) -> *mut b::in_device {
+        // SAFETY: `dev` is valid; called under the RCU read lock of receive.
+        unsafe { b::oxip_in_dev_get_rcu(self.dev()) }
+    }
+}
+
+impl Drop for Skb {
+    fn drop(&mut self) {
+        // SAFETY: we own this reference (type invariant); no path reaches here
+        // after `into_raw`. A free here is a bug elsewhere, but never a leak.
+        unsafe { b::oxip_kfree_skb_reason(self.as_ptr(), reason::to_kernel(DropReason::NotSpecified)) };
+    }
+}
+
+impl RcvSkb for Skb {
+    fn pkt_type(&self) -> PktType {
+        // SAFETY: `self.ptr` is valid.
+        PktType::from_raw(unsafe { b::oxip_skb_pkt_type(self.as_ptr()) })
+    }
+    fn len(&self) -> u32 {
+        // SAFETY: `self.ptr` is valid.
+        unsafe { (*self.as_ptr()).len }
+    }
+    fn is_gso(&self) -> bool {
+        // SAFETY: `self.ptr` is valid.
+        unsafe { b::oxip_skb_is_gso(self.as_ptr()) }
+    }
+    fn gso_segs(&self) -> u16 {
+        // SAFETY: `self.ptr` is valid.
+        unsafe { b::oxip_skb_gso_segs(self.as_ptr()) }
+    }
+    fn count_otherhost_dropped(&mut self) {
+        // SAFETY: a received skb has a valid dev.
+        unsafe { b::oxip_dev_core_stats_rx_otherhost_dropped_inc(self.dev()) };
+    }
+    fn share_check(&mut self) -> bool {
+        // SAFETY: we own the reference; skb_share_check consumes it and
+        // returns ours (maybe a clone) or NULL after freeing it.
+        let p = unsafe { b::oxip_skb_share_check(self.as_ptr()) };
+        match NonNull::new(p) {
+            Some(p) => {
+                // INVARIANT: skb_share_check returned an unshared skb we own.
+                self.ptr = p;
+                true
+            }
+            None => false,
+        }
+    }
+    fn may_pull(&mut self, len: usize) -> bool {
+        let Ok(len) = u32::try_from(len) else { return false };
+        // SAFETY: `self.ptr` is valid and owned.
+        unsafe { b::oxip_pskb_may_pull(self.as_ptr(), len) }
+    }
+    fn network_header(&self) -> &[u8] {
+        self.header_slice()
+    }
+    fn trim_rcsum(&mut self, len: u32) -> bool {
+        // SAFETY: `self.ptr` is valid and owned (unshared after share_check).
+        unsafe { b::oxip_pskb_trim_rcsum(self.as_ptr(), len) == 0 }
+    }
+    fn finish_rcv_core(&mut self, ihl_len: usize) {
+        let p = self.as_ptr();
+        let off = c_int::try_from(ihl_len).unwrap_or(0);
+        // SAFETY: `p` is valid and owned; the header is linear (pulled).
+        unsafe { b::oxip_skb_set_transport_header(p, off) };
+        // SAFETY: IPCB(skb) points into skb->cb, which we own.
+        let cb = unsafe { b::oxip_ipcb(p) };
+        // SAFETY: `cb` is valid for writes of one inet_skb_parm.
+        unsafe { core::ptr::write_bytes(cb, 0, 1) };
+        // SAFETY: `cb` and `p` are valid.
+        unsafe { (*cb).iif = b::oxip_skb_iif(p) };
+        // SAFETY: `p` is valid.
+        if !unsafe { b::oxip_skb_sk_is_prefetched(p) } {
+            // SAFETY: `p` is valid and owned.
+            unsafe { b::oxip_skb_orphan(p) };
+        }
+    }
+}
+
+impl FinishSkb for Skb {
+    fn pkt_type(&self) -> PktType {
+        RcvSkb::pkt_type(self)
+    }
+    fn len(&self) -> u32 {
+        RcvSkb::len(self)
+    }
+    fn network_header(&self) -> &[u8] {
+        self.header_slice()
+    }
+    fn has_valid_dst(&self) -> bool {
+        // SAFETY: `self.ptr` is valid.
+        unsafe { b::oxip_skb_valid_dst(self.as_ptr()) }
+    }
+    fn has_dst(&self) -> bool {
+        self.dst_id() != 0
+    }
+    fn has_in_dev(&self) -> bool {
+        !self.in_dev().is_null()
+    }
+    fn route_localnet(&self) -> bool {
+        let in_dev = self.in_dev();
+        // SAFETY: `in_dev` is non-null and RCU-protected; `net` is the skb's.
+        !in_dev.is_null() && unsafe { b::oxip_in_dev_route_localnet(in_dev, self.net()) }
+    }
+    fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason> {
+        // SAFETY: `self.ptr` is valid and owned, `dev` its receiving device;
+        // called under the RCU read lock as ip_route_input_noref requires.
+        let r = unsafe {
+            b::ip_route_input_noref(self.as_ptr(), daddr.to_be(), saddr.to_be(), dscp, self.dev())
+        };
+        match r {
+            0 => Ok(()),
+            k => Err(reason::from_kernel(k)),
+        }
+    }
+    fn copy_hint_dst(&mut self, hint: &RouteHint) {
+        // SAFETY: `refdst` is the hint skb's dst, alive for the batch (the hint
+        // skb is still queued) under the RCU read lock; this skb has no dst.
+        unsafe { b::oxip_skb_dst_copy_refdst(self.as_ptr(), hint.refdst as _) };
+    }
+    fn mark_nopolicy(&mut self) {
+        let in_dev = self.in_dev();
+        // SAFETY: `in_dev` is non-null and RCU-protected.
+        if !in_dev.is_null() && unsafe { b::oxip_in_dev_nopolicy(in_dev) } {
+            // SAFETY: IPCB(skb) points into our skb's cb.
+            unsafe { (*b::oxip_ipcb(self.as_ptr())).flags |= b::oxip_consts_OXIP_IPSKB_NOPOLICY as u16 };
+        }
+    }
+    fn route(&self) -> Option<RouteView> {
+        // SAFETY: `self.ptr` is valid.
+        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
+        if rt.is_null() {
+            return None;
+        }
+        // SAFETY: the route is valid under the RCU read lock of receive.
+        let (ty, flags, input) = unsafe { ((*rt).rt_type, (*rt).rt_flags, (*rt).dst.input) };
+        let local_deliver: unsafe extern "C" fn(*mut b::sk_buff) -> c_int = b::ip_local_deliver;
+        Some(RouteView {
+            // CAST: RTN_* values fit in a byte (__RTN_MAX is 12).
+            rt_type: RtnType::from_raw(ty as u8),
+            rt_flags: flags,
+            input_is_local_deliver: input.map(|f| f as usize) == Some(local_deliver as usize),
+        })
+    }
+    fn cow(&mut self) -> bool {
+        // SAFETY: `self.ptr` is valid and owned.
+        unsafe { b::oxip_skb_cow(self.as_ptr(), b::oxip_skb_headroom(self.as_ptr())) == 0 }
+    }
+    fn options_compile(&mut self, optlen: u8) -> Result<bool, OptionsError> {
+        let p = self.as_ptr();
+        // SAFETY: IPCB(skb) points into our skb's cb.
+        let cb = unsafe { b::oxip_ipcb(p) };
+        // SAFETY: `cb` is valid for writes.
+        unsafe { (*cb).opt.optlen = optlen };
+        // SAFETY: `net`, the options in our cb and the skb are valid; the header
+        // is linear and writable after `cow`.
+        let r = unsafe { b::ip_options_compile(self.net(), &mut (*cb).opt, p) };
+        if r != 0 {
+            return Err(OptionsError::Compile);
+        }
+        // SAFETY: `cb` is valid.
+        Ok(unsafe { (*cb).opt.srr } != 0)
+    }
+    fn source_route_allowed(&self) -> bool {
+        let in_dev = self.in_dev();
+        // SAFETY: `in_dev` is non-null and RCU-protected.
+        in_dev.is_null() || unsafe { b::oxip_in_dev_source_route(in_dev) }
+    }
+    fn options_rcv_srr(&mut self) -> bool {
+        // SAFETY: the skb is valid and owned, routed, its options compiled.
+        unsafe { b::ip_options_rcv_srr(self.as_ptr(), self.dev()) == 0 }
+    }
+    fn drop_unicast_in_l2_multicast(&self) -> bool {
+        let in_dev = self.in_dev();
+        // SAFETY: `in_dev` is non-null and RCU-protected.
+        !in_dev.is_null() && unsafe { b::oxip_in_dev_drop_unicast_in_l2_multicast(in_dev) }
+    }
+}
+
+/// Pops the first skb of a C list of skbs.
+///
+/// # Safety
+///
+/// `head` is a valid, initialised list of skbs the caller owns.
+pub(crate) unsafe fn list_pop(head: *mut b::list_head) -> Option<Skb> {
+    // SAFETY: the caller guarantees `head` is a valid skb list it owns; the
+    // popped skb is unlinked and its reference passes to the `Skb`.
+    unsafe { Skb::from_raw(b::oxip_skb_list_pop(head)) }
+}
+
+/// An on-stack list head for building sublists.
+///
+/// # Invariants
+///
+/// After [`ListHead::init`], `head` is an initialised list of owned skbs.
+pub(crate) struct ListHead {
+    head: b::list_head,
+}
+
+impl ListHead {
+    /// An uninitialised head; call [`ListHead::init`] once it is in place.
+    pub(crate) fn new() -> Self {
+        ListHead { head: b::list_head::default() }
+    }
+    /// `INIT_LIST_HEAD`. Must be called after the value stops moving.
+    pub(crate) fn init(&mut self) {
+        // INVARIANT: initialised here; the caller does not move it after.
+        // SAFETY: `head` is valid for writes.
+        unsafe { b::oxip_list_init(&mut self.head) };
+    }
+    /// The raw head for C.
+    pub(crate) fn as_ptr(&mut self) -> *mut b::list_head {
+        &mut self.head
+    }
+    /// Appends `skb`.
+    pub(crate) fn push(&mut self, skb: Skb) {
+        let p = skb.into_raw();
+        // SAFETY: `p` is an owned skb not on any list; `head` is initialised.
+        unsafe { b::oxip_skb_list_add_tail(p, &mut self.head) };
+    }
+    /// Removes and returns the first skb.
+    pub(crate) fn pop(&mut self) -> Option<Skb> {
+        if self.head.next.is_null() {
+            return None;
+        }
+        // SAFETY: `head` is an initialised list of owned skbs (invariant).
+        unsafe { list_pop(&mut self.head) }
+    }
+    /// `list_empty`.
+    pub(crate) fn is_empty(&self) -> bool {
+        // SAFETY: `head` is initialised.
+        unsafe { b::oxip_list_empty(&self.head) }
+    }
+}
+
+impl Drop for ListHead {
+    fn drop(&mut self) {
+        if self.head.next.is_null() {
+            return;
+        }
+        // Free whatever is left, so an early return never leaks.
+        while let Some(skb) = self.pop() {
+            skb.drop_reason(DropReason::NotSpecified);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+//! oxip: a second, parallel IPv4 receive path, written in Rust.
+//!
+//! Packets enter through oxip's own ethertype (`ethertype=`, default 0x88B5)
+//! or, in takeover mode, through a netdev ingress hook on chosen interfaces
+//! (`takeover=`, /proc/net/oxip_takeover). They run through the Rust
+//! reimplementation of net/ipv4/ip_input.c and leave through the kernel's
+//! own local delivery or route input.
+
+use kernel::prelude::*;
+
+mod glue;
+// The core is also a host library (fuzzing, benchmarks): not all of it is
+// used by the module.
+#[allow(dead_code)]
+#[path = "core/lib.rs"]
+mod oxip_core;
+
+module! {
+    type: Oxip,
+    name: "oxip",
+    authors: ["oxip developers"],
+    description: "A parallel IPv4 receive path in Rust",
+    license: "GPL",
+    params: {
+        ethertype: u16 {
+            default: 0x88b5,
+            description: "Ethertype of oxip's own packet_type (0: none)",
+        },
+    },
+}
+
+/// The module: its registrations, dropped in declaration order, the reverse
+/// of the order `init` makes them.
+struct Oxip {
+    _ptype: Option<glue::ptype::Registration>,
+    _takeover: glue::takeover::Takeover,
+    _pernet: glue::pernet::Registration,
+}
+
+impl kernel::Module for Oxip {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let pernet = glue::pernet::Registration::register()?;
+        let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
+        let et = module_parameters::ethertype.value();
+        let ptype = match et {
+            0 => None,
+            et => Some(glue::ptype::Registration::register(et)?),
+        };
+        pr_info!("oxip: loaded (ethertype {:#06x})\n", et);
+        Ok(Oxip {
+            _ptype: ptype,
+            _takeover: takeover,
+            _pernet: pernet,
+        })
+    }
+}
