@@ -12,7 +12,7 @@ use kernel::prelude::*;
 mod glue;
 // The core is also a host library (fuzzing, benchmarks): not all of it is
 // used by the module.
-#[allow(dead_code)]
+#[allow(dead_code, unreachable_pub)]
 #[path = "core/lib.rs"]
 mod oxip_core;
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the VM (root, host filesystem read-only, $OUT writable).
+# Everything the host judges is written to files in $OUT.
+set -u
+MODE=$1; OUT=$2
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+exec > "$OUT/guest.log" 2>&1
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export OXIP_TOP=$TOP OXIP_OUT=$OUT
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2>/dev/null
+dmesg -n 4
+KML=/sys/kernel/debug/kmemleak
+[ -w $KML ] && echo clear > $KML
+
+dmesg -C
+if ! insmod "$TOP/oxip.ko"; then
+  echo "FAIL insmod" >> "$OUT/results"
+fi
+# The KTAP of the suites that ran at insmod.
+dmesg > "$OUT/ktap.log"
+
+if [ "$MODE" = demo ]; then
+  bash "$TOP/tests/vm/demo.sh" > "$OUT/demo.txt" 2>&1
+else
+  for s in "$TOP"/tests/vm/scenarios/*.sh; do
+    name=$(basename "$s" .sh)
+    [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && continue
+    echo "=== $name"
+    t0=$(date +%s)
+    timeout 600 bash "$s" > "$OUT/$name.log" 2>&1
+    rc=$?
+    if [ $rc = 0 ]; then r=PASS; else r=FAIL; fi
+    echo "$r $name ($(( $(date +%s) - t0 ))s)" >> "$OUT/results"
+    [ $rc = 0 ] || tail -20 "$OUT/$name.log"
+  done
+fi
+
+# Unload, then look for leaks that name oxip.
+for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$n"; done
+sleep 1
+rmmod oxip || echo "FAIL rmmod" >> "$OUT/results"
+if [ -w $KML ]; then
+  echo scan > $KML; sleep 1; echo scan > $KML
+  cat $KML > "$OUT/kmemleak.log"
+  if grep -q oxip "$OUT/kmemleak.log"; then
+    echo "FAIL kmemleak (a leak with oxip in its backtrace)" >> "$OUT/results"
+  fi
+fi
+dmesg > "$OUT/dmesg.log"
+sync
+echo done > "$OUT/done"

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the VM scenarios (sourced). Test traffic stays inside
+# namespaces these functions create.
+
+# two_hosts: namespaces a and b joined by veth-a <-> veth-b, 10.0.0.1/24 and
+# 10.0.0.2/24, IPv6 off (no ND/MLD noise in counters).
+two_hosts() {
+  for n in a b; do ip netns del $n 2>/dev/null || true; ip netns add $n; done
+  ip link add veth-a netns a type veth peer name veth-b netns b
+  for n in a b; do
+    ip -n $n link set lo up
+    ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    ip netns exec $n sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+  done
+  ip -n a addr add 10.0.0.1/24 dev veth-a
+  ip -n b addr add 10.0.0.2/24 dev veth-b
+  ip -n a link set veth-a up
+  ip -n b link set veth-b up
+  # Static neighbours: no ARP in the measured windows.
+  ip -n a neigh replace 10.0.0.2 lladdr "$(mac b veth-b)" dev veth-a nud permanent
+  ip -n b neigh replace 10.0.0.1 lladdr "$(mac a veth-a)" dev veth-b nud permanent
+}
+
+mac() { ip -n "$1" -j link show "$2" | jq -r '.[0].address'; }
+
+# oxip_counter NS NAME: one field of /proc/net/oxip_snmp in NS.
+oxip_counter() {
+  ip netns exec "$1" awk -v k="$2" '
+    NR % 2 == 1 { for (i = 2; i <= NF; i++) name[i] = $i; next }
+    { for (i = 2; i <= NF; i++) if (name[i] == k) print $i }' /proc/net/oxip_snmp
+}
+
+# send_ip NS IF DSTMAC ETHERTYPE COUNT PROTO SRC DST DPORT
+send_ip() {
+  ip netns exec "$1" python3 "$OXIP_TOP/tests/vm/pkt.py" send --ifname "$2" --dst-mac "$3" \
+    --ethertype "$4" --count "$5" --proto "$6" --src "$7" --dst "$8" --dport "$9"
+}
+
+takeover() { ip netns exec "$1" sh -c "echo +$2 > /proc/net/oxip_takeover"; }
+release() { ip netns exec "$1" sh -c "echo -$2 > /proc/net/oxip_takeover"; }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Frames with the oxip ethertype go over a veth pair between two namespaces;
+# the receiver's oxip counters must count every one.
+set -eu
+. "$OXIP_TOP/tests/vm/lib.sh"
+two_hosts
+before=$(oxip_counter b EthertypeRcv)
+rx_before=$(oxip_counter b InReceives)
+N=50
+send_ip a veth-a "$(mac b veth-b)" 0x88b5 "$N" udp 10.0.0.1 10.0.0.2 9
+after=$(oxip_counter b EthertypeRcv)
+rx_after=$(oxip_counter b InReceives)
+echo "EthertypeRcv $before -> $after, InReceives $rx_before -> $rx_after"
+[ $((after - before)) -eq $N ]
+[ $((rx_after - rx_before)) -eq $N ]
