@@ -102,3 +102,13 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def if_mac_ns(ns, ifname, enter):
+    """The MAC of ifname in namespace ns (SIOCGIFHWADDR on a socket made there)."""
+    import fcntl
+    with enter(ns):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    info = fcntl.ioctl(s.fileno(), 0x8927, struct.pack("256s", ifname.encode()))
+    s.close()
+    return ":".join(f"{b:02x}" for b in info[18:24])

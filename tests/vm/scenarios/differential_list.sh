@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The differential corpus again, through listified receive (veth NAPI/GRO).
+GRO=on exec bash "$OXIP_TOP/tests/vm/scenarios/differential.sh"

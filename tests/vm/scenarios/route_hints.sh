@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# A batch of forwarded packets to one destination through the list path:
+# the first takes a FIB lookup, the rest reuse its route as a hint; a
+# custom FIB rule turns hints off, as ip_extract_route_hint says.
+set -eu
+. "$OXIP_TOP/tests/vm/lib.sh"
+two_hosts
+ip netns exec b sysctl -qw net.ipv4.ip_forward=1
+ip netns exec b sysctl -qw net.ipv4.conf.all.send_redirects=0
+ip netns exec b sysctl -qw net.ipv4.conf.veth-b.send_redirects=0
+ip -n b neigh replace 10.0.0.3 lladdr "$(mac a veth-a)" dev veth-b nud permanent
+ip netns exec b ethtool -K veth-b gro on
+N=200
+h0=$(oxip_counter b HintHits); f0=$(oxip_counter b FibLookups); b0=$(oxip_counter b ListBatches)
+send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.3 9
+sleep 0.5
+h1=$(oxip_counter b HintHits); f1=$(oxip_counter b FibLookups); b1=$(oxip_counter b ListBatches)
+echo "hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0)) for $N packets"
+[ $((b1 - b0)) -gt 0 ]
+[ $((h1 - h0)) -gt 0 ]
+[ $((h1 - h0 + f1 - f0)) -eq $N ]
+# Custom rules: no hints.
+ip -n b rule add from 192.0.2.0/24 table 100
+send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.3 9
+sleep 0.5
+h2=$(oxip_counter b HintHits); f2=$(oxip_counter b FibLookups)
+echo "with a custom rule: hints $((h2-h1)) lookups $((f2-f1))"
+[ $((h2 - h1)) -eq 0 ]
+[ $((f2 - f1)) -eq $N ]

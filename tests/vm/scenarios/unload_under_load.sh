@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Detach an interface and unload the module while traffic flows through
+# oxip (takeover TCP and a flood of ethertype frames); then reload. The
+# harness checks the kernel log (no WARN/Oops) and kmemleak afterwards.
+set -eu
+. "$OXIP_TOP/tests/vm/lib.sh"
+two_hosts
+takeover b veth-b
+ip netns exec b iperf3 -s -D -1 -p 5301 >/dev/null
+sleep 0.3
+ip netns exec a iperf3 -c 10.0.0.2 -p 5301 -t 6 >/dev/null 2>&1 &
+ip_pid=$!
+( for i in $(seq 20); do send_ip a veth-a "$(mac b veth-b)" 0x88b5 200 udp 10.0.0.1 10.0.0.2 9; done ) &
+fl_pid=$!
+sleep 1.5
+release b veth-b
+echo "detached under load"
+takeover b veth-b
+sleep 0.5
+rmmod oxip
+echo "unloaded under load"
+wait $fl_pid || true
+wait $ip_pid || true
+insmod "$OXIP_TOP/oxip.ko"
+echo "reloaded"
+# Load with takeover= naming an interface in the initial namespace, then a
+# bad name must fail cleanly.
+ip link add veth-x type veth peer name veth-y
+rmmod oxip
+insmod "$OXIP_TOP/oxip.ko" takeover=veth-x,veth-y
+grep -qx veth-x /proc/net/oxip_takeover
+rmmod oxip
+! insmod "$OXIP_TOP/oxip.ko" takeover=nosuchif0 2>/dev/null
+insmod "$OXIP_TOP/oxip.ko"
+# A device that disappears while attached is detached by the notifier.
+echo +veth-x > /proc/net/oxip_takeover
+ip link del veth-x
+! grep -q veth /proc/net/oxip_takeover
+# Bad control input gets an error, not a crash.
+! sh -c 'echo "frob" > /proc/net/oxip_takeover' 2>/dev/null
+! sh -c 'echo "+nosuch" > /proc/net/oxip_takeover' 2>/dev/null
+echo ok
