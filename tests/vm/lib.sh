@@ -32,9 +32,22 @@ oxip_counter() {
 
 # send_ip NS IF DSTMAC ETHERTYPE COUNT PROTO SRC DST DPORT
 send_ip() {
-  ip netns exec "$1" python3 "$OXIP_TOP/tests/vm/pkt.py" send --ifname "$2" --dst-mac "$3" \
+  ${BATCHED:+taskset -c 0} ip netns exec "$1" python3 "$OXIP_TOP/tests/vm/pkt.py" send --ifname "$2" --dst-mac "$3" \
     --ethertype "$4" --count "$5" --proto "$6" --src "$7" --dst "$8" --dport "$9"
 }
 
 takeover() { ip netns exec "$1" sh -c "echo +$2 > /proc/net/oxip_takeover"; }
 release() { ip netns exec "$1" sh -c "echo -$2 > /proc/net/oxip_takeover"; }
+
+# gro_on: b's veth runs NAPI/GRO, so frames reach packet_type handlers in
+# batches (netif_receive_skb_list). veth only takes the NAPI path for skbs
+# from a sender without TSO (veth_skb_is_eligible_for_gro), hence tso off on
+# a. The NAPI runs threaded and pinned to CPU 0, where `batched` runs the
+# sender, so a poll finds several frames waiting instead of one.
+gro_on() {
+  ip netns exec a ethtool -K veth-a tso off >/dev/null
+  ip netns exec b ethtool -K veth-b gro on >/dev/null
+  ip netns exec b sh -c 'echo 1 > /sys/class/net/veth-b/threaded'
+  for p in $(pgrep '^napi/veth-b'); do taskset -pc 0 "$p" >/dev/null; done
+}
+batched() { taskset -c 0 "$@"; }

@@ -10,7 +10,8 @@ ip netns exec b sysctl -qw net.ipv4.ip_forward=1
 ip netns exec b sysctl -qw net.ipv4.conf.all.send_redirects=0
 ip netns exec b sysctl -qw net.ipv4.conf.veth-b.send_redirects=0
 ip -n b neigh replace 10.0.0.3 lladdr "$(mac a veth-a)" dev veth-b nud permanent
-ip netns exec b ethtool -K veth-b gro on
+gro_on
+export BATCHED=1
 N=200
 h0=$(oxip_counter b HintHits); f0=$(oxip_counter b FibLookups); b0=$(oxip_counter b ListBatches)
 send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.3 9
