@@ -7,6 +7,7 @@ pub(crate) mod pernet;
 pub(crate) mod ptype;
 mod rcv;
 mod reason;
+mod route;
 mod rtnl;
 mod skb;
 pub(crate) mod takeover;

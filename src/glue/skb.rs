@@ -7,8 +7,12 @@ use core::ffi::c_int;
 use core::mem::ManuallyDrop;
 use core::ptr::NonNull;
 
+use kernel::sync::rcu;
+
 use super::bindings as b;
 use super::reason;
+use super::route::InDevice;
+use super::route::Rtable;
 use crate::oxip_core::hint::RouteHint;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::rcv::FinishSkb;
@@ -16,7 +20,6 @@ use crate::oxip_core::rcv::OptionsError;
 use crate::oxip_core::rcv::PktType;
 use crate::oxip_core::rcv::RcvSkb;
 use crate::oxip_core::rcv::RouteView;
-use crate::oxip_core::rcv::RtnType;
 
 /// An sk_buff this code owns: it must deliver, hand on or free it, once.
 ///
@@ -112,16 +115,12 @@ impl Skb {
     /// The route hint this skb leaves: its daddr, tos, route flags and refdst.
     pub(crate) fn route_hint(&self) -> Option<RouteHint> {
         let h = crate::oxip_core::wire::Ipv4Header::new_checked(FinishSkb::network_header(self)).ok()?;
-        // SAFETY: `self.ptr` is valid (type invariant).
-        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
-        if rt.is_null() {
-            return None;
-        }
+        let g = rcu::read_lock();
+        let rt = self.rtable(&g)?;
         Some(RouteHint {
             daddr: h.daddr(),
             tos: h.tos(),
-            // SAFETY: `rt` is the skb's route, valid under the RCU read lock held on receive.
-            rt_flags: unsafe { (*rt).rt_flags },
+            rt_flags: rt.view().rt_flags,
             // SAFETY: `self.ptr` is valid (type invariant).
             refdst: unsafe { b::oxip_skb_refdst(self.as_ptr()) } as usize,
         })
@@ -162,9 +161,17 @@ impl Skb {
         unsafe { core::slice::from_raw_parts(p, len) }
     }
 
-    fn in_dev(&self) -> *mut b::in_device {
-        // SAFETY: `dev` is valid; called under the RCU read lock of receive.
-        unsafe { b::oxip_in_dev_get_rcu(self.dev()) }
+    /// The receiving device's `in_device`, for as long as `g`.
+    fn in_dev<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a InDevice> {
+        // SAFETY: `dev` is the receiving device, registered while its packet
+        // is processed.
+        unsafe { InDevice::of_dev(self.dev(), g) }
+    }
+
+    /// The skb's route, for as long as `g`.
+    fn rtable<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a Rtable> {
+        // SAFETY: `self.ptr` is valid for as long as `self` is borrowed.
+        unsafe { Rtable::of_skb(self.as_ptr(), g) }
     }
 }
 
@@ -259,12 +266,11 @@ impl FinishSkb for Skb {
         self.dst_id() != 0
     }
     fn has_in_dev(&self) -> bool {
-        !self.in_dev().is_null()
+        self.in_dev(&rcu::read_lock()).is_some()
     }
     fn route_localnet(&self) -> bool {
-        let in_dev = self.in_dev();
-        // SAFETY: `in_dev` is non-null and RCU-protected; `net` is the skb's.
-        !in_dev.is_null() && unsafe { b::oxip_in_dev_route_localnet(in_dev, self.net()) }
+        let g = rcu::read_lock();
+        self.in_dev(&g).is_some_and(|d| d.route_localnet(self.net()))
     }
     fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason> {
         // SAFETY: `self.ptr` is valid and owned, `dev` its receiving device;
@@ -283,28 +289,15 @@ impl FinishSkb for Skb {
         unsafe { b::oxip_skb_dst_copy_refdst(self.as_ptr(), hint.refdst as _) };
     }
     fn mark_nopolicy(&mut self) {
-        let in_dev = self.in_dev();
-        // SAFETY: `in_dev` is non-null and RCU-protected.
-        if !in_dev.is_null() && unsafe { b::oxip_in_dev_nopolicy(in_dev) } {
+        let g = rcu::read_lock();
+        if self.in_dev(&g).is_some_and(|d| d.nopolicy()) {
             // SAFETY: IPCB(skb) points into our skb's cb.
             unsafe { (*b::oxip_ipcb(self.as_ptr())).flags |= b::oxip_consts_OXIP_IPSKB_NOPOLICY as u16 };
         }
     }
     fn route(&self) -> Option<RouteView> {
-        // SAFETY: `self.ptr` is valid.
-        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
-        if rt.is_null() {
-            return None;
-        }
-        // SAFETY: the route is valid under the RCU read lock of receive.
-        let (ty, flags, input) = unsafe { ((*rt).rt_type, (*rt).rt_flags, (*rt).dst.input) };
-        let local_deliver: unsafe extern "C" fn(*mut b::sk_buff) -> c_int = b::ip_local_deliver;
-        Some(RouteView {
-            // CAST: RTN_* values fit in a byte (__RTN_MAX is 12).
-            rt_type: RtnType::from_raw(ty as u8),
-            rt_flags: flags,
-            input_is_local_deliver: input.map(|f| f as usize) == Some(local_deliver as usize),
-        })
+        let g = rcu::read_lock();
+        self.rtable(&g).map(Rtable::view)
     }
     fn cow(&mut self) -> bool {
         // SAFETY: `self.ptr` is valid and owned.
@@ -326,18 +319,16 @@ impl FinishSkb for Skb {
         Ok(unsafe { (*cb).opt.srr } != 0)
     }
     fn source_route_allowed(&self) -> bool {
-        let in_dev = self.in_dev();
-        // SAFETY: `in_dev` is non-null and RCU-protected.
-        in_dev.is_null() || unsafe { b::oxip_in_dev_source_route(in_dev) }
+        let g = rcu::read_lock();
+        self.in_dev(&g).is_none_or(|d| d.source_route())
     }
     fn options_rcv_srr(&mut self) -> bool {
         // SAFETY: the skb is valid and owned, routed, its options compiled.
         unsafe { b::ip_options_rcv_srr(self.as_ptr(), self.dev()) == 0 }
     }
     fn drop_unicast_in_l2_multicast(&self) -> bool {
-        let in_dev = self.in_dev();
-        // SAFETY: `in_dev` is non-null and RCU-protected.
-        !in_dev.is_null() && unsafe { b::oxip_in_dev_drop_unicast_in_l2_multicast(in_dev) }
+        let g = rcu::read_lock();
+        self.in_dev(&g).is_some_and(|d| d.drop_unicast_in_l2_multicast())
     }
 }
 

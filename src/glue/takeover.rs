@@ -31,8 +31,8 @@ const HOOK_PRIORITY: c_int = c_int::MAX - 1;
 ///
 /// # Invariants
 ///
-/// `ops` is registered on `dev` in `net` until [`Hook::detach`]; `dev` is
-/// registered (detached on its `NETDEV_UNREGISTER`).
+/// `ops` is registered on `dev` in `net` until drop; `dev` is registered
+/// (the hook is dropped on its `NETDEV_UNREGISTER`).
 struct Hook {
     net: *mut b::net,
     dev: *mut b::net_device,
@@ -59,7 +59,10 @@ impl Hook {
         Ok(Hook { net, dev, ops })
     }
 
-    fn detach(self) {
+}
+
+impl Drop for Hook {
+    fn drop(&mut self) {
         // SAFETY: registered (type invariant); waits for packets in flight.
         unsafe { b::nf_unregister_net_hook(self.net, &*self.ops) };
     }
@@ -82,15 +85,12 @@ fn attach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
 fn detach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
     let hooks = HOOKS.get(g);
     let i = hooks.iter().position(|h| h.dev == dev).ok_or(ENOENT)?;
-    let h = hooks.remove(i).map_err(|_| ENOENT)?;
-    h.detach();
-    Ok(())
+    // Dropping the hook unregisters it.
+    hooks.remove(i).map(drop).map_err(|_| ENOENT)
 }
 
 fn detach_all(g: &mut RtnlGuard) {
-    while let Some(h) = HOOKS.get(g).pop() {
-        h.detach();
-    }
+    HOOKS.get(g).clear();
 }
 
 fn dev_by_name(net: *mut b::net, name: &str) -> Option<*mut b::net_device> {

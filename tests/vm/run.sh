@@ -37,7 +37,8 @@ accel_opts() {
   if [ "$(cat "$f")" = kvm ]; then echo ""; else echo "--disable-kvm"; fi
 }
 ACCEL=$(accel_opts)
-step "booting $KERNEL with ${ACCEL:+TCG (no usable KVM)}${ACCEL:-KVM}, mode $MODE"
+if [ -n "$ACCEL" ]; then how="TCG (no usable KVM)"; else how=KVM; fi
+step "booting $KERNEL with $how, mode $MODE"
 start=$(date +%s)
 # Bounded: a hung guest must not hang CI.
 timeout "${VM_TIMEOUT:-1500}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G \
