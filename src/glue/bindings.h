@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* oxip: what bindgen reads to make gen/bindings_generated.rs (see scripts/bindgen.sh). */
 #include "helpers.h"
-
-const char *oxip_takeover_param(void);
+#include "params.h"
 
 /* Flag macros built with BIT(), which bindgen cannot evaluate: as enums it can. */
 enum oxip_consts {

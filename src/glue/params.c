@@ -6,6 +6,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include "params.h"
 
 static char oxip_takeover[256];
 module_param_string(takeover, oxip_takeover, sizeof(oxip_takeover), 0444);

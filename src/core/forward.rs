@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The IPv4 forwarding decisions, in the native order.
+//!
+//! C: net/ipv4/ip_forward.c (`ip_forward()`, `ip_exceeds_mtu()`,
+//! `ip_forward_finish()`), include/net/ip.h (`ip_dst_mtu_maybe_forward()`,
+//! `ip_decrease_ttl()`), net/ipv4/route.c (`ip_rt_send_redirect()`,
+//! `ip_tos2prio`), net/ipv4/ip_options.c (`ip_forward_options()`).
+//! The kernel objects are reached through [`ForwardSkb`]; every outcome is a
+//! value: forward through the FORWARD hook, hand to native, or drop with a
+//! reason after the counters and ICMP errors native would give.
+
+use super::mib::DropReason;
+use super::mib::IpMib;
+use super::mib::MibSink;
+use super::rcv::PktType;
+use super::wire;
+
+/// `ICMP_DEST_UNREACH`.
+pub const ICMP_DEST_UNREACH: u8 = 3;
+/// `ICMP_REDIRECT`.
+pub const ICMP_REDIRECT: u8 = 5;
+/// `ICMP_TIME_EXCEEDED`.
+pub const ICMP_TIME_EXCEEDED: u8 = 11;
+/// `ICMP_FRAG_NEEDED`.
+pub const ICMP_FRAG_NEEDED: u8 = 4;
+/// `ICMP_SR_FAILED`.
+pub const ICMP_SR_FAILED: u8 = 5;
+/// `ICMP_EXC_TTL`.
+pub const ICMP_EXC_TTL: u8 = 0;
+/// `ICMP_REDIR_HOST`.
+pub const ICMP_REDIR_HOST: u8 = 1;
+/// `IP_MAX_MTU`.
+pub const IP_MAX_MTU: u32 = 0xFFF0;
+
+/// What `ip_dst_mtu_maybe_forward(dst, true)` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MtuInputs {
+    /// `net->ipv4.sysctl_ip_fwd_use_pmtu`.
+    pub fwd_use_pmtu: bool,
+    /// `ip_mtu_locked(dst)`.
+    pub mtu_locked: bool,
+    /// `rt->rt_pmtu`.
+    pub rt_pmtu: u32,
+    /// `time_before(jiffies, rt->dst.expires)`.
+    pub pmtu_fresh: bool,
+    /// `dst_metric_raw(dst, RTAX_MTU)`.
+    pub metric_mtu: u32,
+    /// `dst_dev(dst)->mtu`.
+    pub dev_mtu: u32,
+    /// `rt->rt_uses_gateway`.
+    pub uses_gateway: bool,
+    /// `lwtunnel_headroom(dst->lwtstate, mtu)`.
+    pub lwt_headroom: u32,
+}
+
+/// The path MTU a forwarded packet must fit.
+///
+/// C: include/net/ip.h, `ip_dst_mtu_maybe_forward(dst, forwarding = true)`.
+pub fn ip_dst_mtu_maybe_forward(m: &MtuInputs) -> u32 {
+    let mut mtu = 0;
+    if (m.fwd_use_pmtu || m.mtu_locked) && m.rt_pmtu != 0 && m.pmtu_fresh {
+        mtu = m.rt_pmtu;
+    }
+    if mtu == 0 {
+        mtu = m.metric_mtu;
+    }
+    if mtu == 0 {
+        mtu = m.dev_mtu;
+        if m.mtu_locked && m.uses_gateway && mtu > 576 {
+            mtu = 576;
+        }
+    }
+    mtu.min(IP_MAX_MTU).saturating_sub(m.lwt_headroom)
+}
+
+/// What `ip_exceeds_mtu` reads of the skb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MtuCheck {
+    /// `skb->len`.
+    pub len: u32,
+    /// `ip_hdr(skb)->frag_off & htons(IP_DF)`.
+    pub df: bool,
+    /// `IPCB(skb)->frag_max_size`.
+    pub frag_max_size: u32,
+    /// `skb->ignore_df`.
+    pub ignore_df: bool,
+    /// `skb_is_gso(skb)`.
+    pub gso: bool,
+}
+
+/// Must the packet be refused with "fragmentation needed"?
+///
+/// C: net/ipv4/ip_forward.c, `ip_exceeds_mtu()`. `gso_fits` is
+/// `skb_gso_validate_network_len(skb, mtu)`, asked only for GSO packets.
+pub fn ip_exceeds_mtu(c: &MtuCheck, mtu: u32, gso_fits: impl FnOnce(u32) -> bool) -> bool {
+    if c.len <= mtu {
+        return false;
+    }
+    if !c.df {
+        return false;
+    }
+    if c.frag_max_size > mtu {
+        return true;
+    }
+    if c.ignore_df {
+        return false;
+    }
+    if c.gso && gso_fits(mtu) {
+        return false;
+    }
+    true
+}
+
+/// Decrements the TTL and updates the checksum incrementally (RFC 1624).
+///
+/// C: include/net/ip.h, `ip_decrease_ttl()`. Returns the new TTL, or `None`
+/// if `hdr` is shorter than a header.
+pub fn ip_decrease_ttl(hdr: &mut [u8]) -> Option<u8> {
+    let check = hdr.get(wire::field::CHECK..wire::field::CHECK + 2)?;
+    let c = u32::from(u16::from_be_bytes([*check.first()?, *check.get(1)?])) + 0x0100;
+    let c = c + u32::from(c >= 0xFFFF);
+    // CAST: the checksum is the low 16 bits, as the C truncation does.
+    let new = (c as u16).to_be_bytes();
+    hdr.get_mut(wire::field::CHECK..wire::field::CHECK + 2)?.copy_from_slice(&new);
+    let ttl = hdr.get_mut(wire::field::TTL)?;
+    *ttl = ttl.wrapping_sub(1);
+    Some(*ttl)
+}
+
+/// `ip_tos2prio` (net/ipv4/route.c): `TC_PRIO_*` by `IPTOS_TOS(tos) >> 1`.
+const IP_TOS2PRIO: [u8; 16] = [0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4];
+
+/// `rt_tos2priority(tos)` (include/net/route.h).
+pub fn rt_tos2priority(tos: u8) -> u32 {
+    u32::from(IP_TOS2PRIO.get(usize::from((tos & 0x1e) >> 1)).copied().unwrap_or(0))
+}
+
+/// The inet_peer state `ip_rt_send_redirect()` keeps per source address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RedirectPeer {
+    /// `peer->rate_last`, in jiffies.
+    pub rate_last: u64,
+    /// `peer->n_redirects`.
+    pub n_redirects: u32,
+}
+
+/// The defaults of net.ipv4.route.redirect_{number,load,silence}, in jiffies at `hz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedirectLimits {
+    /// `ip_rt_redirect_number`.
+    pub number: u32,
+    /// `ip_rt_redirect_load`.
+    pub load: u64,
+    /// `ip_rt_redirect_silence`.
+    pub silence: u64,
+}
+
+impl RedirectLimits {
+    /// The kernel's defaults: 9, HZ/50, (HZ/50) << 10.
+    pub const fn defaults(hz: u64) -> Self {
+        RedirectLimits { number: 9, load: hz / 50, silence: (hz / 50) << 10 }
+    }
+}
+
+fn time_after(a: u64, b: u64) -> bool {
+    // CAST: jiffies comparison is modular, as time_after().
+    (b.wrapping_sub(a) as i64) < 0
+}
+
+/// Should a redirect go out now? Updates `peer` as native does.
+///
+/// C: net/ipv4/route.c, `ip_rt_send_redirect()` (the rate limiting part).
+pub fn redirect_allowed(peer: &mut RedirectPeer, now: u64, l: &RedirectLimits) -> bool {
+    if time_after(now, peer.rate_last.wrapping_add(l.silence)) {
+        peer.n_redirects = 0;
+    }
+    if peer.n_redirects >= l.number {
+        peer.rate_last = now;
+        return false;
+    }
+    let shift = peer.n_redirects.min(63);
+    if peer.n_redirects == 0 || time_after(now, peer.rate_last.wrapping_add(l.load << shift)) {
+        peer.rate_last = now;
+        peer.n_redirects += 1;
+        return true;
+    }
+    false
+}
+
+/// How `ip_forward` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardVerdict {
+    /// Into `NF_HOOK(FORWARD)` with `ip_forward_finish`, on `priority`
+    /// if `Some`.
+    Forward,
+    /// Hand to the kernel's own `ip_forward` (router alert with a raw
+    /// socket listening: `ip_call_ra_chain` is not exported).
+    Native,
+    /// Free with this reason.
+    Drop(DropReason),
+}
+
+/// What `ip_forward` needs from an skb. ICMP goes out through `icmp_send`.
+pub trait ForwardSkb {
+    /// `skb->pkt_type`.
+    fn pkt_type(&self) -> PktType;
+    /// `skb->sk != NULL`.
+    fn has_sk(&self) -> bool;
+    /// `skb_warn_if_lro(skb)`.
+    fn warn_if_lro(&self) -> bool;
+    /// `xfrm4_policy_check(NULL, XFRM_POLICY_FWD, skb)`.
+    fn xfrm_policy_ok(&mut self) -> bool;
+    /// `IPCB(skb)->opt.router_alert` and a raw socket on the RA chain.
+    fn router_alert_listened(&self) -> bool;
+    /// `skb_forward_csum(skb)`.
+    fn forward_csum(&mut self);
+    /// `ip_hdr(skb)->ttl`.
+    fn ttl(&self) -> u8;
+    /// `xfrm4_route_forward(skb)`.
+    fn xfrm_route_ok(&mut self) -> bool;
+    /// `opt->is_strictroute && rt->rt_uses_gateway`.
+    fn strict_route_via_gateway(&self) -> bool;
+    /// `IPCB(skb)->flags |= IPSKB_FORWARDED`.
+    fn mark_forwarded(&mut self);
+    /// The MTU inputs of the skb's route.
+    fn mtu_inputs(&self) -> MtuInputs;
+    /// What `ip_exceeds_mtu` reads.
+    fn mtu_check(&self) -> MtuCheck;
+    /// `skb_gso_validate_network_len(skb, mtu)`.
+    fn gso_fits(&self, mtu: u32) -> bool;
+    /// `icmp_send(skb, type, code, info)`, `info` in host order.
+    fn icmp_send(&mut self, icmp_type: u8, code: u8, info: u32);
+    /// `skb_cow(skb, LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len) == 0`.
+    fn cow_for_output(&mut self) -> bool;
+    /// The header, writable after `cow_for_output`.
+    fn header_mut(&mut self) -> &mut [u8];
+    /// `IPCB(skb)->flags & IPSKB_DOREDIRECT && !opt->srr && !skb_sec_path(skb)`.
+    fn wants_redirect(&self) -> bool;
+    /// `ip_rt_send_redirect(skb)`.
+    fn send_redirect(&mut self);
+    /// `net->ipv4.sysctl_ip_fwd_update_priority`.
+    fn fwd_update_priority(&self) -> bool;
+    /// `skb->priority = prio`.
+    fn set_priority(&mut self, prio: u32);
+}
+
+/// Forwards a packet routed `RTN_UNICAST` on input.
+///
+/// C: net/ipv4/ip_forward.c, `ip_forward()`. Same order, counters, ICMP
+/// errors and drop reasons. Differs: a router-alert packet with a raw
+/// socket on the RA chain goes to native (`ip_call_ra_chain` is not
+/// exported); no switchdev offload mark check (`CONFIG_NET_SWITCHDEV`).
+pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> ForwardVerdict {
+    let drop = ForwardVerdict::Drop;
+    if skb.pkt_type() != PktType::Host {
+        return drop(DropReason::NotSpecified);
+    }
+    if skb.has_sk() {
+        return drop(DropReason::NotSpecified);
+    }
+    if skb.warn_if_lro() {
+        return drop(DropReason::NotSpecified);
+    }
+    if !skb.xfrm_policy_ok() {
+        return drop(DropReason::XfrmPolicy);
+    }
+    if skb.router_alert_listened() {
+        return ForwardVerdict::Native;
+    }
+    skb.forward_csum();
+
+    if skb.ttl() <= 1 {
+        mib.inc(IpMib::InHdrErrors);
+        skb.icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+        return drop(DropReason::IpInhdr);
+    }
+    if !skb.xfrm_route_ok() {
+        return drop(DropReason::XfrmPolicy);
+    }
+    if skb.strict_route_via_gateway() {
+        skb.icmp_send(ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0);
+        return drop(DropReason::NotSpecified);
+    }
+
+    mib.inc(IpMib::ForwDatagrams);
+    skb.mark_forwarded();
+    let mtu = ip_dst_mtu_maybe_forward(&skb.mtu_inputs());
+    let check = skb.mtu_check();
+    if ip_exceeds_mtu(&check, mtu, |m| skb.gso_fits(m)) {
+        mib.inc(IpMib::FragFails);
+        skb.icmp_send(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
+        return drop(DropReason::PktTooBig);
+    }
+
+    if !skb.cow_for_output() {
+        return drop(DropReason::NotSpecified);
+    }
+    let tos = match ip_decrease_ttl(skb.header_mut()) {
+        Some(_) => wire::Ipv4Header::new_checked(&*skb.header_mut()).map(|h| h.tos()).unwrap_or(0),
+        None => return drop(DropReason::NotSpecified),
+    };
+
+    if skb.wants_redirect() {
+        skb.send_redirect();
+    }
+    if skb.fwd_update_priority() {
+        skb.set_priority(rt_tos2priority(tos));
+    }
+    mib.inc(IpMib::Forwarded);
+    ForwardVerdict::Forward
+}
+
+/// The options state `ip_forward_options()` reads (`struct ip_options`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ForwardOptions {
+    /// `opt->rr`: offset of record route in the header, 0 if none.
+    pub rr: u8,
+    /// `opt->rr_needaddr`.
+    pub rr_needaddr: bool,
+    /// `opt->srr`: offset of the source route option.
+    pub srr: u8,
+    /// `opt->srr_is_hit`.
+    pub srr_is_hit: bool,
+    /// `opt->ts`: offset of the timestamp option.
+    pub ts: u8,
+    /// `opt->ts_needaddr`.
+    pub ts_needaddr: bool,
+    /// `opt->nexthop`, network-order bytes.
+    pub nexthop: [u8; 4],
+}
+
+fn put_addr(hdr: &mut [u8], at: usize, addr: [u8; 4]) -> bool {
+    match hdr.get_mut(at..at + 4) {
+        Some(s) => {
+            s.copy_from_slice(&addr);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Fills the options a forwarded packet carries with this router's address.
+///
+/// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is what
+/// `ip_rt_get_source()` gives (the out device's address). Returns whether
+/// the header changed; the checksum is then recomputed here.
+pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> bool {
+    let mut changed = false;
+    let at = |off: u8, idx: usize, back: usize, hdr: &[u8]| -> Option<usize> {
+        let base = usize::from(off);
+        let ptr = usize::from(*hdr.get(base + idx)?);
+        (base + ptr).checked_sub(back)
+    };
+    if o.rr_needaddr {
+        if let Some(p) = at(o.rr, 2, 5, hdr) {
+            changed |= put_addr(hdr, p, src);
+        }
+    }
+    if o.srr_is_hit {
+        let base = usize::from(o.srr);
+        let mut srrptr = usize::from(hdr.get(base + 2).copied().unwrap_or(0));
+        let srrspace = usize::from(hdr.get(base + 1).copied().unwrap_or(0));
+        while srrptr <= srrspace {
+            if srrptr + 3 > srrspace {
+                break;
+            }
+            if srrptr >= 1 && hdr.get(base + srrptr - 1..base + srrptr + 3) == Some(&o.nexthop[..]) {
+                break;
+            }
+            srrptr += 4;
+        }
+        if srrptr + 3 <= srrspace && srrptr >= 1 {
+            changed = true;
+            put_addr(hdr, wire::field::DADDR, o.nexthop);
+            put_addr(hdr, base + srrptr - 1, src);
+            if let Some(p) = hdr.get_mut(base + 2) {
+                // CAST: srrptr + 4 <= srrspace + 4 <= 259; the C stores a byte too.
+                *p = (srrptr + 4) as u8;
+            }
+        }
+        if o.ts_needaddr {
+            if let Some(p) = at(o.ts, 2, 9, hdr) {
+                changed |= put_addr(hdr, p, src);
+            }
+        }
+    }
+    if changed {
+        ip_send_check(hdr);
+    }
+    changed
+}
+
+/// `ip_send_check()`: recomputes the header checksum in place.
+pub fn ip_send_check(hdr: &mut [u8]) {
+    let ihl = usize::from(hdr.first().copied().unwrap_or(0) & 0xf) * 4;
+    if let Some(c) = hdr.get_mut(wire::field::CHECK..wire::field::CHECK + 2) {
+        c.copy_from_slice(&[0, 0]);
+    }
+    let sum = match hdr.get(..ihl) {
+        Some(h) => wire::checksum(h),
+        None => return,
+    };
+    if let Some(c) = hdr.get_mut(wire::field::CHECK..wire::field::CHECK + 2) {
+        c.copy_from_slice(&sum.to_be_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests;
