@@ -40,6 +40,7 @@ struct Oxip {
 
 impl kernel::Module for Oxip {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        glue::forward::init();
         let pernet = glue::pernet::Registration::register()?;
         let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
         let et = module_parameters::ethertype.value();

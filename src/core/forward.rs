@@ -187,6 +187,53 @@ pub fn redirect_allowed(peer: &mut RedirectPeer, now: u64, l: &RedirectLimits) -
     false
 }
 
+/// The per-source redirect state, as a small direct-mapped cache standing
+/// in for native's inet_peer entries (`inet_getpeer` is not exported). A
+/// slot taken over by another source starts that source afresh, as a new
+/// inet_peer would.
+pub struct RedirectPeers {
+    slots: [(u64, RedirectPeer); REDIRECT_SLOTS],
+}
+
+/// Number of [`RedirectPeers`] slots.
+pub const REDIRECT_SLOTS: usize = 256;
+
+impl RedirectPeers {
+    /// An empty cache.
+    pub const fn new() -> Self {
+        RedirectPeers { slots: [(0, RedirectPeer { rate_last: 0, n_redirects: 0 }); REDIRECT_SLOTS] }
+    }
+
+    /// The state for `key` (a hash of namespace, source and VRF; never 0).
+    pub fn get(&mut self, key: u64) -> Option<&mut RedirectPeer> {
+        let key = key.max(1);
+        // CAST: the remainder is below REDIRECT_SLOTS.
+        let slot = self.slots.get_mut((key % REDIRECT_SLOTS as u64) as usize)?;
+        if slot.0 != key {
+            *slot = (key, RedirectPeer::default());
+        }
+        Some(&mut slot.1)
+    }
+}
+
+impl Default for RedirectPeers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The [`RedirectPeers`] key of a source in a namespace and VRF.
+pub fn redirect_key(net_id: u64, saddr: u32, vif: i32) -> u64 {
+    // FNV-1a over the three values.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    // CAST: the bit pattern of vif is what matters.
+    for b in net_id.to_le_bytes().into_iter().chain(saddr.to_le_bytes()).chain((vif as u32).to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// How `ip_forward` ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForwardVerdict {
@@ -327,6 +374,9 @@ pub struct ForwardOptions {
     pub ts_needaddr: bool,
     /// `opt->nexthop`, network-order bytes.
     pub nexthop: [u8; 4],
+    /// `opt->is_changed`: `ip_options_compile` already wrote into the
+    /// header (a timestamp), so the checksum must be redone.
+    pub is_changed: bool,
 }
 
 fn put_addr(hdr: &mut [u8], at: usize, addr: [u8; 4]) -> bool {
@@ -343,9 +393,10 @@ fn put_addr(hdr: &mut [u8], at: usize, addr: [u8; 4]) -> bool {
 ///
 /// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is what
 /// `ip_rt_get_source()` gives (the out device's address). Returns whether
-/// the header changed; the checksum is then recomputed here.
+/// the header changed (the caller clears `opt->is_changed`); the checksum
+/// is then recomputed here.
 pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> bool {
-    let mut changed = false;
+    let mut changed = o.is_changed;
     let at = |off: u8, idx: usize, back: usize, hdr: &[u8]| -> Option<usize> {
         let base = usize::from(off);
         let ptr = usize::from(*hdr.get(base + idx)?);

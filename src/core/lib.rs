@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ctl;
+pub mod forward;
 pub mod hint;
 pub mod mib;
 pub mod rcv;

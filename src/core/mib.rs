@@ -44,6 +44,10 @@ pub enum IpMib {
     InBcastOctets,
     /// `LINUX_MIB_IPRPFILTER` (TcpExt: IPReversePathFilter).
     IPReversePathFilter,
+    /// `IPSTATS_MIB_OUTFORWDATAGRAMS`.
+    ForwDatagrams,
+    /// `IPSTATS_MIB_FRAGFAILS`.
+    FragFails,
     // oxip's own, in the `Oxip:` line.
     /// Packets that entered through the oxip ethertype `packet_type`.
     EthertypeRcv,
@@ -57,8 +61,10 @@ pub enum IpMib {
     FibLookups,
     /// Packets handed to `ip_local_deliver` (native L4, defrag).
     LocalDeliver,
-    /// Packets handed to the route's native input (forward, multicast, error).
+    /// Packets handed to the route's native input (multicast, error, lwtunnel).
     NativeInput,
+    /// Packets oxip's `ip_forward` passed to the FORWARD hook.
+    Forwarded,
     /// Drops, all reasons together (see /proc/net/oxip_drops for each).
     Drops,
 }
@@ -99,6 +105,8 @@ impl IpMib {
         IpMib::InBcastPkts,
         IpMib::InBcastOctets,
         IpMib::IPReversePathFilter,
+        IpMib::ForwDatagrams,
+        IpMib::FragFails,
         IpMib::EthertypeRcv,
         IpMib::TakeoverRcv,
         IpMib::ListBatches,
@@ -106,6 +114,7 @@ impl IpMib {
         IpMib::FibLookups,
         IpMib::LocalDeliver,
         IpMib::NativeInput,
+        IpMib::Forwarded,
         IpMib::Drops,
     ];
 
@@ -129,6 +138,8 @@ impl IpMib {
             IpMib::InBcastPkts => "InBcastPkts",
             IpMib::InBcastOctets => "InBcastOctets",
             IpMib::IPReversePathFilter => "IPReversePathFilter",
+            IpMib::ForwDatagrams => "ForwDatagrams",
+            IpMib::FragFails => "FragFails",
             IpMib::EthertypeRcv => "EthertypeRcv",
             IpMib::TakeoverRcv => "TakeoverRcv",
             IpMib::ListBatches => "ListBatches",
@@ -136,6 +147,7 @@ impl IpMib {
             IpMib::FibLookups => "FibLookups",
             IpMib::LocalDeliver => "LocalDeliver",
             IpMib::NativeInput => "NativeInput",
+            IpMib::Forwarded => "Forwarded",
             IpMib::Drops => "Drops",
         }
     }
@@ -146,7 +158,9 @@ impl IpMib {
             IpMib::InReceives
             | IpMib::InHdrErrors
             | IpMib::InAddrErrors
-            | IpMib::InDiscards => MibLine::Ip,
+            | IpMib::InDiscards
+            | IpMib::ForwDatagrams
+            | IpMib::FragFails => MibLine::Ip,
             IpMib::IPReversePathFilter => MibLine::TcpExt,
             IpMib::EthertypeRcv
             | IpMib::TakeoverRcv
@@ -155,6 +169,7 @@ impl IpMib {
             | IpMib::FibLookups
             | IpMib::LocalDeliver
             | IpMib::NativeInput
+            | IpMib::Forwarded
             | IpMib::Drops => MibLine::Oxip,
             _ => MibLine::IpExt,
         }
@@ -233,6 +248,10 @@ pub enum DropReason {
     IpInvalidSource,
     /// `SKB_DROP_REASON_IP_LOCALNET`.
     IpLocalnet,
+    /// `SKB_DROP_REASON_XFRM_POLICY`.
+    XfrmPolicy,
+    /// `SKB_DROP_REASON_PKT_TOO_BIG`.
+    PktTooBig,
     /// A reason some kernel function chose, by its kernel value.
     Kernel(u32),
 }
@@ -252,6 +271,8 @@ impl DropReason {
             DropReason::IpRpfilter => "IP_RPFILTER",
             DropReason::IpInvalidSource => "IP_INVALID_SOURCE",
             DropReason::IpLocalnet => "IP_LOCALNET",
+            DropReason::XfrmPolicy => "XFRM_POLICY",
+            DropReason::PktTooBig => "PKT_TOO_BIG",
             DropReason::Kernel(_) => "KERNEL",
         }
     }

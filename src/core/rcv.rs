@@ -200,6 +200,8 @@ pub struct RouteView {
     pub rt_flags: u32,
     /// `dst.input == ip_local_deliver`.
     pub input_is_local_deliver: bool,
+    /// `dst.lwtstate != NULL`: a lightweight tunnel may have redirected input.
+    pub lwtstate: bool,
 }
 
 /// Why `ip_rcv_options` failed, before it is turned into counters.
@@ -385,6 +387,8 @@ pub fn ip_route_use_hint<S: FinishSkb>(
 pub enum Dispatch {
     /// `ip_local_deliver()`: native L4 and defragmentation.
     LocalDeliver,
+    /// oxip's `ip_forward()`.
+    Forward,
     /// The route's own `dst.input` (native `ip_forward`, `ip_mr_input`,
     /// `ip_error`, lwtunnel input): until oxip owns those.
     NativeInput,
@@ -394,11 +398,14 @@ pub enum Dispatch {
 ///
 /// C: include/net/dst.h, `dst_input()`, and the `rth->dst.input` choices of
 /// net/ipv4/route.c `ip_route_input_slow()`/`ip_route_input_mc()`. Local and
-/// broadcast routes whose input is `ip_local_deliver` are delivered here;
-/// everything else keeps the input the kernel's route set.
+/// broadcast routes whose input is `ip_local_deliver` are delivered here,
+/// unicast routes (whose input is `ip_forward` unless a lightweight tunnel
+/// redirected it) go to oxip's `ip_forward`; everything else keeps the input
+/// the kernel's route set.
 pub fn dst_input(rt: &RouteView) -> Dispatch {
     match rt.rt_type {
         RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => Dispatch::LocalDeliver,
+        RtnType::Unicast if !rt.lwtstate => Dispatch::Forward,
         _ => Dispatch::NativeInput,
     }
 }

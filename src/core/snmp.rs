@@ -54,8 +54,8 @@ mod tests {
         write_snmp(&mut s, &m).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines.len(), 8);
-        assert_eq!(lines[0], "Ip: InReceives InHdrErrors InDiscards InAddrErrors");
-        assert_eq!(lines[1], "Ip: 3 0 0 0");
+        assert_eq!(lines[0], "Ip: InReceives InHdrErrors InDiscards InAddrErrors ForwDatagrams FragFails");
+        assert_eq!(lines[1], "Ip: 3 0 0 0 0 0");
         assert!(lines[2].starts_with("IpExt: InOctets"));
         assert!(lines[3].starts_with("IpExt: 120"));
         assert_eq!(lines[4], "TcpExt: IPReversePathFilter");

@@ -68,5 +68,42 @@ unsigned int oxip_cpumask_next_possible(int cpu) { return cpumask_next(cpu, cpu_
 unsigned int oxip_nr_cpu_ids(void) { return nr_cpu_ids; }
 void __percpu *oxip_alloc_percpu(size_t size, size_t align) { return __alloc_percpu(size, align); }
 
+bool oxip_skb_has_sk(const struct sk_buff *skb) { return skb->sk; }
+bool oxip_skb_warn_if_lro(const struct sk_buff *skb) { return skb_warn_if_lro(skb); }
+bool oxip_xfrm4_policy_check_fwd(struct sk_buff *skb) { return xfrm4_policy_check(NULL, XFRM_POLICY_FWD, skb); }
+bool oxip_xfrm4_route_forward(struct sk_buff *skb) { return xfrm4_route_forward(skb); }
+bool oxip_ipcb_router_alert(struct sk_buff *skb) { return IPCB(skb)->opt.router_alert; }
+bool oxip_ipcb_is_strictroute(struct sk_buff *skb) { return IPCB(skb)->opt.is_strictroute; }
+bool oxip_ipcb_rr_needaddr(struct sk_buff *skb) { return IPCB(skb)->opt.rr_needaddr; }
+bool oxip_ipcb_srr_is_hit(struct sk_buff *skb) { return IPCB(skb)->opt.srr_is_hit; }
+bool oxip_ipcb_ts_needaddr(struct sk_buff *skb) { return IPCB(skb)->opt.ts_needaddr; }
+bool oxip_ipcb_is_changed(struct sk_buff *skb) { return IPCB(skb)->opt.is_changed; }
+void oxip_ipcb_clear_is_changed(struct sk_buff *skb) { IPCB(skb)->opt.is_changed = 0; }
+bool oxip_net_ra_chain_empty(const struct net *net) { return !rcu_access_pointer(net->ipv4.ra_chain); }
+void oxip_skb_forward_csum(struct sk_buff *skb) { skb_forward_csum(skb); }
+bool oxip_net_fwd_use_pmtu(const struct net *net) { return READ_ONCE(net->ipv4.sysctl_ip_fwd_use_pmtu); }
+bool oxip_net_fwd_update_priority(const struct net *net) { return READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority); }
+bool oxip_ip_mtu_locked(const struct dst_entry *dst) { return ip_mtu_locked(dst); }
+unsigned int oxip_rt_pmtu(const struct rtable *rt) { return rt->rt_pmtu; }
+bool oxip_dst_not_expired(const struct dst_entry *dst) { return time_before(jiffies, READ_ONCE(dst->expires)); }
+unsigned int oxip_dst_metric_mtu(const struct dst_entry *dst) { return dst_metric_raw(dst, RTAX_MTU); }
+unsigned int oxip_dst_dev_mtu(const struct dst_entry *dst) { return READ_ONCE(dst_dev(dst)->mtu); }
+struct net_device *oxip_dst_dev(const struct dst_entry *dst) { return dst_dev(dst); }
+unsigned int oxip_lwtunnel_headroom(const struct dst_entry *dst, unsigned int mtu) { return lwtunnel_headroom(dst->lwtstate, mtu); }
+bool oxip_skb_ignore_df(const struct sk_buff *skb) { return skb->ignore_df; }
+void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info) { icmp_send(skb, type, code, info); }
+int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst) { return skb_cow(skb, LL_RESERVED_SPACE(dst_dev(dst)) + dst->header_len); }
+bool oxip_skb_sec_path(const struct sk_buff *skb) { return skb_sec_path(skb); }
+bool oxip_in_dev_tx_redirects(const struct in_device *in_dev) { return IN_DEV_TX_REDIRECTS(in_dev); }
+int oxip_l3mdev_master_ifindex_rcu(const struct net_device *dev) { return l3mdev_master_ifindex_rcu(dev); }
+__be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr) { return rt_nexthop(rt, daddr); }
+void oxip_skb_set_priority(struct sk_buff *skb, u32 priority) { skb->priority = priority; }
+unsigned long oxip_jiffies(void) { return jiffies; }
+unsigned int oxip_hz(void) { return HZ; }
+int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device *in, struct net_device *out, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, okfn); }
+void oxip_skb_clear_tstamp(struct sk_buff *skb) { skb_clear_tstamp(skb); }
+int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb) { return dst_output(net, sk, skb); }
+__be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst) { return inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE); }
+
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
 void oxip_consume_skb(struct sk_buff *skb) { consume_skb(skb); }

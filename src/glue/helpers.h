@@ -27,6 +27,9 @@
 #include <net/netns/generic.h>
 #include <net/dropreason-core.h>
 #include <net/icmp.h>
+#include <net/xfrm.h>
+#include <net/lwtunnel.h>
+#include <net/gso.h>
 
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
@@ -93,6 +96,44 @@ void *oxip_per_cpu_ptr(void __percpu *p, unsigned int cpu);
 unsigned int oxip_cpumask_next_possible(int cpu);
 unsigned int oxip_nr_cpu_ids(void);
 void __percpu *oxip_alloc_percpu(size_t size, size_t align);
+/* forwarding: net/ip.h, net/route.h, net/dst.h, net/xfrm.h, linux/skbuff.h */
+bool oxip_skb_has_sk(const struct sk_buff *skb);
+bool oxip_skb_warn_if_lro(const struct sk_buff *skb);
+bool oxip_xfrm4_policy_check_fwd(struct sk_buff *skb);
+bool oxip_xfrm4_route_forward(struct sk_buff *skb);
+bool oxip_ipcb_router_alert(struct sk_buff *skb);
+bool oxip_ipcb_is_strictroute(struct sk_buff *skb);
+bool oxip_ipcb_rr_needaddr(struct sk_buff *skb);
+bool oxip_ipcb_srr_is_hit(struct sk_buff *skb);
+bool oxip_ipcb_ts_needaddr(struct sk_buff *skb);
+bool oxip_ipcb_is_changed(struct sk_buff *skb);
+void oxip_ipcb_clear_is_changed(struct sk_buff *skb);
+bool oxip_net_ra_chain_empty(const struct net *net);
+void oxip_skb_forward_csum(struct sk_buff *skb);
+bool oxip_net_fwd_use_pmtu(const struct net *net);
+bool oxip_net_fwd_update_priority(const struct net *net);
+bool oxip_ip_mtu_locked(const struct dst_entry *dst);
+unsigned int oxip_rt_pmtu(const struct rtable *rt);
+bool oxip_dst_not_expired(const struct dst_entry *dst);
+unsigned int oxip_dst_metric_mtu(const struct dst_entry *dst);
+unsigned int oxip_dst_dev_mtu(const struct dst_entry *dst);
+struct net_device *oxip_dst_dev(const struct dst_entry *dst);
+unsigned int oxip_lwtunnel_headroom(const struct dst_entry *dst, unsigned int mtu);
+bool oxip_skb_ignore_df(const struct sk_buff *skb);
+void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
+int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst);
+bool oxip_skb_sec_path(const struct sk_buff *skb);
+bool oxip_in_dev_tx_redirects(const struct in_device *in_dev);
+int oxip_l3mdev_master_ifindex_rcu(const struct net_device *dev);
+__be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr);
+void oxip_skb_set_priority(struct sk_buff *skb, u32 priority);
+unsigned long oxip_jiffies(void);
+unsigned int oxip_hz(void);
+int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device *in, struct net_device *out,
+			 int (*okfn)(struct net *, struct sock *, struct sk_buff *));
+void oxip_skb_clear_tstamp(struct sk_buff *skb);
+int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb);
+__be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 void oxip_consume_skb(struct sk_buff *skb);

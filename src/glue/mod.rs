@@ -2,6 +2,7 @@
 //! The glue between the core and the kernel: the only place with `unsafe`.
 
 pub(crate) mod bindings;
+pub(crate) mod forward;
 mod kunit;
 pub(crate) mod pernet;
 pub(crate) mod ptype;

@@ -103,6 +103,7 @@ fn dst_input(skb: Skb, st: &mut Stats) -> c_int {
             st.inc(IpMib::LocalDeliver);
             skb.local_deliver()
         }
+        Dispatch::Forward => super::forward::ip_forward(skb, st),
         Dispatch::NativeInput => {
             st.inc(IpMib::NativeInput);
             skb.dst_input()

@@ -23,6 +23,8 @@ pub(crate) fn to_kernel(r: DropReason) -> b::skb_drop_reason {
         DropReason::IpRpfilter => b::skb_drop_reason_SKB_DROP_REASON_IP_RPFILTER,
         DropReason::IpInvalidSource => b::skb_drop_reason_SKB_DROP_REASON_IP_INVALID_SOURCE,
         DropReason::IpLocalnet => b::skb_drop_reason_SKB_DROP_REASON_IP_LOCALNET,
+        DropReason::XfrmPolicy => b::skb_drop_reason_SKB_DROP_REASON_XFRM_POLICY,
+        DropReason::PktTooBig => b::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG,
         DropReason::Kernel(k) => k,
     }
 }

@@ -45,7 +45,23 @@ impl Rtable {
             rt_type: RtnType::from_raw(self.0.rt_type as u8),
             rt_flags: self.0.rt_flags,
             input_is_local_deliver: self.0.dst.input.map(|f| f as usize) == Some(local_deliver as usize),
+            lwtstate: !self.0.dst.lwtstate.is_null(),
         }
+    }
+
+    /// The raw route, for C calls that take it.
+    pub(crate) fn as_ptr(&self) -> *const b::rtable {
+        &self.0
+    }
+
+    /// `&rt->dst`.
+    pub(crate) fn dst(&self) -> *const b::dst_entry {
+        &self.0.dst
+    }
+
+    /// `rt->rt_uses_gateway`.
+    pub(crate) fn uses_gateway(&self) -> bool {
+        self.0.rt_uses_gateway != 0
     }
 }
 
@@ -90,6 +106,12 @@ impl InDevice {
     pub(crate) fn nopolicy(&self) -> bool {
         // SAFETY: as above.
         unsafe { b::oxip_in_dev_nopolicy(self.ptr()) }
+    }
+
+    /// `IN_DEV_TX_REDIRECTS(in_dev)`.
+    pub(crate) fn tx_redirects(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { b::oxip_in_dev_tx_redirects(self.ptr()) }
     }
 
     /// `IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)`.

@@ -162,6 +162,20 @@ impl Skb {
     }
 
     /// The receiving device's `in_device`, for as long as `g`.
+    /// The header from the network header on, writable (the caller made
+    /// it private with `skb_cow`).
+    pub(crate) fn network_header_mut(&mut self) -> &mut [u8] {
+        let len = self.linear_from_network();
+        // SAFETY: `self.ptr` is valid.
+        let p = unsafe { b::oxip_skb_network_header(self.as_ptr()) };
+        if p.is_null() || len == 0 {
+            return &mut [];
+        }
+        // SAFETY: `len` linear bytes from the network header belong to this
+        // owned, unshared skb; the exclusive borrow of `self` keeps them.
+        unsafe { core::slice::from_raw_parts_mut(p, len) }
+    }
+
     fn in_dev<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a InDevice> {
         // SAFETY: `dev` is the receiving device, registered while its packet
         // is processed.

@@ -7,7 +7,8 @@ import struct
 
 from pkt import csum, frame, icmp_echo, iphdr, tcp_syn, udp
 
-A, B = "10.0.0.1", "10.0.0.2"
+A, B, C = "10.0.0.1", "10.0.0.2", "10.0.1.2"
+FWD = {"net.ipv4.ip_forward": 1}
 BCAST_MAC = "ff:ff:ff:ff:ff:ff"
 
 # IP option bytes (RFC 791, RFC 2113).
@@ -54,6 +55,9 @@ DEFAULTS = {
     "net.ipv4.conf.all.rp_filter": 0,
     "net.ipv4.conf.veth-b.rp_filter": 0,
     "net.ipv4.ip_forward": 0,
+    "net.ipv4.ip_forward_update_priority": 1,
+    "net.ipv4.conf.all.send_redirects": 1,
+    "net.ipv4.conf.veth-b.send_redirects": 1,
     "net.ipv4.conf.all.accept_source_route": 0,
     "net.ipv4.conf.veth-b.accept_source_route": 0,
 }
@@ -210,6 +214,35 @@ CASES = [
          sysctls={"net.ipv4.ip_forward": 1}, expect=replied("type 11 code 0")),
     Case("forward_unreachable_route", u(dst="198.51.100.7"),
          sysctls={"net.ipv4.ip_forward": 1}, expect=replied("type 3")),
+    # Forwarding a -> b -> c (10.0.1.2); veth-bc has MTU 1000.
+    Case("fwd_udp_to_c", u(dst=C), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_icmp_echo_to_c", lambda rig, et: [ip(rig, et, icmp_echo(), 1, dst=C)], sysctls=FWD,
+         expect=replied("icmp 10.0.1.2>10.0.0.1 type 0")),
+    Case("fwd_tcp_syn_to_c", lambda rig, et: [ip(rig, et, tcp_syn(A, C, 40003, 80), 6, dst=C)], sysctls=FWD,
+         expect=replied("tcp 10.0.1.2>10.0.0.1")),
+    Case("fwd_ttl1_time_exceeded", u(dst=C, ttl=1), sysctls=FWD, expect=replied("type 11 code 0")),
+    Case("fwd_ttl2_delivered", u(dst=C, ttl=2), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_df_over_mtu", u(dst=C, payload=b"D" * 1400), sysctls=FWD, expect=replied("code 4 mtu 1000")),
+    Case("fwd_no_df_fragmented", u(dst=C, payload=b"F" * 1400, frag=0), sysctls=FWD,
+         expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_df_fits_mtu", u(dst=C, payload=b"f" * 900), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_nft_forward_drop", u(dst=C, dport=7777), sysctls=FWD,
+         expect=lambda r: r["delivered_c"] == 0 and not r["replies"]),
+    Case("fwd_record_route", u(dst=C, options=OPT_RR), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_router_alert", u(dst=C, options=OPT_RA), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_timestamp", u(dst=C, options=OPT_TS), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_ecn_ce", u(dst=C, tos=3), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_burst_same_dst", lambda rig, et: u(dst=C)(rig, et) * 8, sysctls=FWD,
+         expect=lambda r: r["delivered_c"] == 8),
+    Case("fwd_burst_two_dsts", lambda rig, et: (u(dst=C)(rig, et) + u(dst="10.0.0.1", src="10.0.0.3")(rig, et)) * 4,
+         sysctls=FWD, expect=lambda r: r["delivered_c"] == 4),
+    Case("fwd_priority_update", u(dst=C, tos=0x10), sysctls={**FWD, "net.ipv4.ip_forward_update_priority": 0},
+         expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_redirect_same_if", u(dst="10.0.0.1", src="10.0.0.3"), sysctls=FWD,
+         expect=replied("type 5 code 1 gw 10.0.0.1")),
+    Case("fwd_no_redirects_when_disabled", u(dst="10.0.0.1", src="10.0.0.3"),
+         sysctls={**FWD, "net.ipv4.conf.all.send_redirects": 0, "net.ipv4.conf.veth-b.send_redirects": 0},
+         expect=lambda r: not any("type 5" in x for x in r["replies"])),
     Case("martian_source_loopback", u(src="127.0.0.1"), expect=dropped),
     # 0.0.0.0/8 sources are valid unicast since Linux 5.3 (route.c); only the
     # hint path's ip_route_use_hint still calls them martian.

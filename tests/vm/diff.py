@@ -13,7 +13,8 @@ outcomes must match:
   - the drop reasons seen by the skb:kfree_skb tracepoint.
 
 Runs in the VM, as root, in the initial namespace; it enters the test
-namespaces a (sender, 10.0.0.1) and b (receiver, 10.0.0.2) with setns(2).
+namespaces a (sender, 10.0.0.1), b (receiver and router, 10.0.0.2 and
+10.0.1.1) and c (behind b, 10.0.1.2) with setns(2).
 Prints one line per case and mode and ends with 'N passed, N failed'.
 """
 import ctypes
@@ -143,8 +144,13 @@ def describe(frame):
     ihl = (ip[0] & 0xF) * 4
     proto, src, dst = ip[9], socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
     l4 = ip[ihl:]
-    if proto == 1 and len(l4) >= 2:
-        return f"icmp {src}>{dst} type {l4[0]} code {l4[1]}"
+    if proto == 1 and len(l4) >= 8:
+        extra = ""
+        if l4[0] == 3 and l4[1] == 4:
+            extra = f" mtu {struct.unpack('!H', l4[6:8])[0]}"
+        elif l4[0] == 5:
+            extra = f" gw {socket.inet_ntoa(l4[4:8])}"
+        return f"icmp {src}>{dst} type {l4[0]} code {l4[1]}{extra}"
     if proto == 6 and len(l4) >= 14:
         flags = l4[13]
         names = "".join(c for b, c in ((2, "S"), (16, "A"), (4, "R"), (1, "F")) if flags & b)
@@ -173,17 +179,26 @@ class Rig:
             self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             self.tcp.bind(("0.0.0.0", 80))
             self.tcp.listen(16)
+        with In("c"):
+            self.udp_c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.udp_c.bind(("0.0.0.0", 9))
+            self.udp_c.setblocking(False)
         self.a_mac = pkt.if_mac_ns("a", "veth-a", In)
         self.b_mac = pkt.if_mac_ns("b", "veth-b", In)
 
-    def drain(self):
+    @staticmethod
+    def count(sock):
         got = 0
         while True:
             try:
-                self.udp.recv(65535)
+                sock.recv(65535)
                 got += 1
             except BlockingIOError:
-                break
+                return got
+
+    def drain(self):
+        got = self.count(self.udp)
+        got_c = self.count(self.udp_c)
         replies = []
         while True:
             try:
@@ -194,7 +209,7 @@ class Rig:
             if addr[2] == socket.PACKET_OUTGOING or addr[1] != 0x0800:
                 continue
             replies.append(describe(data))
-        return got, sorted(replies)
+        return got, got_c, sorted(replies)
 
     def run(self, case, ethertype):
         self.drain()
@@ -204,10 +219,11 @@ class Rig:
         for fr in frames:
             self.tx.send(fr)
         time.sleep(SETTLE + case.settle)
-        got, replies = self.drain()
+        got, got_c, replies = self.drain()
         after = read_mibs("b")
         return {
             "delivered": got,
+            "delivered_c": got_c,
             "replies": replies,
             "mibs": combined(delta(before, after)),
             "drops": trace_reasons(),

@@ -54,6 +54,7 @@ const LOCAL: RouteView = RouteView {
     rt_type: RtnType::Local,
     rt_flags: RTCF_LOCAL,
     input_is_local_deliver: true,
+    lwtstate: false,
 };
 
 impl RcvSkb for FakeSkb {
@@ -383,6 +384,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
         rt_type: RtnType::Multicast,
         rt_flags: RTCF_MULTICAST,
         input_is_local_deliver: false,
+        lwtstate: false,
     });
     let (_, mib) = finish(&mut skb, None);
     assert_eq!(mib.get(IpMib::InMcastPkts), 1);
@@ -393,6 +395,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
         rt_type: RtnType::Broadcast,
         rt_flags: RTCF_BROADCAST | RTCF_LOCAL,
         input_is_local_deliver: true,
+        lwtstate: false,
     });
     let (_, mib) = finish(&mut skb, None);
     assert_eq!(mib.get(IpMib::InBcastPkts), 1);
@@ -440,8 +443,12 @@ fn hint_martian_sources_dropped() {
 
 #[test]
 fn error_routes_keep_native_input() {
-    let rt = RouteView { rt_type: RtnType::Other(7), rt_flags: 0, input_is_local_deliver: false };
+    let rt = RouteView { rt_type: RtnType::Other(7), rt_flags: 0, input_is_local_deliver: false, lwtstate: false };
     assert_eq!(dst_input(&rt), Dispatch::NativeInput);
-    let lw = RouteView { rt_type: RtnType::Local, rt_flags: RTCF_LOCAL, input_is_local_deliver: false };
+    let lw = RouteView { rt_type: RtnType::Local, rt_flags: RTCF_LOCAL, input_is_local_deliver: false, lwtstate: false };
+    let fwd = RouteView { rt_type: RtnType::Unicast, rt_flags: 0, input_is_local_deliver: false, lwtstate: false };
+    assert_eq!(dst_input(&fwd), Dispatch::Forward);
+    let lwt = RouteView { lwtstate: true, ..fwd };
+    assert_eq!(dst_input(&lwt), Dispatch::NativeInput);
     assert_eq!(dst_input(&lw), Dispatch::NativeInput);
 }

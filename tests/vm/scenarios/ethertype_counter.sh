@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Frames with the oxip ethertype go over a veth pair between two namespaces;
 # the receiver's oxip counters must count every one.
-set -eu
+set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
 before=$(oxip_counter b EthertypeRcv)

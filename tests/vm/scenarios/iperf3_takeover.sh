@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # iperf3 TCP from a to b, native and then with b's veth in takeover mode, in
 # the same VM; oxip's counters must show the second run went through oxip.
-set -eu
+set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
 ip netns exec b iperf3 -s -D -1 -p 5201 >/dev/null

@@ -3,7 +3,7 @@
 # A batch of forwarded packets to one destination through the list path:
 # the first takes a FIB lookup, the rest reuse its route as a hint; a
 # custom FIB rule turns hints off, as ip_extract_route_hint says.
-set -eu
+set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
 ip netns exec b sysctl -qw net.ipv4.ip_forward=1

@@ -3,7 +3,7 @@
 # Detach an interface and unload the module while traffic flows through
 # oxip (takeover TCP and a flood of ethertype frames); then reload. The
 # harness checks the kernel log (no WARN/Oops) and kmemleak afterwards.
-set -eu
+set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
 takeover b veth-b

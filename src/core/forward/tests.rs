@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Host tests of the forwarding decisions: one per branch of `ip_forward`.
+
+use super::*;
+use crate::mib::MibArray;
+use crate::wire::checksum;
+use crate::wire::Ipv4Header;
+
+struct FakeFwd {
+    hdr: Vec<u8>,
+    pkt_type: PktType,
+    sk: bool,
+    lro: bool,
+    xfrm_policy: bool,
+    ra_listened: bool,
+    xfrm_route: bool,
+    strict_gw: bool,
+    forwarded: bool,
+    mtu: MtuInputs,
+    len: u32,
+    ignore_df: bool,
+    gso: bool,
+    gso_fits: bool,
+    icmp: Vec<(u8, u8, u32)>,
+    cow_ok: bool,
+    redirect: bool,
+    redirects_sent: u32,
+    update_prio: bool,
+    prio: Option<u32>,
+}
+
+fn golden(ttl: u8, df: bool, tos: u8) -> Vec<u8> {
+    let mut h = vec![
+        0x45, tos, 0x05, 0xdc, 0x12, 0x34, if df { 0x40 } else { 0 }, 0x00, ttl, 0x11, 0, 0, 10, 0, 0, 1,
+        10, 0, 1, 2,
+    ];
+    let c = checksum(&h).to_be_bytes();
+    h[10] = c[0];
+    h[11] = c[1];
+    h
+}
+
+impl FakeFwd {
+    fn new(ttl: u8, df: bool) -> Self {
+        FakeFwd {
+            hdr: golden(ttl, df, 0x10),
+            pkt_type: PktType::Host,
+            sk: false,
+            lro: false,
+            xfrm_policy: true,
+            ra_listened: false,
+            xfrm_route: true,
+            strict_gw: false,
+            forwarded: false,
+            mtu: MtuInputs { dev_mtu: 1500, ..Default::default() },
+            len: 1500,
+            ignore_df: false,
+            gso: false,
+            gso_fits: false,
+            icmp: Vec::new(),
+            cow_ok: true,
+            redirect: false,
+            redirects_sent: 0,
+            update_prio: false,
+            prio: None,
+        }
+    }
+}
+
+impl ForwardSkb for FakeFwd {
+    fn pkt_type(&self) -> PktType {
+        self.pkt_type
+    }
+    fn has_sk(&self) -> bool {
+        self.sk
+    }
+    fn warn_if_lro(&self) -> bool {
+        self.lro
+    }
+    fn xfrm_policy_ok(&mut self) -> bool {
+        self.xfrm_policy
+    }
+    fn router_alert_listened(&self) -> bool {
+        self.ra_listened
+    }
+    fn forward_csum(&mut self) {}
+    fn ttl(&self) -> u8 {
+        self.hdr[8]
+    }
+    fn xfrm_route_ok(&mut self) -> bool {
+        self.xfrm_route
+    }
+    fn strict_route_via_gateway(&self) -> bool {
+        self.strict_gw
+    }
+    fn mark_forwarded(&mut self) {
+        self.forwarded = true;
+    }
+    fn mtu_inputs(&self) -> MtuInputs {
+        self.mtu
+    }
+    fn mtu_check(&self) -> MtuCheck {
+        MtuCheck {
+            len: self.len,
+            df: self.hdr[6] & 0x40 != 0,
+            frag_max_size: 0,
+            ignore_df: self.ignore_df,
+            gso: self.gso,
+        }
+    }
+    fn gso_fits(&self, _mtu: u32) -> bool {
+        self.gso_fits
+    }
+    fn icmp_send(&mut self, t: u8, c: u8, info: u32) {
+        self.icmp.push((t, c, info));
+    }
+    fn cow_for_output(&mut self) -> bool {
+        self.cow_ok
+    }
+    fn header_mut(&mut self) -> &mut [u8] {
+        &mut self.hdr
+    }
+    fn wants_redirect(&self) -> bool {
+        self.redirect
+    }
+    fn send_redirect(&mut self) {
+        self.redirects_sent += 1;
+    }
+    fn fwd_update_priority(&self) -> bool {
+        self.update_prio
+    }
+    fn set_priority(&mut self, p: u32) {
+        self.prio = Some(p);
+    }
+}
+
+fn run(s: &mut FakeFwd) -> (ForwardVerdict, MibArray) {
+    let mut m = MibArray::default();
+    let v = ip_forward(s, &mut m);
+    (v, m)
+}
+
+#[test]
+fn forwards_and_decrements_ttl_keeping_checksum_valid() {
+    let mut s = FakeFwd::new(64, true);
+    let (v, m) = run(&mut s);
+    assert_eq!(v, ForwardVerdict::Forward);
+    assert_eq!(s.hdr[8], 63);
+    assert!(Ipv4Header::new_checked(&s.hdr[..]).unwrap().checksum_ok());
+    assert!(s.forwarded);
+    assert_eq!(m.get(IpMib::ForwDatagrams), 1);
+    assert_eq!(m.get(IpMib::Forwarded), 1);
+}
+
+#[test]
+fn incremental_checksum_matches_full_recompute_for_every_ttl_and_check() {
+    for ttl in 1..=255u8 {
+        for tos in [0u8, 0x10, 0xff] {
+            let mut h = golden(ttl, ttl % 2 == 0, tos);
+            ip_decrease_ttl(&mut h).unwrap();
+            assert!(Ipv4Header::new_checked(&h[..]).unwrap().checksum_ok(), "ttl {ttl} tos {tos}");
+        }
+    }
+}
+
+#[test]
+fn not_host_is_dropped() {
+    let mut s = FakeFwd::new(64, true);
+    s.pkt_type = PktType::Broadcast;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+}
+
+#[test]
+fn with_socket_is_dropped() {
+    let mut s = FakeFwd::new(64, true);
+    s.sk = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+}
+
+#[test]
+fn lro_is_dropped() {
+    let mut s = FakeFwd::new(64, true);
+    s.lro = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+}
+
+#[test]
+fn xfrm_policy_refusal_is_xfrm_policy() {
+    let mut s = FakeFwd::new(64, true);
+    s.xfrm_policy = false;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::XfrmPolicy));
+    let mut s = FakeFwd::new(64, true);
+    s.xfrm_route = false;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::XfrmPolicy));
+}
+
+#[test]
+fn router_alert_with_listener_goes_native() {
+    let mut s = FakeFwd::new(64, true);
+    s.ra_listened = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Native);
+}
+
+#[test]
+fn ttl_1_is_time_exceeded() {
+    let mut s = FakeFwd::new(1, true);
+    let (v, m) = run(&mut s);
+    assert_eq!(v, ForwardVerdict::Drop(DropReason::IpInhdr));
+    assert_eq!(s.icmp, vec![(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0)]);
+    assert_eq!(m.get(IpMib::InHdrErrors), 1);
+    assert_eq!(m.get(IpMib::ForwDatagrams), 0);
+}
+
+#[test]
+fn strict_route_via_gateway_is_sr_failed() {
+    let mut s = FakeFwd::new(64, true);
+    s.strict_gw = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+    assert_eq!(s.icmp, vec![(ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0)]);
+}
+
+#[test]
+fn df_over_mtu_is_frag_needed_with_the_mtu() {
+    let mut s = FakeFwd::new(64, true);
+    s.mtu.dev_mtu = 1000;
+    let (v, m) = run(&mut s);
+    assert_eq!(v, ForwardVerdict::Drop(DropReason::PktTooBig));
+    assert_eq!(s.icmp, vec![(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 1000)]);
+    assert_eq!(m.get(IpMib::FragFails), 1);
+    assert_eq!(m.get(IpMib::ForwDatagrams), 1);
+}
+
+#[test]
+fn no_df_over_mtu_is_forwarded_for_fragmentation() {
+    let mut s = FakeFwd::new(64, false);
+    s.mtu.dev_mtu = 1000;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Forward);
+}
+
+#[test]
+fn gso_checked_by_segment_length() {
+    let mut s = FakeFwd::new(64, true);
+    s.mtu.dev_mtu = 1000;
+    s.len = 30000;
+    s.gso = true;
+    s.gso_fits = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Forward);
+    s.gso_fits = false;
+    s.hdr = golden(64, true, 0x10);
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::PktTooBig));
+}
+
+#[test]
+fn ignore_df_lets_it_through() {
+    let mut s = FakeFwd::new(64, true);
+    s.mtu.dev_mtu = 1000;
+    s.ignore_df = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Forward);
+}
+
+#[test]
+fn cow_failure_is_dropped() {
+    let mut s = FakeFwd::new(64, true);
+    s.cow_ok = false;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+}
+
+#[test]
+fn redirect_when_the_route_says_so() {
+    let mut s = FakeFwd::new(64, true);
+    s.redirect = true;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Forward);
+    assert_eq!(s.redirects_sent, 1);
+}
+
+#[test]
+fn priority_from_tos_when_enabled() {
+    let mut s = FakeFwd::new(64, true);
+    s.update_prio = true;
+    run(&mut s);
+    assert_eq!(s.prio, Some(rt_tos2priority(0x10)));
+    assert_eq!(rt_tos2priority(0x10), 6);
+    assert_eq!(rt_tos2priority(0x08), 2);
+}
+
+#[test]
+fn mtu_prefers_fresh_pmtu_only_when_allowed() {
+    let base = MtuInputs { rt_pmtu: 1200, pmtu_fresh: true, dev_mtu: 1500, ..Default::default() };
+    assert_eq!(ip_dst_mtu_maybe_forward(&base), 1500);
+    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { fwd_use_pmtu: true, ..base }), 1200);
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs { fwd_use_pmtu: true, pmtu_fresh: false, ..base }),
+        1500
+    );
+    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { metric_mtu: 1400, ..base }), 1400);
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs { mtu_locked: true, uses_gateway: true, rt_pmtu: 0, ..base }),
+        576
+    );
+    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { dev_mtu: 70000, ..base }), IP_MAX_MTU);
+    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { lwt_headroom: 100, ..base }), 1400);
+}
+
+#[test]
+fn redirects_back_off_then_stop_then_reset() {
+    let l = RedirectLimits::defaults(1000);
+    let mut p = RedirectPeer::default();
+    let mut now = 5000u64;
+    assert!(redirect_allowed(&mut p, now, &l));
+    now += 1;
+    assert!(!redirect_allowed(&mut p, now, &l), "within the load window");
+    let mut sent = 1;
+    for _ in 0..200 {
+        now += 6000;
+        if redirect_allowed(&mut p, now, &l) {
+            sent += 1;
+        }
+        if p.n_redirects >= l.number {
+            break;
+        }
+    }
+    assert_eq!(sent, 9);
+    assert!(!redirect_allowed(&mut p, now + 1, &l), "too many ignored redirects");
+    assert!(redirect_allowed(&mut p, now + l.silence + 10, &l), "silence resets");
+}
+
+#[test]
+fn forward_options_fill_record_route() {
+    // Header with RR at offset 20: type 7, len 11, two empty slots.
+    let mut h = golden(64, true, 0);
+    h[0] = 0x48;
+    // ip_options_compile has advanced the pointer past the slot to fill.
+    h.extend_from_slice(&[7, 11, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let o = ForwardOptions { rr: 20, rr_needaddr: true, ..Default::default() };
+    assert!(ip_forward_options(&mut h, &o, [10, 0, 1, 1]));
+    assert_eq!(&h[23..27], &[10, 0, 1, 1]);
+    assert!(Ipv4Header::new_checked(&h[..]).unwrap().checksum_ok());
+}
+
+#[test]
+fn forward_options_out_of_range_pointer_does_not_panic() {
+    let mut h = golden(64, true, 0);
+    let o = ForwardOptions { rr: 200, rr_needaddr: true, srr: 250, srr_is_hit: true, ts_needaddr: true, ..Default::default() };
+    assert!(!ip_forward_options(&mut h, &o, [1, 2, 3, 4]));
+}
+
+#[test]
+fn redirect_peers_keep_state_per_source() {
+    let mut t = RedirectPeers::new();
+    let a = redirect_key(1, 0x0a000001, 0);
+    let b = redirect_key(1, 0x0a000002, 0);
+    assert_ne!(a, b);
+    t.get(a).unwrap().n_redirects = 3;
+    assert_eq!(t.get(a).unwrap().n_redirects, 3);
+    assert_eq!(t.get(b).unwrap().n_redirects, 0);
+}
+
+#[test]
+fn forward_options_redo_checksum_after_compile_wrote_a_timestamp() {
+    let mut h = golden(64, true, 0);
+    h[11] ^= 0x55; // as if ip_options_compile wrote a timestamp
+    let o = ForwardOptions { is_changed: true, ..Default::default() };
+    assert!(ip_forward_options(&mut h, &o, [1, 2, 3, 4]));
+    assert!(Ipv4Header::new_checked(&h[..]).unwrap().checksum_ok());
+}
