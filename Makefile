@@ -8,7 +8,7 @@ KDIR      ?= $(DEFAULT_KDIR)
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
 export PATH := $(HOME)/.cargo/bin:$(CACHE)/venv/bin:$(PATH)
 
-.PHONY: all module deps kernel host-test vm-test check demo clean rust-analyzer help
+.PHONY: all module deps kernel host-test vm-test check demo bench clean rust-analyzer help
 
 all: module
 
@@ -16,6 +16,7 @@ help:
 	@echo "make            build oxip.ko against KDIR (default: the cached test kernel)"
 	@echo "make demo       build what is missing, boot the VM, send traffic, show counters"
 	@echo "make check      every test: host (cargo test), KUnit and VM scenarios"
+	@echo "make bench      forwarding benchmark, native vs oxip in one VM run: table + PNG"
 	@echo "make kernel     install prerequisites and build the test kernel (cached)"
 	@echo "make host-test  the core's host tests only"
 	@echo "make vm-test    KUnit + VM scenarios only (needs oxip.ko)"
@@ -55,6 +56,9 @@ check: deps host-test module
 
 demo: deps module
 	tests/vm/run.sh demo
+
+bench: deps module
+	tests/vm/run.sh bench
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -27,6 +27,10 @@ module! {
             default: 0x88b5,
             description: "Ethertype of oxip's own packet_type (0: none)",
         },
+        takeover_backlog: bool {
+            default: true,
+            description: "Queue taken-over frames per CPU and receive them in batches (list path, route hints); false: one by one in the hook",
+        },
     },
 }
 
@@ -35,13 +39,20 @@ module! {
 struct Oxip {
     _ptype: Option<glue::ptype::Registration>,
     _takeover: glue::takeover::Takeover,
+    _backlog: glue::backlog::Backlog,
     _pernet: glue::pernet::Registration,
+}
+
+/// The `takeover_backlog` parameter.
+pub(crate) fn takeover_backlog() -> bool {
+    module_parameters::takeover_backlog.value()
 }
 
 impl kernel::Module for Oxip {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         glue::forward::init();
         let pernet = glue::pernet::Registration::register()?;
+        let backlog = glue::backlog::Backlog::register()?;
         let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
         let et = module_parameters::ethertype.value();
         let ptype = match et {
@@ -52,6 +63,7 @@ impl kernel::Module for Oxip {
         Ok(Oxip {
             _ptype: ptype,
             _takeover: takeover,
+            _backlog: backlog,
             _pernet: pernet,
         })
     }

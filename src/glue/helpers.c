@@ -105,5 +105,18 @@ void oxip_skb_clear_tstamp(struct sk_buff *skb) { skb_clear_tstamp(skb); }
 int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb) { return dst_output(net, sk, skb); }
 __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst) { return inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE); }
 
+void oxip_netif_napi_add(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int)) { netif_napi_add(dev, napi, poll); }
+void oxip_netif_napi_del(struct napi_struct *napi) { netif_napi_del(napi); }
+bool oxip_napi_schedule(struct napi_struct *napi) { return napi_schedule(napi); }
+struct net_device *oxip_alloc_netdev_dummy(void) { return alloc_netdev_dummy(0); }
+void oxip_skb_queue_head_init(struct sk_buff_head *list) { skb_queue_head_init(list); }
+void oxip_skb_queue_lock_bh(struct sk_buff_head *list) { spin_lock_bh(&list->lock); }
+void oxip_skb_queue_unlock_bh(struct sk_buff_head *list) { spin_unlock_bh(&list->lock); }
+struct sk_buff *oxip_skb_peek(const struct sk_buff_head *list) { return skb_peek(list); }
+struct sk_buff *oxip_skb_peek_next(struct sk_buff *skb, const struct sk_buff_head *list) { return skb_peek_next(skb, list); }
+void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list) { __skb_unlink(skb, list); }
+void oxip_local_bh_disable(void) { local_bh_disable(); }
+void oxip_local_bh_enable(void) { local_bh_enable(); }
+
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
 void oxip_consume_skb(struct sk_buff *skb) { consume_skb(skb); }

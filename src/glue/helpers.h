@@ -134,6 +134,19 @@ int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device
 void oxip_skb_clear_tstamp(struct sk_buff *skb);
 int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb);
 __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst);
+/* takeover backlog: linux/netdevice.h, linux/skbuff.h, linux/bottom_half.h */
+void oxip_netif_napi_add(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int));
+void oxip_netif_napi_del(struct napi_struct *napi);
+bool oxip_napi_schedule(struct napi_struct *napi);
+struct net_device *oxip_alloc_netdev_dummy(void);
+void oxip_skb_queue_head_init(struct sk_buff_head *list);
+void oxip_skb_queue_lock_bh(struct sk_buff_head *list);
+void oxip_skb_queue_unlock_bh(struct sk_buff_head *list);
+struct sk_buff *oxip_skb_peek(const struct sk_buff_head *list);
+struct sk_buff *oxip_skb_peek_next(struct sk_buff *skb, const struct sk_buff_head *list);
+void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list);
+void oxip_local_bh_disable(void);
+void oxip_local_bh_enable(void);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 void oxip_consume_skb(struct sk_buff *skb);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The glue between the core and the kernel: the only place with `unsafe`.
 
+pub(crate) mod backlog;
 pub(crate) mod bindings;
 pub(crate) mod forward;
 mod kunit;

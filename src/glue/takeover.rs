@@ -90,7 +90,9 @@ fn detach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
 }
 
 fn detach_all(g: &mut RtnlGuard) {
-    HOOKS.get(g).clear();
+    // Replacing the vector drops every hook (unregistering it) and frees
+    // the vector's buffer, which a static would otherwise keep past unload.
+    *HOOKS.get(g) = KVec::new();
 }
 
 fn dev_by_name(net: *mut b::net, name: &str) -> Option<*mut b::net_device> {
@@ -123,7 +125,11 @@ unsafe extern "C" fn oxip_ingress_hook(
     }
     // SAFETY: returning NF_STOLEN hands the skb's reference to us.
     if let Some(skb) = unsafe { Skb::from_raw(skb) } {
-        rcv::ip_rcv(skb, IpMib::TakeoverRcv);
+        if crate::takeover_backlog() {
+            super::backlog::enqueue(skb);
+        } else {
+            rcv::ip_rcv(skb, IpMib::TakeoverRcv);
+        }
     }
     b::NF_STOLEN
 }
@@ -168,7 +174,9 @@ unsafe extern "C" fn oxip_netdev_event(_nb: *mut b::notifier_block, event: c_ulo
         let mut g = unsafe { RtnlGuard::assume_held() };
         // SAFETY: `ptr` is the notifier info of a netdev event.
         let dev = unsafe { b::oxip_netdev_notifier_info_to_dev(ptr) };
-        let _ = detach(&mut g, dev);
+        if detach(&mut g, dev).is_ok() {
+            super::backlog::flush_dev(dev);
+        }
     }
     b::NOTIFY_DONE as c_int
 }

@@ -5,6 +5,7 @@
 # stdout, which are not reliable here).
 #   tests/vm/run.sh check   KUnit + every scenario; non-zero exit on any failure
 #   tests/vm/run.sh demo    load oxip, send traffic, show the counters
+#   tests/vm/run.sh bench   forwarding benchmark, native vs oxip (table + PNG)
 #   ONLY=name tests/vm/run.sh check   one scenario
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,6 +53,11 @@ ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
 
 if [ "$MODE" = demo ]; then
   cat "$OUT/demo.txt"
+  exit 0
+fi
+if [ "$MODE" = bench ]; then
+  tail -3 "$OUT/bench.log"
+  python3 "$TOP/tests/vm/bench_report.py" "$OUT/bench.jsonl"
   exit 0
 fi
 

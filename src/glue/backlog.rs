@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The takeover backlog: frames the ingress hook steals are queued per CPU
+//! and received in batches by a per-CPU NAPI instance, so takeover mode gets
+//! listified receive and route hints as the ethertype path does.
+//!
+//! C: net/core/dev.c (`enqueue_to_backlog()`, `process_backlog()`,
+//! `flush_backlog()`): the same idea as the kernel's own per-CPU backlog.
+//! The NAPI is scheduled on the CPU that queued, so each queue has one
+//! producer and one consumer on its CPU; the queue lock is for the flush a
+//! vanishing device triggers from process context.
+
+use core::ffi::c_int;
+use core::ffi::c_void;
+
+use kernel::prelude::*;
+
+use super::bindings as b;
+use super::pernet::Stats;
+use super::rcv;
+use super::skb::ListHead;
+use super::skb::Skb;
+use crate::oxip_core::mib::DropReason;
+use crate::oxip_core::mib::IpMib;
+
+/// One CPU's backlog. `napi` comes first so the poll can find the queue.
+#[repr(C)]
+struct Cpu {
+    napi: b::napi_struct,
+    queue: b::sk_buff_head,
+}
+
+/// Largest backlog a CPU keeps (`netdev_max_backlog`'s default); beyond it
+/// frames are dropped with `CPU_BACKLOG`, as native's backlog does.
+const MAX_BACKLOG: u32 = 1000;
+
+fn for_each_cpu(mut f: impl FnMut(u32)) {
+    // SAFETY: plain reads of the possible mask.
+    let nr = unsafe { b::oxip_nr_cpu_ids() };
+    // SAFETY: as above.
+    let mut cpu = unsafe { b::oxip_cpumask_next_possible(-1) };
+    while cpu < nr {
+        f(cpu);
+        // SAFETY: as above; CAST: cpu < nr_cpu_ids fits in c_int.
+        cpu = unsafe { b::oxip_cpumask_next_possible(cpu as c_int) };
+    }
+}
+
+/// The per-CPU backlogs, their NAPI instances and the dummy device they hang on.
+///
+/// # Invariants
+///
+/// `cpus` is a per-CPU allocation of `Cpu`, each with an initialised queue
+/// and an added, enabled NAPI on `dev`, until drop.
+pub(crate) struct Backlog {
+    dev: *mut b::net_device,
+    cpus: *mut c_void,
+}
+
+// SAFETY: set up at init, torn down at exit; the packet path reaches it
+// only through `THIS` while registered.
+unsafe impl Send for Backlog {}
+// SAFETY: shared access only enqueues under the per-CPU discipline above.
+unsafe impl Sync for Backlog {}
+
+/// The live backlog, for the hook and the notifier (set while registered).
+static THIS: core::sync::atomic::AtomicPtr<c_void> = core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+impl Backlog {
+    /// Allocates and enables a backlog on every possible CPU.
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: plain allocation.
+        let dev = unsafe { b::oxip_alloc_netdev_dummy() };
+        if dev.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: plain per-CPU allocation, zeroed.
+        let cpus = unsafe { b::oxip_alloc_percpu(core::mem::size_of::<Cpu>(), core::mem::align_of::<Cpu>()) };
+        if cpus.is_null() {
+            // SAFETY: `dev` was allocated above and never registered.
+            unsafe { b::free_netdev(dev) };
+            return Err(ENOMEM);
+        }
+        for_each_cpu(|cpu| {
+            // SAFETY: `cpus` is a per-CPU `Cpu` area; `cpu` is possible.
+            let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
+            // SAFETY: `c` is valid, zeroed, not yet shared; `dev` is ours.
+            unsafe {
+                b::oxip_skb_queue_head_init(&mut (*c).queue);
+                b::oxip_netif_napi_add(dev, &mut (*c).napi, Some(backlog_poll));
+                b::napi_enable(&mut (*c).napi);
+            }
+        });
+        THIS.store(cpus, core::sync::atomic::Ordering::Release);
+        // INVARIANT: every CPU's queue and NAPI set up above.
+        Ok(Backlog { dev, cpus })
+    }
+}
+
+impl Drop for Backlog {
+    fn drop(&mut self) {
+        THIS.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Release);
+        let cpus = self.cpus;
+        for_each_cpu(|cpu| {
+            // SAFETY: per-CPU `Cpu` (type invariant).
+            let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
+            // SAFETY: the hooks are gone (dropped first), so nothing queues;
+            // napi_disable waits for a running poll.
+            unsafe {
+                b::napi_disable(&mut (*c).napi);
+                b::oxip_netif_napi_del(&mut (*c).napi);
+            }
+            // SAFETY: no producer or consumer is left for this queue.
+            unsafe { purge(&mut (*c).queue, |_| true) };
+        });
+        // SAFETY: every NAPI on `dev` is deleted; the per-CPU area is unused.
+        unsafe {
+            b::free_percpu(self.cpus);
+            b::free_netdev(self.dev);
+        }
+    }
+}
+
+/// Frees the queued skbs `pick` selects, each counted as a drop.
+///
+/// # Safety
+///
+/// `q` is an initialised queue of owned skbs; process context.
+unsafe fn purge(q: *mut b::sk_buff_head, pick: impl Fn(*mut b::net_device) -> bool) {
+    let mut doomed = ListHead::new();
+    doomed.init();
+    // SAFETY: the queue lock serialises with the owning CPU's enqueue/dequeue.
+    unsafe {
+        b::oxip_skb_queue_lock_bh(q);
+        let mut skb = b::oxip_skb_peek(q);
+        while !skb.is_null() {
+            let next = b::oxip_skb_peek_next(skb, q);
+            if pick(b::oxip_skb_dev(skb)) {
+                b::oxip___skb_unlink(skb, q);
+                if let Some(s) = Skb::from_raw(skb) {
+                    doomed.push(s);
+                }
+            }
+            skb = next;
+        }
+        b::oxip_skb_queue_unlock_bh(q);
+    }
+    // SAFETY: counters are per-CPU and want BHs off.
+    unsafe { b::oxip_local_bh_disable() };
+    while let Some(skb) = doomed.pop() {
+        // SAFETY: the skb's device is still registered (we run in its
+        // unregister notifier, or before any device could go).
+        let mut st = unsafe { Stats::this_cpu(skb.net()) };
+        st.count_drop(DropReason::NotSpecified);
+        skb.drop_reason(DropReason::NotSpecified);
+    }
+    // SAFETY: paired with the disable above.
+    unsafe { b::oxip_local_bh_enable() };
+}
+
+/// Queues a stolen frame on this CPU's backlog and schedules its NAPI.
+/// Falls back to receiving it at once when no backlog is set up.
+pub(crate) fn enqueue(skb: Skb) {
+    let cpus = THIS.load(core::sync::atomic::Ordering::Acquire);
+    if cpus.is_null() {
+        rcv::ip_rcv(skb, IpMib::TakeoverRcv);
+        return;
+    }
+    // SAFETY: the hook runs in softirq: this CPU's slot, valid while registered.
+    let c = unsafe { b::oxip_this_cpu_ptr(cpus) } as *mut Cpu;
+    // SAFETY: `c` is valid; a racy length read is only a threshold.
+    if unsafe { (*c).queue.qlen } >= MAX_BACKLOG {
+        // SAFETY: the skb's net is live while it is being received.
+        let mut st = unsafe { Stats::this_cpu(skb.net()) };
+        st.count_drop(DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_CPU_BACKLOG));
+        skb.drop_reason(DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_CPU_BACKLOG));
+        return;
+    }
+    let p = skb.into_raw();
+    // SAFETY: ownership moves to the queue; the NAPI is enabled.
+    unsafe {
+        b::skb_queue_tail(&mut (*c).queue, p);
+        b::oxip_napi_schedule(&mut (*c).napi);
+    }
+}
+
+/// Drops whatever the backlogs hold for `dev` (called as it unregisters,
+/// after its hook is gone), as `flush_backlog()` does natively.
+pub(crate) fn flush_dev(dev: *mut b::net_device) {
+    let cpus = THIS.load(core::sync::atomic::Ordering::Acquire);
+    if cpus.is_null() {
+        return;
+    }
+    for_each_cpu(|cpu| {
+        // SAFETY: per-CPU `Cpu` while registered.
+        let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
+        // SAFETY: process context (netdev notifier); `c`'s queue is initialised.
+        unsafe { purge(&mut (*c).queue, |d| d == dev) };
+    });
+}
+
+/// The NAPI poll: up to `budget` frames, received as one list.
+unsafe extern "C" fn backlog_poll(napi: *mut b::napi_struct, budget: c_int) -> c_int {
+    // CAST: `napi` is the first field of a `Cpu` (repr(C)).
+    let c = napi as *mut Cpu;
+    let mut list = ListHead::new();
+    list.init();
+    let mut work = 0;
+    while work < budget {
+        // SAFETY: this CPU's queue; skb_dequeue takes its lock.
+        let skb = unsafe { b::skb_dequeue(&mut (*c).queue) };
+        // SAFETY: a dequeued skb is ours.
+        match unsafe { Skb::from_raw(skb) } {
+            Some(s) => list.push(s),
+            None => break,
+        }
+        work += 1;
+    }
+    if work > 0 {
+        // SAFETY: the list holds skbs we own; ip_list_rcv takes them all.
+        unsafe { rcv::ip_list_rcv(list.as_ptr(), IpMib::TakeoverRcv, false) };
+    }
+    if work < budget {
+        // SAFETY: `napi` is ours and scheduled (we are its poll).
+        unsafe { b::napi_complete_done(napi, work) };
+    }
+    work
+}
