@@ -7,7 +7,7 @@ set -euo pipefail
 
 APT_PKGS=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev dwarves
   python3-venv python3-pip libclang-19-dev llvm-19 lld-19 clang-19
-  iproute2 iperf3 iperf jq netsniff-ng smcroute socat tcpdump python3-scapy
+  iproute2 iputils-ping iperf3 iperf jq netsniff-ng smcroute socat tcpdump python3-scapy
   ethtool busybox-static nftables iptables gnuplot-nox xz-utils)
 
 need_apt=()
