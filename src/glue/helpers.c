@@ -8,6 +8,7 @@
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len) { return pskb_may_pull(skb, len); }
 unsigned char *oxip_skb_network_header(const struct sk_buff *skb) { return skb_network_header(skb); }
+unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb) - skb_network_offset(skb); return skb_network_header(skb); }
 unsigned int oxip_skb_headlen(const struct sk_buff *skb) { return skb_headlen(skb); }
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len) { return pskb_trim_rcsum(skb, len); }
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset) { skb_set_transport_header(skb, offset); }

@@ -35,6 +35,7 @@
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len);
 unsigned char *oxip_skb_network_header(const struct sk_buff *skb);
+unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len);
 unsigned int oxip_skb_headlen(const struct sk_buff *skb);
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len);
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);

@@ -52,6 +52,11 @@ pub(crate) struct Stats {
 }
 
 impl Stats {
+    /// Counters that count nothing (a placeholder until a net is known).
+    pub(crate) fn none() -> Stats {
+        Stats { mib: core::ptr::null_mut(), drops: core::ptr::null_mut() }
+    }
+
     /// This CPU's counters for `net` (counting nothing if oxip has no
     /// state there, which does not happen while the module is loaded).
     ///

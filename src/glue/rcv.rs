@@ -30,6 +30,10 @@ fn stats(net: *mut b::net) -> Stats {
     unsafe { Stats::this_cpu(net) }
 }
 
+fn stats_none() -> Stats {
+    Stats::none()
+}
+
 /// Frees `skb` with `r` and counts it.
 fn drop_skb(skb: Skb, st: &mut Stats, r: DropReason) {
     st.count_drop(r);
@@ -124,13 +128,18 @@ pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_p
     let mut curr_net: *mut b::net = core::ptr::null_mut();
     let mut first = true;
     // SAFETY: the caller owns the list.
+    let mut st_net: *mut b::net = core::ptr::null_mut();
+    let mut st = stats_none();
     while let Some(mut skb) = unsafe { skb::list_pop(head) } {
         if set_ip_protocol {
             skb.set_protocol(b::ETH_P_IP as u16);
         }
         let dev = skb.dev();
         let net = skb.net();
-        let mut st = stats(net);
+        if net != st_net {
+            st = stats(net);
+            st_net = net;
+        }
         if first || dev != curr_dev || net != curr_net {
             st.inc(IpMib::ListBatches);
         }
@@ -163,9 +172,9 @@ fn ip_list_rcv_finish(net: *mut b::net, head: &mut ListHead) {
     sublist.init();
     let mut curr_dst: usize = 0;
     let mut hint: Option<RouteHint> = None;
+    let mut st = stats(net);
     while let Some(skb) = head.pop() {
         let Some(mut skb) = l3mdev_ip_rcv(skb) else { continue };
-        let mut st = stats(net);
         if let Err(r) = rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
             drop_skb(skb, &mut st, r);
             continue;
@@ -178,7 +187,6 @@ fn ip_list_rcv_finish(net: *mut b::net, head: &mut ListHead) {
         }
         sublist.push(skb);
     }
-    let mut st = stats(net);
     ip_sublist_rcv_finish(&mut sublist, &mut st);
 }
 

@@ -140,19 +140,19 @@ impl Skb {
         unsafe { b::oxip_dst_input(p) }
     }
 
-    fn linear_from_network(&self) -> usize {
-        // SAFETY: `self.ptr` is valid (type invariant).
-        let (headlen, off) = unsafe {
-            (b::oxip_skb_headlen(self.as_ptr()), b::oxip_skb_network_offset(self.as_ptr()))
-        };
-        // CAST: headlen is at most 4 GiB; a negative offset leaves nothing.
-        (headlen as usize).saturating_sub(usize::try_from(off).unwrap_or(usize::MAX))
+    /// The linear bytes from the network header on: their start and length.
+    fn network_linear(&self) -> (*mut u8, usize) {
+        let mut len: core::ffi::c_uint = 0;
+        // SAFETY: `self.ptr` is valid (type invariant); `len` is writable.
+        let p = unsafe { b::oxip_skb_network_linear(self.as_ptr(), &mut len) };
+        // CAST: headlen - network offset; a wrapped (negative) value means
+        // the header is not in the linear part: nothing to read.
+        let len = if (len as i32) < 0 { 0 } else { len as usize };
+        (p, len)
     }
 
     fn header_slice(&self) -> &[u8] {
-        let len = self.linear_from_network();
-        // SAFETY: `self.ptr` is valid.
-        let p = unsafe { b::oxip_skb_network_header(self.as_ptr()) };
+        let (p, len) = self.network_linear();
         if p.is_null() || len == 0 {
             return &[];
         }
@@ -165,9 +165,7 @@ impl Skb {
     /// The header from the network header on, writable (the caller made
     /// it private with `skb_cow`).
     pub(crate) fn network_header_mut(&mut self) -> &mut [u8] {
-        let len = self.linear_from_network();
-        // SAFETY: `self.ptr` is valid.
-        let p = unsafe { b::oxip_skb_network_header(self.as_ptr()) };
+        let (p, len) = self.network_linear();
         if p.is_null() || len == 0 {
             return &mut [];
         }

@@ -9,6 +9,8 @@ set -u
 . "$OXIP_TOP/tests/vm/lib.sh"
 REPS=${BENCH_REPS:-3}
 SECS=${BENCH_SECS:-3}
+[ -n "$REPS" ] || REPS=3
+[ -n "$SECS" ] || SECS=3
 OUT=$OXIP_OUT/bench.jsonl
 : > "$OUT"
 
@@ -29,6 +31,10 @@ ip -n h1 neigh replace 10.0.1.1 lladdr "$(mac r veth-r1)" dev veth-h1 nud perman
 ip -n r neigh replace 10.0.1.2 lladdr "$(mac h1 veth-h1)" dev veth-r1 nud permanent
 ip -n r neigh replace 10.0.2.2 lladdr "$(mac h2 veth-h2)" dev veth-r2 nud permanent
 ip -n h2 neigh replace 10.0.2.1 lladdr "$(mac r veth-r2)" dev veth-h2 nud permanent
+# r receives on CPU 1 (RPS), senders run on CPU 0: the receive side of a
+# router with its own core, as a NIC queue's interrupt would give it.
+ip netns exec r sh -c 'echo 2 > /sys/class/net/veth-r1/queues/rx-0/rps_cpus'
+ip netns exec h2 tc qdisc add dev veth-h2 clsact
 ip netns exec h2 iperf3 -s -D -p 5201 >/dev/null
 
 rx_packets() { ip netns exec h2 cat /sys/class/net/veth-h2/statistics/rx_packets; }
@@ -37,26 +43,34 @@ sample() { printf '{"test":"%s","path":"%s","rep":%d,"value":%s,"unit":"%s"}\n' 
 iperf() {  # iperf() PATH REP TCP|UDP
   local args=() t=tcp
   [ "$3" = UDP ] && { args=(-u -b 0 -l 1400); t=udp; }
-  local bps
-  bps=$(ip netns exec h1 iperf3 -c 10.0.2.2 -p 5201 -t "$SECS" "${args[@]}" -J 2>/dev/null |
+  local bps e0 e1
+  e0=$(ip netns exec h2 awk '/^Udp:/{n++} /^Udp:/ && n==2{print $6}' /proc/net/snmp)
+  bps=$(taskset -c 0 ip netns exec h1 iperf3 -c 10.0.2.2 -p 5201 -t "$SECS" "${args[@]}" -J 2>/dev/null |
         jq '.end.sum_received.bits_per_second // .end.sum.bits_per_second // 0')
   sample "iperf3_$t" "$1" "$2" "$(jq -n "$bps / 1e6")" "Mbit/s"
+  e1=$(ip netns exec h2 awk '/^Udp:/{n++} /^Udp:/ && n==2{print $6}' /proc/net/snmp)
+  [ "$t" = udp ] && echo "rep $2 path $1: h2 Udp RcvbufErrors +$((e1 - e0))"
 }
 
 pktgen() {  # pktgen PATH REP FLOWS
+  # pktgen in h1 (kpktgend_0, CPU 0) sends 64-byte UDP frames to r, which
+  # forwards them to h2; we count what reaches h2.
   local pg=/proc/net/pktgen
   local run="ip netns exec h1"
   $run sh -c "echo rem_device_all > $pg/kpktgend_0; echo add_device veth-h1 > $pg/kpktgend_0"
   local d=$pg/veth-h1 rmac; rmac=$(mac r veth-r1)
-  for c in "count 0" "clone_skb 0" "pkt_size 60" "burst 32" "delay 0" "dst_mac $rmac" \
-           "src_min 10.0.1.2" "src_max 10.0.1.2" "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
-    $run sh -c "echo '$c' > $d"
+  for c in "count 0" "clone_skb 0" "pkt_size 60" "delay 0" "dst_mac $rmac" \
+           "src_min 10.0.1.2" "src_max 10.0.1.2" \
+           "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
+    $run sh -c "echo '$c' > $d" || echo "pktgen: '$c' refused"
   done
   if [ "$3" = 1 ]; then
     $run sh -c "echo 'dst 10.0.2.2' > $d"
   else
     $run sh -c "echo 'dst_min 10.0.3.0' > $d; echo 'dst_max 10.0.3.255' > $d"
   fi
+  # h2 counts and drops them at ingress, so no ICMP errors flow back.
+  ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
   $run sh -c "echo start > $pg/pgctrl" &
   local ctl=$!
   sleep 1
@@ -66,6 +80,7 @@ pktgen() {  # pktgen PATH REP FLOWS
   p1=$(rx_packets); t1=$(date +%s.%N)
   $run sh -c "echo stop > $pg/pgctrl"
   wait $ctl 2>/dev/null
+  ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
   sample "pktgen_64B_${3}flow" "$1" "$2" "$(echo "($p1 - $p0) / ($t1 - $t0)" | bc -l)" "pps"
 }
 

@@ -231,9 +231,11 @@ class Rig:
 
 
 def takeover(on):
+    """b's two ports, as a router in takeover mode has them."""
     with In("b"):
-        with open("/proc/net/oxip_takeover", "w") as f:
-            f.write(("+" if on else "-") + "veth-b")
+        for dev in ("veth-b", "veth-bc"):
+            with open("/proc/net/oxip_takeover", "w") as f:
+                f.write(("+" if on else "-") + dev)
 
 
 def main():
