@@ -12,6 +12,7 @@
 pub mod ctl;
 pub mod forward;
 pub mod hint;
+pub mod mfc;
 pub mod mib;
 pub mod rcv;
 pub mod snmp;

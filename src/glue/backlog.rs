@@ -198,22 +198,33 @@ pub(crate) fn flush_dev(dev: *mut b::net_device) {
     });
 }
 
-/// The NAPI poll: up to `budget` frames, received as one list.
+/// The NAPI poll: up to `budget` frames, received as one list. The queue
+/// is taken whole under one lock; what exceeds the budget goes back to its
+/// head, in order.
 unsafe extern "C" fn backlog_poll(napi: *mut b::napi_struct, budget: c_int) -> c_int {
     // CAST: `napi` is the first field of a `Cpu` (repr(C)).
     let c = napi as *mut Cpu;
+    let mut local = b::sk_buff_head::default();
+    // SAFETY: `local` is a fresh head on our stack, not moved after init;
+    // this CPU's queue is initialised.
+    unsafe {
+        b::oxip_skb_queue_head_init(&mut local);
+        b::oxip_skb_queue_splice_init_locked(&mut (*c).queue, &mut local);
+    }
     let mut list = ListHead::new();
     list.init();
     let mut work = 0;
     while work < budget {
-        // SAFETY: this CPU's queue; skb_dequeue takes its lock.
-        let skb = unsafe { b::skb_dequeue(&mut (*c).queue) };
-        // SAFETY: a dequeued skb is ours.
-        match unsafe { Skb::from_raw(skb) } {
+        // SAFETY: `local` is ours alone; a dequeued skb is ours.
+        match unsafe { Skb::from_raw(b::oxip___skb_dequeue(&mut local)) } {
             Some(s) => list.push(s),
             None => break,
         }
         work += 1;
+    }
+    if local.qlen != 0 {
+        // SAFETY: put the rest back in front of anything queued meanwhile.
+        unsafe { b::oxip_skb_queue_splice_locked(&mut local, &mut (*c).queue) };
     }
     if work > 0 {
         // SAFETY: the list holds skbs we own; ip_list_rcv takes them all.

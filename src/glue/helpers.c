@@ -111,6 +111,10 @@ void oxip_netif_napi_del(struct napi_struct *napi) { netif_napi_del(napi); }
 bool oxip_napi_schedule(struct napi_struct *napi) { return napi_schedule(napi); }
 struct net_device *oxip_alloc_netdev_dummy(void) { return alloc_netdev_dummy(0); }
 void oxip_skb_queue_head_init(struct sk_buff_head *list) { skb_queue_head_init(list); }
+/* The locked variants, as skb_dequeue() is of __skb_dequeue(). */
+void oxip_skb_queue_splice_init_locked(struct sk_buff_head *list, struct sk_buff_head *head) { unsigned long flags; spin_lock_irqsave(&list->lock, flags); skb_queue_splice_init(list, head); spin_unlock_irqrestore(&list->lock, flags); }
+void oxip_skb_queue_splice_locked(struct sk_buff_head *list, struct sk_buff_head *head) { unsigned long flags; spin_lock_irqsave(&head->lock, flags); skb_queue_splice(list, head); spin_unlock_irqrestore(&head->lock, flags); }
+struct sk_buff *oxip___skb_dequeue(struct sk_buff_head *list) { return __skb_dequeue(list); }
 void oxip_skb_queue_lock_bh(struct sk_buff_head *list) { spin_lock_bh(&list->lock); }
 void oxip_skb_queue_unlock_bh(struct sk_buff_head *list) { spin_unlock_bh(&list->lock); }
 struct sk_buff *oxip_skb_peek(const struct sk_buff_head *list) { return skb_peek(list); }

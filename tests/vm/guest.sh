@@ -42,7 +42,19 @@ fi
 # Unload, then look for leaks that name oxip.
 for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$n"; done
 sleep 1
-rmmod oxip || echo "FAIL rmmod" >> "$OUT/results"
+echo "=== rmmod"
+# A hung unload must fail the run, not hang it: show where it is stuck.
+rmmod oxip &
+rm_pid=$!
+for i in $(seq 60); do kill -0 $rm_pid 2>/dev/null || break; sleep 1; done
+if kill -0 $rm_pid 2>/dev/null; then
+  echo "FAIL rmmod (hung for 60 s)" >> "$OUT/results"
+  { echo "rmmod stack:"; cat /proc/$rm_pid/stack; echo t > /proc/sysrq-trigger; } > "$OUT/rmmod-hang.txt" 2>&1
+  dmesg > "$OUT/dmesg.log"
+  sync; echo done > "$OUT/done"
+  exit 0
+fi
+wait $rm_pid || echo "FAIL rmmod" >> "$OUT/results"
 if [ -w $KML ]; then
   echo scan > $KML; sleep 1; echo scan > $KML
   cat $KML > "$OUT/kmemleak.log"

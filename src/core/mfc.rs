@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The multicast forwarding cache, as a mirror of the kernel's: VIFs and
+//! (S,G), (*,G) and (*,*) entries, looked up with native precedence, and
+//! the per-packet forwarding decision.
+//!
+//! C: net/ipv4/ipmr.c (`ipmr_cache_find()`, `ipmr_cache_find_any()`,
+//! `ip_mr_forward()`), net/ipv4/ipmr_base.c (`mr_mfc_find_any()`,
+//! `mr_mfc_find_any_parent()`). The glue fills it from the FIB notifier
+//! (`FIB_EVENT_VIF_*`, `FIB_EVENT_ENTRY_*` for `RTNL_FAMILY_IPMR`); this
+//! file has no notion of where the entries come from.
+
+/// `MAXVIFS`.
+pub const MAXVIFS: usize = 32;
+/// Entries one table mirrors (the glue refuses more and says so).
+pub const MFC_CAPACITY: usize = 1024;
+/// `INADDR_ANY`.
+const ANY: u32 = 0;
+
+/// A virtual interface: `struct vif_device` as far as forwarding needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Vif {
+    /// The device's ifindex.
+    pub ifindex: i32,
+    /// `VIFF_*` flags.
+    pub flags: u16,
+}
+
+/// An MFC entry (`struct mfc_cache` / `struct mr_mfc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MfcEntry {
+    /// `mfc_origin` (host order); 0 for (*,G) and (*,*).
+    pub origin: u32,
+    /// `mfc_mcastgrp` (host order); 0 for (*,*).
+    pub group: u32,
+    /// `mfc_parent`: the incoming VIF.
+    pub parent: u16,
+    /// `mfc_un.res.ttls`: per-VIF TTL threshold, 255 = not an oif.
+    pub ttls: [u8; MAXVIFS],
+}
+
+impl MfcEntry {
+    /// An entry with no outgoing VIFs.
+    pub const fn new(origin: u32, group: u32, parent: u16) -> Self {
+        MfcEntry { origin, group, parent, ttls: [255; MAXVIFS] }
+    }
+
+    fn ttl(&self, vif: usize) -> u8 {
+        self.ttls.get(vif).copied().unwrap_or(255)
+    }
+}
+
+/// Why an entry was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MfcError {
+    /// The table holds `MFC_CAPACITY` entries already.
+    Full,
+    /// A VIF index of `MAXVIFS` or more.
+    BadVif,
+}
+
+/// One multicast routing table: VIFs and entries.
+pub struct MrTable {
+    vifs: [Option<Vif>; MAXVIFS],
+    entries: [Option<MfcEntry>; MFC_CAPACITY],
+    len: usize,
+}
+
+impl Default for MrTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MrTable {
+    /// An empty table.
+    pub const fn new() -> Self {
+        MrTable { vifs: [None; MAXVIFS], entries: [None; MFC_CAPACITY], len: 0 }
+    }
+
+    /// `FIB_EVENT_VIF_ADD`.
+    pub fn vif_add(&mut self, index: usize, vif: Vif) -> Result<(), MfcError> {
+        *self.vifs.get_mut(index).ok_or(MfcError::BadVif)? = Some(vif);
+        Ok(())
+    }
+
+    /// `FIB_EVENT_VIF_DEL`.
+    pub fn vif_del(&mut self, index: usize) {
+        if let Some(v) = self.vifs.get_mut(index) {
+            *v = None;
+        }
+    }
+
+    /// The VIF at `index`.
+    pub fn vif(&self, index: usize) -> Option<Vif> {
+        self.vifs.get(index).copied().flatten()
+    }
+
+    /// `ipmr_find_vif(mrt, dev)`: the VIF index of a device.
+    pub fn find_vif(&self, ifindex: i32) -> Option<usize> {
+        self.vifs.iter().position(|v| matches!(v, Some(v) if v.ifindex == ifindex))
+    }
+
+    fn slot(&self, origin: u32, group: u32) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| matches!(e, Some(e) if e.origin == origin && e.group == group))
+    }
+
+    /// `FIB_EVENT_ENTRY_ADD`/`REPLACE`: stores or replaces (origin, group).
+    pub fn entry_add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
+        if usize::from(e.parent) >= MAXVIFS {
+            return Err(MfcError::BadVif);
+        }
+        if let Some(i) = self.slot(e.origin, e.group) {
+            if let Some(s) = self.entries.get_mut(i) {
+                *s = Some(e);
+            }
+            return Ok(());
+        }
+        let free = self.entries.iter_mut().find(|s| s.is_none()).ok_or(MfcError::Full)?;
+        *free = Some(e);
+        self.len += 1;
+        Ok(())
+    }
+
+    /// `FIB_EVENT_ENTRY_DEL`.
+    pub fn entry_del(&mut self, origin: u32, group: u32) {
+        if let Some(i) = self.slot(origin, group) {
+            if let Some(s) = self.entries.get_mut(i) {
+                *s = None;
+                self.len -= 1;
+            }
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &MfcEntry> {
+        self.entries.iter().flatten()
+    }
+
+    /// `ipmr_cache_find(mrt, origin, mcastgrp)`: the (S,G) entry.
+    pub fn cache_find(&self, origin: u32, group: u32) -> Option<&MfcEntry> {
+        self.iter().find(|e| e.origin == origin && e.group == group)
+    }
+
+    /// `mr_mfc_find_any_parent(mrt, vifi)`: the (*,*) entry whose parent is
+    /// `vifi` and which forwards to it.
+    pub fn find_any_parent(&self, vifi: usize) -> Option<&MfcEntry> {
+        self.iter().find(|e| {
+            e.origin == ANY && e.group == ANY && usize::from(e.parent) == vifi && e.ttl(vifi) < 255
+        })
+    }
+
+    /// `ipmr_cache_find_any(mrt, mcastgrp, vifi)`: a (*,G) entry that
+    /// forwards to `vifi` (or whose (*,*) proxy does), else the (*,*) one.
+    pub fn cache_find_any(&self, group: u32, vifi: usize) -> Option<&MfcEntry> {
+        if group != ANY {
+            for e in self.iter().filter(|e| e.origin == ANY && e.group == group) {
+                if e.ttl(vifi) < 255 {
+                    return Some(e);
+                }
+                if self.find_any_parent(usize::from(e.parent)).is_some_and(|p| p.ttl(vifi) < 255) {
+                    return Some(e);
+                }
+            }
+        }
+        self.find_any_parent(vifi)
+    }
+
+    /// `ip_mr_input`'s lookup: (S,G), then by the input VIF (*,G) / (*,*).
+    pub fn lookup(&self, saddr: u32, daddr: u32, in_ifindex: i32) -> Option<&MfcEntry> {
+        self.cache_find(saddr, daddr)
+            .or_else(|| self.find_vif(in_ifindex).and_then(|v| self.cache_find_any(daddr, v)))
+    }
+}
+
+/// What `ip_mr_forward` does with a packet and its entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MrForward {
+    /// Send a copy out of every VIF set in the mask (bit n = VIF n); the
+    /// packet came in on `in_vif`.
+    Forward {
+        /// Outgoing VIFs.
+        oifs: u32,
+        /// The VIF the packet came in on (its counters go up).
+        in_vif: usize,
+    },
+    /// Arrived on the wrong VIF: not forwarded (`wrong_if` goes up); the
+    /// daemon may want to hear of it (native's WRONGVIF upcall).
+    WrongVif {
+        /// The VIF it came in on, if any.
+        true_vif: Option<usize>,
+    },
+}
+
+/// The forwarding decision for a packet with `ttl`, arriving on the device
+/// `in_ifindex`, matched to `c`.
+///
+/// C: net/ipv4/ipmr.c, `ip_mr_forward()`: the RPF check, the (*,G) static
+/// tree check, the (*,*) upstream rule and the per-VIF TTL thresholds.
+/// Leaves out: the looped-back own-packet case (input routes only here) and
+/// the assert timing (the glue hands WrongVif packets to native, which
+/// sends the upcall).
+pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrForward {
+    let true_vif = t.find_vif(in_ifindex);
+    let vif = usize::from(c.parent);
+    let mut rpf_ok = t.vif(vif).is_some_and(|v| v.ifindex == in_ifindex) && true_vif.is_some();
+    if !rpf_ok && c.origin == ANY {
+        if let Some(tv) = true_vif {
+            if t.find_any_parent(vif).is_some_and(|p| p.ttl(tv) < 255) {
+                rpf_ok = true;
+            }
+        }
+    }
+    if !rpf_ok {
+        return MrForward::WrongVif { true_vif };
+    }
+    if c.origin == ANY && c.group == ANY {
+        // (*,*): only toward the upstream, and not from it.
+        return match true_vif {
+            Some(tv) if tv != vif && ttl > c.ttl(vif) => MrForward::Forward { oifs: 1 << vif, in_vif: vif },
+            _ => MrForward::Forward { oifs: 0, in_vif: vif },
+        };
+    }
+    let mut oifs = 0u32;
+    for (i, th) in c.ttls.iter().enumerate() {
+        // (*,G): never back out of the incoming interface.
+        if c.origin == ANY && Some(i) == true_vif {
+            continue;
+        }
+        if ttl > *th && t.vif(i).is_some() {
+            oifs |= 1 << i;
+        }
+    }
+    MrForward::Forward { oifs, in_vif: vif }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Host tests of the MFC mirror: precedence and forwarding decisions.
+
+use super::*;
+
+const S: u32 = 0x0a00_0102;
+const G: u32 = 0xe101_0101;
+
+fn table() -> MrTable {
+    let mut t = MrTable::new();
+    t.vif_add(0, Vif { ifindex: 10, flags: 0 }).unwrap();
+    t.vif_add(1, Vif { ifindex: 11, flags: 0 }).unwrap();
+    t.vif_add(2, Vif { ifindex: 12, flags: 0 }).unwrap();
+    t
+}
+
+fn sg(parent: u16, oifs: &[(usize, u8)]) -> MfcEntry {
+    let mut e = MfcEntry::new(S, G, parent);
+    for (v, th) in oifs {
+        e.ttls[*v] = *th;
+    }
+    e
+}
+
+#[test]
+fn sg_exact_match_wins() {
+    let mut t = table();
+    t.entry_add(sg(0, &[(1, 1)])).unwrap();
+    let mut stg = MfcEntry::new(0, G, 0);
+    stg.ttls[0] = 1;
+    stg.ttls[2] = 1;
+    t.entry_add(stg).unwrap();
+    assert_eq!(t.lookup(S, G, 10).unwrap().origin, S);
+    assert_eq!(t.lookup(0x0a00_0109, G, 10).unwrap().origin, 0, "other sources fall to (*,G)");
+}
+
+#[test]
+fn star_g_needs_the_input_vif_in_its_tree() {
+    let mut t = table();
+    let mut stg = MfcEntry::new(0, G, 0);
+    stg.ttls[0] = 1;
+    stg.ttls[2] = 1;
+    t.entry_add(stg).unwrap();
+    assert!(t.lookup(S, G, 10).is_some());
+    assert!(t.lookup(S, G, 11).is_none(), "vif 1 is not in the (*,G) tree and there is no (*,*)");
+}
+
+#[test]
+fn star_star_catches_the_rest() {
+    let mut t = table();
+    let mut ss = MfcEntry::new(0, 0, 1);
+    ss.ttls[1] = 1;
+    t.entry_add(ss).unwrap();
+    assert_eq!(t.lookup(S, G, 11).map(|e| e.group), Some(0));
+    assert!(t.lookup(S, G, 99).is_none(), "not a VIF");
+}
+
+#[test]
+fn forwards_by_ttl_threshold() {
+    let t = table();
+    let e = sg(0, &[(1, 1), (2, 64)]);
+    assert_eq!(ip_mr_forward(&t, &e, 10, 2), MrForward::Forward { oifs: 0b010, in_vif: 0 });
+    assert_eq!(ip_mr_forward(&t, &e, 10, 65), MrForward::Forward { oifs: 0b110, in_vif: 0 });
+    assert_eq!(ip_mr_forward(&t, &e, 10, 1), MrForward::Forward { oifs: 0, in_vif: 0 });
+}
+
+#[test]
+fn wrong_interface_is_not_forwarded() {
+    let t = table();
+    let e = sg(0, &[(1, 1)]);
+    assert_eq!(ip_mr_forward(&t, &e, 11, 64), MrForward::WrongVif { true_vif: Some(1) });
+    assert_eq!(ip_mr_forward(&t, &e, 99, 64), MrForward::WrongVif { true_vif: None });
+}
+
+#[test]
+fn deleted_vif_is_not_an_oif_and_deleted_entry_is_gone() {
+    let mut t = table();
+    t.entry_add(sg(0, &[(1, 1), (2, 1)])).unwrap();
+    t.vif_del(2);
+    let e = *t.lookup(S, G, 10).unwrap();
+    assert_eq!(ip_mr_forward(&t, &e, 10, 64), MrForward::Forward { oifs: 0b010, in_vif: 0 });
+    t.entry_del(S, G);
+    assert!(t.lookup(S, G, 10).is_none());
+    assert!(t.is_empty());
+}
+
+#[test]
+fn replace_keeps_one_entry() {
+    let mut t = table();
+    t.entry_add(sg(0, &[(1, 1)])).unwrap();
+    t.entry_add(sg(0, &[(2, 1)])).unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(t.lookup(S, G, 10).unwrap().ttls[2], 1);
+}
+
+#[test]
+fn bad_vif_and_full_table_are_refused() {
+    let mut t = table();
+    assert_eq!(t.vif_add(MAXVIFS, Vif::default()), Err(MfcError::BadVif));
+    assert_eq!(t.entry_add(MfcEntry::new(S, G, 40)), Err(MfcError::BadVif));
+    for i in 0..MFC_CAPACITY as u32 {
+        t.entry_add(MfcEntry::new(i + 1, G, 0)).unwrap();
+    }
+    assert_eq!(t.entry_add(MfcEntry::new(0xffff, G, 0)), Err(MfcError::Full));
+}
+
+#[test]
+fn star_star_forwards_only_upstream() {
+    let t = table();
+    let mut ss = MfcEntry::new(0, 0, 0);
+    ss.ttls[0] = 1;
+    assert_eq!(ip_mr_forward(&t, &ss, 11, 64), MrForward::WrongVif { true_vif: Some(1) });
+    assert_eq!(ip_mr_forward(&t, &ss, 10, 64), MrForward::Forward { oifs: 0, in_vif: 0 });
+}
