@@ -2,7 +2,8 @@
 # oxip: build, test and demo. `make help` lists the targets.
 # (Kbuild, not this file, describes the module to the kernel build.)
 
-CACHE     ?= $(HOME)/.cache/oxip
+CACHE     ?= $(or $(OXIP_CACHE),$(HOME)/.cache/oxip)
+export OXIP_CACHE := $(CACHE)
 DEFAULT_KDIR := $(CACHE)/kernel
 KDIR      ?= $(DEFAULT_KDIR)
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib

@@ -15,6 +15,7 @@ use core::ffi::c_void;
 use kernel::prelude::*;
 
 use super::bindings as b;
+use super::pernet::for_each_possible_cpu;
 use super::pernet::Stats;
 use super::rcv;
 use super::skb::ListHead;
@@ -32,18 +33,6 @@ struct Cpu {
 /// Largest backlog a CPU keeps (`netdev_max_backlog`'s default); beyond it
 /// frames are dropped with `CPU_BACKLOG`, as native's backlog does.
 const MAX_BACKLOG: u32 = 1000;
-
-fn for_each_cpu(mut f: impl FnMut(u32)) {
-    // SAFETY: plain reads of the possible mask.
-    let nr = unsafe { b::oxip_nr_cpu_ids() };
-    // SAFETY: as above.
-    let mut cpu = unsafe { b::oxip_cpumask_next_possible(-1) };
-    while cpu < nr {
-        f(cpu);
-        // SAFETY: as above; CAST: cpu < nr_cpu_ids fits in c_int.
-        cpu = unsafe { b::oxip_cpumask_next_possible(cpu as c_int) };
-    }
-}
 
 /// The per-CPU backlogs, their NAPI instances and the dummy device they hang on.
 ///
@@ -80,7 +69,7 @@ impl Backlog {
             unsafe { b::free_netdev(dev) };
             return Err(ENOMEM);
         }
-        for_each_cpu(|cpu| {
+        for_each_possible_cpu(|cpu| {
             // SAFETY: `cpus` is a per-CPU `Cpu` area; `cpu` is possible.
             let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
             // SAFETY: `c` is valid, zeroed, not yet shared; `dev` is ours.
@@ -100,7 +89,7 @@ impl Drop for Backlog {
     fn drop(&mut self) {
         THIS.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Release);
         let cpus = self.cpus;
-        for_each_cpu(|cpu| {
+        for_each_possible_cpu(|cpu| {
             // SAFETY: per-CPU `Cpu` (type invariant).
             let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
             // SAFETY: the hooks are gone (dropped first), so nothing queues;
@@ -190,7 +179,7 @@ pub(crate) fn flush_dev(dev: *mut b::net_device) {
     if cpus.is_null() {
         return;
     }
-    for_each_cpu(|cpu| {
+    for_each_possible_cpu(|cpu| {
         // SAFETY: per-CPU `Cpu` while registered.
         let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
         // SAFETY: process context (netdev notifier); `c`'s queue is initialised.

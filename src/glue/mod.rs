@@ -16,9 +16,8 @@ pub(crate) mod takeover;
 
 /// The `takeover=` parameter's text (declared in params.c).
 pub(crate) fn takeover_param() -> &'static str {
-    // SAFETY: `oxip_takeover_param` returns a static NUL-terminated buffer
-    // that module_param_string fills before init and never changes after
-    // (permission 0444).
-    let s = unsafe { core::ffi::CStr::from_ptr(bindings::oxip_takeover_param()) };
+    let p = bindings::oxip_takeover_param;
+    // SAFETY: a static NUL-terminated buffer, filled before init, read-only after (0444).
+    let s = unsafe { core::ffi::CStr::from_ptr(p()) };
     s.to_str().unwrap_or("")
 }

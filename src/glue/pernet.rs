@@ -118,7 +118,8 @@ fn state(net: *mut b::net) -> *mut NetState {
     unsafe { b::oxip_net_generic(net, NET_ID.load(Ordering::Relaxed)) as *mut NetState }
 }
 
-fn for_each_possible_cpu(mut f: impl FnMut(u32)) {
+/// Calls `f` for every possible CPU (`for_each_possible_cpu`).
+pub(crate) fn for_each_possible_cpu(mut f: impl FnMut(u32)) {
     // SAFETY: plain reads of the possible mask.
     let nr = unsafe { b::oxip_nr_cpu_ids() };
     // SAFETY: as above.

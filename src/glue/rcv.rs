@@ -30,10 +30,6 @@ fn stats(net: *mut b::net) -> Stats {
     unsafe { Stats::this_cpu(net) }
 }
 
-fn stats_none() -> Stats {
-    Stats::none()
-}
-
 /// Frees `skb` with `r` and counts it.
 fn drop_skb(skb: Skb, st: &mut Stats, r: DropReason) {
     st.count_drop(r);
@@ -127,9 +123,9 @@ pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_p
     let mut curr_dev: *mut b::net_device = core::ptr::null_mut();
     let mut curr_net: *mut b::net = core::ptr::null_mut();
     let mut first = true;
-    // SAFETY: the caller owns the list.
     let mut st_net: *mut b::net = core::ptr::null_mut();
-    let mut st = stats_none();
+    let mut st = Stats::none();
+    // SAFETY: the caller owns the list.
     while let Some(mut skb) = unsafe { skb::list_pop(head) } {
         if set_ip_protocol {
             skb.set_protocol(b::ETH_P_IP as u16);

@@ -33,7 +33,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 TRACE = "/sys/kernel/tracing"
 A_IP, B_IP = "10.0.0.1", "10.0.0.2"
 OXIP_ETHERTYPE = 0x88B5
-SETTLE = float(os.environ.get("DIFF_SETTLE", "0.15"))
+SETTLE = float(os.environ.get("DIFF_SETTLE", "0.1"))
 
 _root_fd = os.open("/proc/self/ns/net", os.O_RDONLY)
 _ns_fds = {}
@@ -255,7 +255,7 @@ def main():
         for case in cases:
             case.prepare(sysctl)
             if case.sysctls:
-                time.sleep(0.3)
+                time.sleep(0.1)
             out[case.name] = rig.run(case, ethertype)
             case.restore(sysctl)
         return out
