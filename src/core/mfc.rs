@@ -18,6 +18,7 @@ const ANY: u32 = 0;
 
 /// A virtual interface: `struct vif_device` as far as forwarding needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
 pub struct Vif {
     /// The device's ifindex.
     pub ifindex: i32,
@@ -27,6 +28,7 @@ pub struct Vif {
 
 /// An MFC entry (`struct mfc_cache` / `struct mr_mfc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct MfcEntry {
     /// `mfc_origin` (host order); 0 for (*,G) and (*,*).
     pub origin: u32,
@@ -58,10 +60,34 @@ pub enum MfcError {
     BadVif,
 }
 
+/// A VIF slot: `present` says whether it holds one.
+#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+struct VifSlot {
+    present: bool,
+    vif: Vif,
+}
+
+/// An entry slot: `used` says whether it holds one.
+#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+struct MfcSlot {
+    used: bool,
+    e: MfcEntry,
+}
+
+const NO_VIF: VifSlot = VifSlot { present: false, vif: Vif { ifindex: 0, flags: 0 } };
+const NO_MFC: MfcSlot = MfcSlot { used: false, e: MfcEntry { origin: 0, group: 0, parent: 0, ttls: [0; MAXVIFS] } };
+
 /// One multicast routing table: VIFs and entries.
+///
+/// All-zero bytes are a valid, empty table (every field is an integer, a
+/// bool or an array of them), so the glue can allocate it zeroed in place
+/// instead of building 40 KiB on a kernel stack.
+#[repr(C)]
 pub struct MrTable {
-    vifs: [Option<Vif>; MAXVIFS],
-    entries: [Option<MfcEntry>; MFC_CAPACITY],
+    vifs: [VifSlot; MAXVIFS],
+    entries: [MfcSlot; MFC_CAPACITY],
     len: usize,
 }
 
@@ -74,36 +100,34 @@ impl Default for MrTable {
 impl MrTable {
     /// An empty table.
     pub const fn new() -> Self {
-        MrTable { vifs: [None; MAXVIFS], entries: [None; MFC_CAPACITY], len: 0 }
+        MrTable { vifs: [NO_VIF; MAXVIFS], entries: [NO_MFC; MFC_CAPACITY], len: 0 }
     }
 
     /// `FIB_EVENT_VIF_ADD`.
     pub fn vif_add(&mut self, index: usize, vif: Vif) -> Result<(), MfcError> {
-        *self.vifs.get_mut(index).ok_or(MfcError::BadVif)? = Some(vif);
+        *self.vifs.get_mut(index).ok_or(MfcError::BadVif)? = VifSlot { present: true, vif };
         Ok(())
     }
 
     /// `FIB_EVENT_VIF_DEL`.
     pub fn vif_del(&mut self, index: usize) {
         if let Some(v) = self.vifs.get_mut(index) {
-            *v = None;
+            *v = NO_VIF;
         }
     }
 
     /// The VIF at `index`.
     pub fn vif(&self, index: usize) -> Option<Vif> {
-        self.vifs.get(index).copied().flatten()
+        self.vifs.get(index).filter(|s| s.present).map(|s| s.vif)
     }
 
     /// `ipmr_find_vif(mrt, dev)`: the VIF index of a device.
     pub fn find_vif(&self, ifindex: i32) -> Option<usize> {
-        self.vifs.iter().position(|v| matches!(v, Some(v) if v.ifindex == ifindex))
+        self.vifs.iter().position(|s| s.present && s.vif.ifindex == ifindex)
     }
 
     fn slot(&self, origin: u32, group: u32) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| matches!(e, Some(e) if e.origin == origin && e.group == group))
+        self.entries.iter().position(|s| s.used && s.e.origin == origin && s.e.group == group)
     }
 
     /// `FIB_EVENT_ENTRY_ADD`/`REPLACE`: stores or replaces (origin, group).
@@ -113,12 +137,12 @@ impl MrTable {
         }
         if let Some(i) = self.slot(e.origin, e.group) {
             if let Some(s) = self.entries.get_mut(i) {
-                *s = Some(e);
+                s.e = e;
             }
             return Ok(());
         }
-        let free = self.entries.iter_mut().find(|s| s.is_none()).ok_or(MfcError::Full)?;
-        *free = Some(e);
+        let free = self.entries.iter_mut().find(|s| !s.used).ok_or(MfcError::Full)?;
+        *free = MfcSlot { used: true, e };
         self.len += 1;
         Ok(())
     }
@@ -127,7 +151,7 @@ impl MrTable {
     pub fn entry_del(&mut self, origin: u32, group: u32) {
         if let Some(i) = self.slot(origin, group) {
             if let Some(s) = self.entries.get_mut(i) {
-                *s = None;
+                *s = NO_MFC;
                 self.len -= 1;
             }
         }
@@ -143,8 +167,21 @@ impl MrTable {
         self.len == 0
     }
 
-    fn iter(&self) -> impl Iterator<Item = &MfcEntry> {
-        self.entries.iter().flatten()
+    /// Every entry.
+    pub fn iter(&self) -> impl Iterator<Item = &MfcEntry> {
+        self.entries.iter().filter(|s| s.used).map(|s| &s.e)
+    }
+
+    /// Every VIF with its index.
+    pub fn vifs(&self) -> impl Iterator<Item = (usize, Vif)> + '_ {
+        self.vifs.iter().enumerate().filter(|(_, s)| s.present).map(|(i, s)| (i, s.vif))
+    }
+
+    /// Forgets everything (the notifier's dump is about to be replayed).
+    pub fn clear(&mut self) {
+        self.vifs = [NO_VIF; MAXVIFS];
+        self.entries = [NO_MFC; MFC_CAPACITY];
+        self.len = 0;
     }
 
     /// `ipmr_cache_find(mrt, origin, mcastgrp)`: the (S,G) entry.

@@ -123,5 +123,16 @@ void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list) { __skb_u
 void oxip_local_bh_disable(void) { local_bh_disable(); }
 void oxip_local_bh_enable(void) { local_bh_enable(); }
 
+int oxip_fib_info_family(const struct fib_notifier_info *info) { return info->family; }
+u32 oxip_mfc_info_tb_id(const struct fib_notifier_info *info) { return container_of(info, struct mfc_entry_notifier_info, info)->tb_id; }
+__be32 oxip_mfc_info_origin(const struct fib_notifier_info *info) { return container_of(container_of(info, struct mfc_entry_notifier_info, info)->mfc, struct mfc_cache, _c)->mfc_origin; }
+__be32 oxip_mfc_info_group(const struct fib_notifier_info *info) { return container_of(container_of(info, struct mfc_entry_notifier_info, info)->mfc, struct mfc_cache, _c)->mfc_mcastgrp; }
+unsigned short oxip_mfc_info_parent(const struct fib_notifier_info *info) { return container_of(info, struct mfc_entry_notifier_info, info)->mfc->mfc_parent; }
+const unsigned char *oxip_mfc_info_ttls(const struct fib_notifier_info *info) { return container_of(info, struct mfc_entry_notifier_info, info)->mfc->mfc_un.res.ttls; }
+u32 oxip_vif_info_tb_id(const struct fib_notifier_info *info) { return container_of(info, struct vif_entry_notifier_info, info)->tb_id; }
+unsigned short oxip_vif_info_index(const struct fib_notifier_info *info) { return container_of(info, struct vif_entry_notifier_info, info)->vif_index; }
+unsigned short oxip_vif_info_flags(const struct fib_notifier_info *info) { return container_of(info, struct vif_entry_notifier_info, info)->vif_flags; }
+int oxip_vif_info_ifindex(const struct fib_notifier_info *info) { return container_of(info, struct vif_entry_notifier_info, info)->dev->ifindex; }
+
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
 void oxip_consume_skb(struct sk_buff *skb) { consume_skb(skb); }

@@ -30,6 +30,9 @@
 #include <net/xfrm.h>
 #include <net/lwtunnel.h>
 #include <net/gso.h>
+#include <net/fib_notifier.h>
+#include <linux/mroute.h>
+#include <linux/mroute_base.h>
 
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
@@ -151,6 +154,17 @@ struct sk_buff *oxip_skb_peek_next(struct sk_buff *skb, const struct sk_buff_hea
 void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list);
 void oxip_local_bh_disable(void);
 void oxip_local_bh_enable(void);
+/* multicast routing mirror: net/fib_notifier.h, linux/mroute_base.h, linux/mroute.h */
+int oxip_fib_info_family(const struct fib_notifier_info *info);
+u32 oxip_mfc_info_tb_id(const struct fib_notifier_info *info);
+__be32 oxip_mfc_info_origin(const struct fib_notifier_info *info);
+__be32 oxip_mfc_info_group(const struct fib_notifier_info *info);
+unsigned short oxip_mfc_info_parent(const struct fib_notifier_info *info);
+const unsigned char *oxip_mfc_info_ttls(const struct fib_notifier_info *info);
+u32 oxip_vif_info_tb_id(const struct fib_notifier_info *info);
+unsigned short oxip_vif_info_index(const struct fib_notifier_info *info);
+unsigned short oxip_vif_info_flags(const struct fib_notifier_info *info);
+int oxip_vif_info_ifindex(const struct fib_notifier_info *info);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 void oxip_consume_skb(struct sk_buff *skb);

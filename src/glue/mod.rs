@@ -5,6 +5,7 @@ pub(crate) mod backlog;
 pub(crate) mod bindings;
 pub(crate) mod forward;
 mod kunit;
+mod mroute;
 pub(crate) mod pernet;
 pub(crate) mod ptype;
 mod rcv;

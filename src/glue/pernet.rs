@@ -13,6 +13,7 @@ use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 use super::bindings as b;
+use super::mroute::NetMroute;
 use super::reason;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
@@ -34,6 +35,7 @@ static NET_ID: AtomicU32 = AtomicU32::new(0);
 struct NetState {
     mib: *mut c_void,
     drops: *mut c_void,
+    mroute: *mut NetMroute,
 }
 
 type DropArray = [u64; DROP_SLOTS];
@@ -220,9 +222,11 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
         }
         return -(b::ENOMEM as c_int);
     }
+    // A mirror that cannot be set up leaves multicast to native; the rest works.
+    let mroute = NetMroute::register(net).unwrap_or(core::ptr::null_mut());
     // INVARIANT: both allocated above.
     // SAFETY: `st` is this net's zeroed slot, ours to fill.
-    unsafe { *st = NetState { mib, drops } };
+    unsafe { *st = NetState { mib, drops, mroute } };
     // SAFETY: `net->proc_net` is this namespace's /proc/net directory.
     let dir = unsafe { (*net).proc_net };
     // SAFETY: names are NUL-terminated statics; the show callbacks match the
@@ -238,6 +242,34 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
             Some(super::takeover::ctl_write),
             core::ptr::null_mut(),
         );
+        b::proc_create_net_single(c"oxip_mr_vif".as_ptr(), 0o444, dir, Some(mr_vif_show), core::ptr::null_mut());
+        b::proc_create_net_single(c"oxip_mr_cache".as_ptr(), 0o444, dir, Some(mr_cache_show), core::ptr::null_mut());
+    }
+    0
+}
+
+fn mroute_of(net: *mut b::net) -> *mut NetMroute {
+    let st = state(net);
+    // SAFETY: `st` is valid for a live net.
+    if st.is_null() { core::ptr::null_mut() } else { unsafe { (*st).mroute } }
+}
+
+unsafe extern "C" fn mr_vif_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: a proc_create_net_single file: the seq_file carries its net.
+    let m = mroute_of(unsafe { b::oxip_seq_file_single_net(seq) });
+    if !m.is_null() {
+        // SAFETY: the mirror lives until the net's exit, after its proc files go.
+        let _ = unsafe { &*m }.show_vifs(&mut SeqWriter(seq));
+    }
+    0
+}
+
+unsafe extern "C" fn mr_cache_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: as in mr_vif_show.
+    let m = mroute_of(unsafe { b::oxip_seq_file_single_net(seq) });
+    if !m.is_null() {
+        // SAFETY: as in mr_vif_show.
+        let _ = unsafe { &*m }.show_cache(&mut SeqWriter(seq));
     }
     0
 }
@@ -245,7 +277,7 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
 unsafe extern "C" fn oxip_net_exit(net: *mut b::net) {
     // SAFETY: `net` is being dismantled; its proc dir still exists.
     let dir = unsafe { (*net).proc_net };
-    for name in [c"oxip_takeover", c"oxip_drops", c"oxip_snmp"] {
+    for name in [c"oxip_mr_cache", c"oxip_mr_vif", c"oxip_takeover", c"oxip_drops", c"oxip_snmp"] {
         // SAFETY: removing the entries oxip_net_init made (no-op if absent).
         unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
     }
@@ -254,11 +286,13 @@ unsafe extern "C" fn oxip_net_exit(net: *mut b::net) {
         return;
     }
     // SAFETY: no packet of this namespace is in flight any more (its devices
-    // are gone, or oxip's entries were unregistered with synchronize_net).
+    // are gone, or oxip's entries were unregistered with synchronize_net);
+    // the mirror came from NetMroute::register (or is null).
     unsafe {
+        NetMroute::unregister((*st).mroute);
         b::free_percpu((*st).mib);
         b::free_percpu((*st).drops);
-        *st = NetState { mib: core::ptr::null_mut(), drops: core::ptr::null_mut() };
+        *st = NetState { mib: core::ptr::null_mut(), drops: core::ptr::null_mut(), mroute: core::ptr::null_mut() };
     }
 }
 
