@@ -66,6 +66,33 @@ pub enum MfcError {
 struct VifSlot {
     present: bool,
     vif: Vif,
+    counters: VifCounters,
+}
+
+/// A VIF's counters (`vif_device` `pkt_in`, `bytes_in`, `pkt_out`, `bytes_out`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct VifCounters {
+    /// Packets received on it and forwarded.
+    pub pkt_in: u64,
+    /// Their bytes.
+    pub bytes_in: u64,
+    /// Packets sent out of it.
+    pub pkt_out: u64,
+    /// Their bytes.
+    pub bytes_out: u64,
+}
+
+/// An entry's counters (`mfc_un.res` `pkt`, `bytes`, `wrong_if`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(C)]
+pub struct MfcCounters {
+    /// Packets that matched it.
+    pub pkt: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Packets that came in on the wrong VIF.
+    pub wrong_if: u64,
 }
 
 /// An entry slot: `used` says whether it holds one.
@@ -74,10 +101,16 @@ struct VifSlot {
 struct MfcSlot {
     used: bool,
     e: MfcEntry,
+    counters: MfcCounters,
 }
 
-const NO_VIF: VifSlot = VifSlot { present: false, vif: Vif { ifindex: 0, flags: 0 } };
-const NO_MFC: MfcSlot = MfcSlot { used: false, e: MfcEntry { origin: 0, group: 0, parent: 0, ttls: [0; MAXVIFS] } };
+const NO_VIF_COUNTERS: VifCounters = VifCounters { pkt_in: 0, bytes_in: 0, pkt_out: 0, bytes_out: 0 };
+const NO_VIF: VifSlot = VifSlot { present: false, vif: Vif { ifindex: 0, flags: 0 }, counters: NO_VIF_COUNTERS };
+const NO_MFC: MfcSlot = MfcSlot {
+    used: false,
+    e: MfcEntry { origin: 0, group: 0, parent: 0, ttls: [0; MAXVIFS] },
+    counters: MfcCounters { pkt: 0, bytes: 0, wrong_if: 0 },
+};
 
 /// One multicast routing table: VIFs and entries.
 ///
@@ -105,7 +138,7 @@ impl MrTable {
 
     /// `FIB_EVENT_VIF_ADD`.
     pub fn vif_add(&mut self, index: usize, vif: Vif) -> Result<(), MfcError> {
-        *self.vifs.get_mut(index).ok_or(MfcError::BadVif)? = VifSlot { present: true, vif };
+        *self.vifs.get_mut(index).ok_or(MfcError::BadVif)? = VifSlot { present: true, vif, counters: NO_VIF_COUNTERS };
         Ok(())
     }
 
@@ -142,7 +175,7 @@ impl MrTable {
             return Ok(());
         }
         let free = self.entries.iter_mut().find(|s| !s.used).ok_or(MfcError::Full)?;
-        *free = MfcSlot { used: true, e };
+        *free = MfcSlot { used: true, e, counters: MfcCounters::default() };
         self.len += 1;
         Ok(())
     }
@@ -172,9 +205,22 @@ impl MrTable {
         self.entries.iter().filter(|s| s.used).map(|s| &s.e)
     }
 
-    /// Every VIF with its index.
-    pub fn vifs(&self) -> impl Iterator<Item = (usize, Vif)> + '_ {
-        self.vifs.iter().enumerate().filter(|(_, s)| s.present).map(|(i, s)| (i, s.vif))
+    /// Every VIF with its index and counters.
+    pub fn vifs(&self) -> impl Iterator<Item = (usize, Vif, VifCounters)> + '_ {
+        self.vifs.iter().enumerate().filter(|(_, s)| s.present).map(|(i, s)| (i, s.vif, s.counters))
+    }
+
+    /// Every entry with its counters.
+    pub fn entries(&self) -> impl Iterator<Item = (&MfcEntry, MfcCounters)> {
+        self.entries.iter().filter(|s| s.used).map(|s| (&s.e, s.counters))
+    }
+
+    /// Counts a packet sent out of VIF `i`.
+    pub fn count_vif_out(&mut self, i: usize, len: u64) {
+        if let Some(s) = self.vifs.get_mut(i).filter(|s| s.present) {
+            s.counters.pkt_out += 1;
+            s.counters.bytes_out += len;
+        }
     }
 
     /// Forgets everything (the notifier's dump is about to be replayed).
@@ -279,6 +325,90 @@ pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrF
         }
     }
     MrForward::Forward { oifs, in_vif: vif }
+}
+
+/// `VIFF_TUNNEL`.
+pub const VIFF_TUNNEL: u16 = 0x1;
+/// `VIFF_REGISTER`.
+pub const VIFF_REGISTER: u16 = 0x4;
+
+/// What oxip does with a packet routed `RTN_MULTICAST` to `ip_mr_input`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MrInput {
+    /// Hand it to the kernel's `ip_mr_input`: no entry (the daemon must hear
+    /// of it: IGMPMSG_NOCACHE), wrong VIF (assert/WRONGVIF upcall), an IGMP
+    /// or router-alert packet (for the daemon's socket), a looped-back
+    /// forwarded packet, or a tunnel/register VIF among the oifs.
+    Native,
+    /// Copies out of these VIFs (bit n = VIF n).
+    Forward {
+        /// Outgoing VIFs.
+        oifs: u32,
+    },
+}
+
+/// What `ip_mr_input` reads of the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MrPacket {
+    /// Source, host order.
+    pub saddr: u32,
+    /// Group, host order.
+    pub daddr: u32,
+    /// The receiving device.
+    pub in_ifindex: i32,
+    /// `iph->ttl`.
+    pub ttl: u8,
+    /// `skb->len`.
+    pub len: u64,
+    /// `IPCB(skb)->flags & IPSKB_FORWARDED`.
+    pub forwarded: bool,
+    /// `IPCB(skb)->opt.router_alert`.
+    pub router_alert: bool,
+    /// `iph->protocol == IPPROTO_IGMP`.
+    pub igmp: bool,
+}
+
+/// The lookup and forwarding decision of `ip_mr_input()`/`ip_mr_forward()`
+/// for the packets oxip forwards itself, with the entry and VIF counters
+/// native keeps. C: net/ipv4/ipmr.c, `ip_mr_input()`, `ip_mr_forward()`.
+pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
+    if p.forwarded || p.router_alert || p.igmp {
+        return MrInput::Native;
+    }
+    let Some(e) = t.lookup(p.saddr, p.daddr, p.in_ifindex).copied() else {
+        return MrInput::Native;
+    };
+    let d = ip_mr_forward(t, &e, p.in_ifindex, p.ttl);
+    let slot = t.slot(e.origin, e.group);
+    match d {
+        MrForward::WrongVif { .. } => {
+            // Native counts pkt, bytes and wrong_if for it; so do we, and
+            // hand it over for the upcall.
+            if let Some(s) = slot.and_then(|i| t.entries.get_mut(i)) {
+                s.counters.pkt += 1;
+                s.counters.bytes += p.len;
+                s.counters.wrong_if += 1;
+            }
+            MrInput::Native
+        }
+        MrForward::Forward { oifs, in_vif } => {
+            let special = (0..MAXVIFS)
+                .filter(|i| oifs & (1 << i) != 0)
+                .any(|i| t.vif(i).is_some_and(|v| v.flags & (VIFF_TUNNEL | VIFF_REGISTER) != 0));
+            if special {
+                return MrInput::Native;
+            }
+            if let Some(s) = slot.and_then(|i| t.entries.get_mut(i)) {
+                s.counters.pkt += 1;
+                s.counters.bytes += p.len;
+            }
+            if let Some(v) = t.vifs.get_mut(in_vif).filter(|s| s.present) {
+                v.counters.pkt_in += 1;
+                v.counters.bytes_in += p.len;
+            }
+            MrInput::Forward { oifs }
+        }
+    }
 }
 
 #[cfg(test)]

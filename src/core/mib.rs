@@ -48,6 +48,8 @@ pub enum IpMib {
     ForwDatagrams,
     /// `IPSTATS_MIB_FRAGFAILS`.
     FragFails,
+    /// `IPSTATS_MIB_OUTOCTETS` (what `ipmr_forward_finish` adds).
+    OutOctets,
     // oxip's own, in the `Oxip:` line.
     /// Packets that entered through the oxip ethertype `packet_type`.
     EthertypeRcv,
@@ -107,6 +109,7 @@ impl IpMib {
         IpMib::IPReversePathFilter,
         IpMib::ForwDatagrams,
         IpMib::FragFails,
+        IpMib::OutOctets,
         IpMib::EthertypeRcv,
         IpMib::TakeoverRcv,
         IpMib::ListBatches,
@@ -140,6 +143,7 @@ impl IpMib {
             IpMib::IPReversePathFilter => "IPReversePathFilter",
             IpMib::ForwDatagrams => "ForwDatagrams",
             IpMib::FragFails => "FragFails",
+            IpMib::OutOctets => "OutOctets",
             IpMib::EthertypeRcv => "EthertypeRcv",
             IpMib::TakeoverRcv => "TakeoverRcv",
             IpMib::ListBatches => "ListBatches",

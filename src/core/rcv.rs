@@ -389,6 +389,9 @@ pub enum Dispatch {
     LocalDeliver,
     /// oxip's `ip_forward()`.
     Forward,
+    /// oxip's `ip_mr_input()` (multicast forwarding), for a multicast
+    /// route whose input is not local delivery.
+    Multicast,
     /// The route's own `dst.input` (native `ip_forward`, `ip_mr_input`,
     /// `ip_error`, lwtunnel input): until oxip owns those.
     NativeInput,
@@ -406,6 +409,7 @@ pub fn dst_input(rt: &RouteView) -> Dispatch {
     match rt.rt_type {
         RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => Dispatch::LocalDeliver,
         RtnType::Unicast if !rt.lwtstate => Dispatch::Forward,
+        RtnType::Multicast if !rt.input_is_local_deliver && !rt.lwtstate => Dispatch::Multicast,
         _ => Dispatch::NativeInput,
     }
 }

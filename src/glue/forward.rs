@@ -102,7 +102,7 @@ impl Skb {
     /// C: `ip_forward_options()`, with `ip_rt_get_source()` taken as the out
     /// device's address toward the next hop (what it gives for a route
     /// without a preferred source; `fib_lookup` is not exported).
-    fn forward_options(&mut self) {
+    pub(crate) fn forward_options(&mut self) {
         let p = self.as_ptr();
         // SAFETY: IPCB(skb) points into our skb's cb.
         let opt = unsafe { &(*b::oxip_ipcb(p)).opt };

@@ -18,7 +18,19 @@ use kernel::prelude::*;
 use kernel::sync::SpinLock;
 
 use super::bindings as b;
+use super::pernet::Stats;
+use super::skb::Skb;
+use crate::oxip_core::forward;
+use crate::oxip_core::mfc;
 use crate::oxip_core::mfc::MfcEntry;
+use crate::oxip_core::mfc::MrInput;
+use crate::oxip_core::mfc::MrPacket;
+use crate::oxip_core::mib::DropReason;
+use crate::oxip_core::mib::IpMib;
+use crate::oxip_core::mib::MibSink;
+use crate::oxip_core::rcv::RcvSkb;
+use crate::oxip_core::wire;
+use crate::oxip_core::wire::Ipv4Header;
 use crate::oxip_core::mfc::MrTable;
 use crate::oxip_core::mfc::Vif;
 use crate::oxip_core::mfc::MAXVIFS;
@@ -26,6 +38,25 @@ use crate::oxip_core::mfc::MAXVIFS;
 // SAFETY: `MrTable` is `repr(C)` of integers, bools and arrays of them; its
 // documentation guarantees all-zero bytes are the empty table.
 unsafe impl Zeroable for MrTable {}
+
+/// Bottom halves off for the guard's lifetime: the table lock is also taken
+/// on the packet path (softirq), so process-context holders disable BHs.
+struct BhOff;
+
+impl BhOff {
+    fn new() -> Self {
+        // SAFETY: paired with the enable in drop.
+        unsafe { b::oxip_local_bh_disable() };
+        BhOff
+    }
+}
+
+impl Drop for BhOff {
+    fn drop(&mut self) {
+        // SAFETY: paired with the disable in new.
+        unsafe { b::oxip_local_bh_enable() };
+    }
+}
 
 /// One namespace's mirror and the FIB notifier that fills it.
 ///
@@ -91,9 +122,14 @@ impl NetMroute {
     /// Writes the /proc/net/oxip_mr_vif text.
     pub(crate) fn show_vifs<W: Write>(&self, w: &mut W) -> core::fmt::Result {
         w.write_str("Interface      BytesIn  PktsIn  BytesOut PktsOut Flags Local    Remote\n")?;
+        let _bh = BhOff::new();
         let t = self.table.lock();
-        for (i, v) in t.vifs() {
-            writeln!(w, "{:2} ifindex{:<3} {:8} {:7}  {:8} {:7} {:05X} {:08X} {:08X}", i, v.ifindex, 0, 0, 0, 0, v.flags, 0, 0)?;
+        for (i, v, c) in t.vifs() {
+            writeln!(
+                w,
+                "{:2} ifindex{:<3} {:8} {:7}  {:8} {:7} {:05X} {:08X} {:08X}",
+                i, v.ifindex, c.bytes_in, c.pkt_in, c.bytes_out, c.pkt_out, v.flags, 0, 0
+            )?;
         }
         Ok(())
     }
@@ -102,9 +138,19 @@ impl NetMroute {
     /// addresses printed as ip_mr_cache prints them (`%08X` of the __be32).
     pub(crate) fn show_cache<W: Write>(&self, w: &mut W) -> core::fmt::Result {
         w.write_str("Group    Origin   Iif     Pkts    Bytes    Wrong Oifs\n")?;
+        let _bh = BhOff::new();
         let t = self.table.lock();
-        for e in t.iter() {
-            write!(w, "{:08X} {:08X} {:<3} {:8} {:8} {:8}", e.group.to_be(), e.origin.to_be(), e.parent, 0, 0, 0)?;
+        for (e, c) in t.entries() {
+            write!(
+                w,
+                "{:08X} {:08X} {:<3} {:8} {:8} {:8}",
+                e.group.to_be(),
+                e.origin.to_be(),
+                e.parent,
+                c.pkt,
+                c.bytes,
+                c.wrong_if
+            )?;
             for (v, ttl) in e.ttls.iter().enumerate() {
                 if *ttl < 255 && t.vif(v).is_some() {
                     write!(w, " {:2}:{:<3}", v, ttl)?;
@@ -120,6 +166,7 @@ impl NetMroute {
 unsafe extern "C" fn mr_fib_flush(nb: *mut b::notifier_block) {
     // CAST: `nb` is the first field of a `NetMroute` (type invariant).
     let m = nb as *mut NetMroute;
+    let _bh = BhOff::new();
     // SAFETY: `m` is live while its notifier is registered.
     unsafe { (*m).table.lock().clear() };
 }
@@ -136,6 +183,7 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
     let default = b::oxip_consts_OXIP_RT_TABLE_DEFAULT as u32;
     // CAST: fib_event_type values are small.
     let ev = event as b::fib_event_type;
+    let _bh = BhOff::new();
     // SAFETY: `info` is the IPMR notifier info matching `event` (a
     // vif_entry_notifier_info for VIF events, an mfc_entry_notifier_info
     // for entry events); `m` is live while registered.
@@ -178,4 +226,167 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
         }
     }
     b::NOTIFY_DONE as c_int
+}
+
+/// oxip's `ip_mr_input` for a packet the FIB routed to the kernel's:
+/// forwards what the mirrored MFC resolves, hands the rest to native.
+///
+/// C: net/ipv4/ipmr.c, `ip_mr_input()`, `ip_mr_forward()`. `local` is the
+/// route's `RTCF_LOCAL` (this host joined the group): a copy is delivered.
+pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats, m: *mut NetMroute, local: bool) -> c_int {
+    let Ok(h) = Ipv4Header::new_checked(RcvSkb::network_header(&skb)) else {
+        return skb.dst_input();
+    };
+    let p = skb.as_ptr();
+    // SAFETY: `p` is valid; IPCB points into its cb; `dev` is the receiving device.
+    let (forwarded, router_alert, in_ifindex) = unsafe {
+        (
+            (*b::oxip_ipcb(p)).flags & (b::oxip_consts_OXIP_IPSKB_FORWARDED as u16) != 0,
+            b::oxip_ipcb_router_alert(p),
+            (*skb.dev()).ifindex,
+        )
+    };
+    let pkt = MrPacket {
+        saddr: h.saddr(),
+        daddr: h.daddr(),
+        in_ifindex,
+        ttl: h.ttl(),
+        len: u64::from(RcvSkb::len(&skb)),
+        forwarded,
+        router_alert,
+        igmp: h.protocol() == wire::IPPROTO_IGMP,
+    };
+    let (tos, daddr) = (h.tos(), h.daddr());
+    let mut oifs = [0i32; mfc::MAXVIFS];
+    let mut n = 0;
+    {
+        // SAFETY: the mirror lives while its namespace does (`m` from its state).
+        let mut t = unsafe { &*m }.table.lock();
+        match mfc::ip_mr_input(&mut t, &pkt) {
+            MrInput::Native => {
+                drop(t);
+                st.inc(IpMib::NativeInput);
+                return skb.dst_input();
+            }
+            MrInput::Forward { oifs: mask } => {
+                // Highest VIF first, as ip_mr_forward walks maxvif down.
+                for i in (0..mfc::MAXVIFS).rev().filter(|i| mask & (1 << i) != 0) {
+                    if let (Some(v), Some(slot)) = (t.vif(i), oifs.get_mut(n)) {
+                        *slot = v.ifindex;
+                        n += 1;
+                    }
+                }
+            }
+        }
+    }
+    let net = skb.net();
+    let targets = oifs.get(..n).unwrap_or(&[]);
+    let Some((&last, rest)) = targets.split_last() else {
+        return if local { skb.local_deliver() } else { consume_unforwarded(skb, st) };
+    };
+    for &ifindex in rest {
+        if let Some(c) = clone(&skb) {
+            ipmr_queue_xmit(net, c, ifindex, tos, daddr, m, st);
+        }
+    }
+    if local {
+        if let Some(c) = clone(&skb) {
+            ipmr_queue_xmit(net, c, last, tos, daddr, m, st);
+        }
+        skb.local_deliver()
+    } else {
+        ipmr_queue_xmit(net, skb, last, tos, daddr, m, st);
+        0
+    }
+}
+
+fn clone(skb: &Skb) -> Option<Skb> {
+    // SAFETY: `skb` is valid; the clone is a new reference we own.
+    unsafe { Skb::from_raw_on(b::oxip_skb_clone_atomic(skb.as_ptr()), skb.dev()) }
+}
+
+/// A resolved packet with no oif and no local member: freed, as native's
+/// `dont_forward:` does.
+fn consume_unforwarded(skb: Skb, st: &mut Stats) -> c_int {
+    st.count_drop(DropReason::NotSpecified);
+    skb.drop_reason(DropReason::NotSpecified);
+    0
+}
+
+/// C: net/ipv4/ipmr.c, `ipmr_queue_xmit()` for a plain (not tunnel, not
+/// register) VIF: route out of its device, refuse DF over MTU (no ICMP for
+/// multicast), make room, count, decrement TTL, FORWARD hook.
+fn ipmr_queue_xmit(net: *mut b::net, mut skb: Skb, ifindex: i32, tos: u8, daddr: u32, m: *mut NetMroute, st: &mut Stats) {
+    // SAFETY: `net` is live; the result is a held route or NULL.
+    let rt = unsafe { b::oxip_ip_route_output_mc(net, daddr.to_be(), tos, ifindex) };
+    if rt.is_null() {
+        st.count_drop(DropReason::NotSpecified);
+        skb.drop_reason(DropReason::NotSpecified);
+        return;
+    }
+    // SAFETY: `rt` is a route we hold.
+    let dst = unsafe { core::ptr::addr_of_mut!((*rt).dst) };
+    let df = Ipv4Header::new_checked(RcvSkb::network_header(&skb))
+        .map(|h| h.frag_off() & wire::IP_DF != 0)
+        .unwrap_or(false);
+    let len = RcvSkb::len(&skb);
+    // SAFETY: `dst` is held.
+    if len > unsafe { b::oxip_dst_mtu(dst) } && df {
+        st.inc(IpMib::FragFails);
+        // SAFETY: we hold `rt`.
+        unsafe { b::oxip_ip_rt_put(rt) };
+        st.count_drop(DropReason::NotSpecified);
+        skb.drop_reason(DropReason::NotSpecified);
+        return;
+    }
+    // SAFETY: owned skb; `dst` held.
+    if unsafe { b::oxip_skb_cow_for_output(skb.as_ptr(), dst) } != 0 {
+        // SAFETY: we hold `rt`.
+        unsafe { b::oxip_ip_rt_put(rt) };
+        st.count_drop(DropReason::Nomem);
+        skb.drop_reason(DropReason::Nomem);
+        return;
+    }
+    {
+        // SAFETY: the mirror lives while its namespace does.
+        let mut t = unsafe { &*m }.table.lock();
+        if let Some(i) = t.find_vif(ifindex) {
+            t.count_vif_out(i, u64::from(len));
+        }
+    }
+    let p = skb.as_ptr();
+    // SAFETY: owned skb: its input route is dropped and the held output
+    // route takes its place (skb_dst_set takes our reference).
+    unsafe {
+        b::oxip_skb_dst_drop(p);
+        b::oxip_skb_dst_set(p, dst);
+    }
+    forward::ip_decrease_ttl(skb.network_header_mut());
+    // SAFETY: IPCB(skb) of our owned skb.
+    unsafe { (*b::oxip_ipcb(p)).flags |= b::oxip_consts_OXIP_IPSKB_FORWARDED as u16 };
+    // SAFETY: `dst` is now the skb's route.
+    let out = unsafe { b::oxip_dst_dev(dst) };
+    // SAFETY: `p` is valid.
+    let in_dev = unsafe { b::oxip_skb_dev(p) };
+    let p = skb.into_raw();
+    // SAFETY: ownership goes to NF_HOOK, which calls ipmr_forward_finish or frees.
+    unsafe { b::oxip_nf_hook_forward(net, p, in_dev, out, Some(ipmr_forward_finish)) };
+}
+
+/// The FORWARD okfn of multicast. C: net/ipv4/ipmr.c, `ipmr_forward_finish()`.
+unsafe extern "C" fn ipmr_forward_finish(net: *mut b::net, sk: *mut b::sock, skb: *mut b::sk_buff) -> c_int {
+    // SAFETY: the okfn owns the skb it is given.
+    let Some(mut skb) = (unsafe { Skb::from_raw(skb) }) else { return 0 };
+    // SAFETY: `net` is live; softirq (or nf_reinject under BH-off).
+    let mut st = unsafe { Stats::this_cpu(net) };
+    st.inc(IpMib::ForwDatagrams);
+    st.add(IpMib::OutOctets, u64::from(RcvSkb::len(&skb)));
+    st.inc(IpMib::Forwarded);
+    // SAFETY: IPCB(skb) of our owned skb.
+    if unsafe { (*b::oxip_ipcb(skb.as_ptr())).opt.optlen } != 0 {
+        skb.forward_options();
+    }
+    let p = skb.into_raw();
+    // SAFETY: `p` is ours; dst_output takes it.
+    unsafe { b::oxip_dst_output(net, sk, p) }
 }

@@ -248,7 +248,8 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     0
 }
 
-fn mroute_of(net: *mut b::net) -> *mut NetMroute {
+/// The namespace's multicast routing mirror (null if it has none).
+pub(crate) fn mroute_of(net: *mut b::net) -> *mut NetMroute {
     let st = state(net);
     // SAFETY: `st` is valid for a live net.
     if st.is_null() { core::ptr::null_mut() } else { unsafe { (*st).mroute } }

@@ -104,6 +104,14 @@ fn dst_input(skb: Skb, st: &mut Stats) -> c_int {
             skb.local_deliver()
         }
         Dispatch::Forward => super::forward::ip_forward(skb, st),
+        Dispatch::Multicast => {
+            let m = super::pernet::mroute_of(skb.net());
+            if m.is_null() {
+                st.inc(IpMib::NativeInput);
+                return skb.dst_input();
+            }
+            super::mroute::ip_mr_input(skb, st, m, rt.rt_flags & crate::oxip_core::rcv::RTCF_LOCAL != 0)
+        }
         Dispatch::NativeInput => {
             st.inc(IpMib::NativeInput);
             skb.dst_input()

@@ -112,3 +112,48 @@ fn star_star_forwards_only_upstream() {
     assert_eq!(ip_mr_forward(&t, &ss, 11, 64), MrForward::WrongVif { true_vif: Some(1) });
     assert_eq!(ip_mr_forward(&t, &ss, 10, 64), MrForward::Forward { oifs: 0, in_vif: 0 });
 }
+
+fn pkt(ifindex: i32, ttl: u8) -> MrPacket {
+    MrPacket { saddr: S, daddr: G, in_ifindex: ifindex, ttl, len: 100, forwarded: false, router_alert: false, igmp: false }
+}
+
+#[test]
+fn input_forwards_and_counts() {
+    let mut t = table();
+    t.entry_add(sg(0, &[(1, 1), (2, 1)])).unwrap();
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Forward { oifs: 0b110 });
+    let (_, c) = t.entries().next().unwrap();
+    assert_eq!((c.pkt, c.bytes, c.wrong_if), (1, 100, 0));
+    let (_, _, v) = t.vifs().next().unwrap();
+    assert_eq!((v.pkt_in, v.bytes_in), (1, 100));
+}
+
+#[test]
+fn input_without_entry_or_on_wrong_vif_goes_native() {
+    let mut t = table();
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Native);
+    t.entry_add(sg(0, &[(1, 1)])).unwrap();
+    assert_eq!(ip_mr_input(&mut t, &pkt(11, 64)), MrInput::Native);
+    assert_eq!(t.entries().next().unwrap().1.wrong_if, 1);
+}
+
+#[test]
+fn input_leaves_igmp_router_alert_and_looped_packets_to_native() {
+    let mut t = table();
+    t.entry_add(sg(0, &[(1, 1)])).unwrap();
+    for p in [
+        MrPacket { igmp: true, ..pkt(10, 64) },
+        MrPacket { router_alert: true, ..pkt(10, 64) },
+        MrPacket { forwarded: true, ..pkt(10, 64) },
+    ] {
+        assert_eq!(ip_mr_input(&mut t, &p), MrInput::Native);
+    }
+}
+
+#[test]
+fn input_with_a_register_vif_goes_native() {
+    let mut t = table();
+    t.vif_add(3, Vif { ifindex: 13, flags: VIFF_REGISTER }).unwrap();
+    t.entry_add(sg(0, &[(1, 1), (3, 1)])).unwrap();
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Native);
+}

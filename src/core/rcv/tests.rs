@@ -389,7 +389,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
     let (_, mib) = finish(&mut skb, None);
     assert_eq!(mib.get(IpMib::InMcastPkts), 1);
     assert_eq!(mib.get(IpMib::InMcastOctets), 28);
-    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::NativeInput);
+    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::Multicast);
     let mut skb = FakeSkb::new(golden_udp());
     skb.route = Some(RouteView {
         rt_type: RtnType::Broadcast,

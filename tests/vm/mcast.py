@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Multicast test traffic inside the VM's namespaces.
+  mcast.py send SRC_ADDR GROUP PORT TTL COUNT
+  mcast.py recv IFADDR GROUP PORT SECONDS OUTFILE   (writes the count)
+"""
+import socket
+import struct
+import sys
+import time
+
+
+def send(src, group, port, ttl, count):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(src))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    for i in range(count):
+        s.sendto(struct.pack("!I", i) + b"oxip-mcast", (group, port))
+        time.sleep(0.002)
+
+
+def recv(ifaddr, group, port, seconds, out):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((group, port))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(ifaddr))
+    s.settimeout(0.2)
+    n = 0
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            s.recv(2048)
+            n += 1
+        except socket.timeout:
+            pass
+        with open(out, "w") as f:
+            f.write(f"{n}\n")
+
+
+if __name__ == "__main__":
+    a = sys.argv
+    if a[1] == "send":
+        send(a[2], a[3], int(a[4]), int(a[5]), int(a[6]))
+    else:
+        recv(a[2], a[3], int(a[4]), float(a[5]), a[6])
