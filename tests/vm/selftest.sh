@@ -14,12 +14,15 @@ run_forwarding_selftest() {
     ifs+=("veth$i" "veth$((i + 1))")
   done
   for p in "$@"; do echo "+$p" > /proc/net/oxip_takeover; done
-  local before; before=$(awk 'NR%2==1{for(i=2;i<=NF;i++)n[i]=$i;next}{for(i=2;i<=NF;i++)if(n[i]=="TakeoverRcv")print $i}' /proc/net/oxip_snmp | head -1)
+  ctr() { awk -v k="$1" 'NR%2==1{for(i=2;i<=NF;i++)n[i]=$i;next}{for(i=2;i<=NF;i++)if(n[i]==k)print $i}' /proc/net/oxip_snmp | head -1; }
+  local before; before=$(ctr TakeoverRcv)
+  local fwd0; fwd0=$(ctr Forwarded)
   # The tree is read-only in the VM; the scripts write only under /tmp.
   (cd "$dir" && NETIF_CREATE=no bash "./$script" "${ifs[@]}") 2>&1 | tee "$OXIP_OUT/$script.out"
   local rc=${PIPESTATUS[0]}
-  local after; after=$(awk 'NR%2==1{for(i=2;i<=NF;i++)n[i]=$i;next}{for(i=2;i<=NF;i++)if(n[i]=="TakeoverRcv")print $i}' /proc/net/oxip_snmp | head -1)
-  echo "oxip TakeoverRcv during $script: $((after - before)) packets; exit $rc"
+  local after; after=$(ctr TakeoverRcv)
+  local fwd1; fwd1=$(ctr Forwarded)
+  echo "oxip during $script: TakeoverRcv +$((after - before)), Forwarded (unicast + multicast copies) +$((fwd1 - fwd0)); exit $rc"
   for p in "$@"; do echo "-$p" > /proc/net/oxip_takeover 2>/dev/null || true; done
   for ((i = 1; i <= n; i += 2)); do ip link del "veth$i" 2>/dev/null || true; done
   [ "$rc" = 0 ] || return 1
