@@ -48,8 +48,6 @@ pub enum IpMib {
     ForwDatagrams,
     /// `IPSTATS_MIB_FRAGFAILS`.
     FragFails,
-    /// `IPSTATS_MIB_OUTOCTETS` (what `ipmr_forward_finish` adds).
-    OutOctets,
     // oxip's own, in the `Oxip:` line.
     /// Packets that entered through the oxip ethertype `packet_type`.
     EthertypeRcv,
@@ -109,7 +107,6 @@ impl IpMib {
         IpMib::IPReversePathFilter,
         IpMib::ForwDatagrams,
         IpMib::FragFails,
-        IpMib::OutOctets,
         IpMib::EthertypeRcv,
         IpMib::TakeoverRcv,
         IpMib::ListBatches,
@@ -143,7 +140,6 @@ impl IpMib {
             IpMib::IPReversePathFilter => "IPReversePathFilter",
             IpMib::ForwDatagrams => "ForwDatagrams",
             IpMib::FragFails => "FragFails",
-            IpMib::OutOctets => "OutOctets",
             IpMib::EthertypeRcv => "EthertypeRcv",
             IpMib::TakeoverRcv => "TakeoverRcv",
             IpMib::ListBatches => "ListBatches",

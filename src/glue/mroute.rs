@@ -380,7 +380,6 @@ unsafe extern "C" fn ipmr_forward_finish(net: *mut b::net, sk: *mut b::sock, skb
     // SAFETY: `net` is live; softirq (or nf_reinject under BH-off).
     let mut st = unsafe { Stats::this_cpu(net) };
     st.inc(IpMib::ForwDatagrams);
-    st.add(IpMib::OutOctets, u64::from(RcvSkb::len(&skb)));
     st.inc(IpMib::Forwarded);
     // SAFETY: IPCB(skb) of our owned skb.
     if unsafe { (*b::oxip_ipcb(skb.as_ptr())).opt.optlen } != 0 {

@@ -29,8 +29,9 @@ def next_id():
 
 
 class Case:
-    def __init__(self, name, build, settle=0.0, sysctls=None, expect=None):
+    def __init__(self, name, build, settle=0.0, sysctls=None, expect=None, mroute=False):
         self.name = name
+        self.mroute = mroute
         self.build = build
         self.settle = settle
         self.sysctls = sysctls or {}
@@ -245,6 +246,20 @@ CASES = [
          sysctls=FWD, expect=lambda r: r["delivered_c"] == 4),
     Case("fwd_priority_update", u(dst=C, tos=0x10), sysctls={**FWD, "net.ipv4.ip_forward_update_priority": 0},
          expect=lambda r: r["delivered_c"] == 1),
+    # Multicast routing: smcroute in b forwards (10.0.0.1, 239.3.3.3) from
+    # veth-b to veth-bc; b and c have joined the group (local copy at b).
+    Case("mc_fwd_to_c", u(dst="239.3.3.3", dst_mac="01:00:5e:03:03:03", ttl=10), mroute=True,
+         expect=lambda r: r["delivered_c"] == 1 and r["delivered"] == 1),
+    Case("mc_fwd_ttl1_not_forwarded", u(dst="239.3.3.3", dst_mac="01:00:5e:03:03:03", ttl=1), mroute=True,
+         expect=lambda r: r["delivered_c"] == 0 and r["delivered"] == 1),
+    Case("mc_fwd_burst", lambda rig, et: u(dst="239.3.3.3", dst_mac="01:00:5e:03:03:03", ttl=10)(rig, et) * 8,
+         mroute=True, expect=lambda r: r["delivered_c"] == 8),
+    Case("mc_fwd_df_fits", u(dst="239.3.3.3", dst_mac="01:00:5e:03:03:03", ttl=10, payload=b"m" * 900),
+         mroute=True, expect=lambda r: r["delivered_c"] == 1),
+    Case("mc_fwd_df_over_mtu_dropped", u(dst="239.3.3.3", dst_mac="01:00:5e:03:03:03", ttl=10, payload=b"M" * 1400),
+         mroute=True, expect=lambda r: r["delivered_c"] == 0 and r["mibs"].get("Ip.FragFails") == 1),
+    Case("mc_other_source_unresolved", u(dst="239.3.3.3", dst_mac="01:00:5e:03:03:03", ttl=10, src="10.0.0.3"),
+         mroute=True, expect=lambda r: r["delivered_c"] == 0),
     Case("martian_source_loopback", u(src="127.0.0.1"), expect=dropped),
     # 0.0.0.0/8 sources are valid unicast since Linux 5.3 (route.c); only the
     # hint path's ip_route_use_hint still calls them martian.

@@ -172,8 +172,9 @@ class Rig:
             self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             self.udp.bind(("0.0.0.0", 9))
-            mreq = socket.inet_aton("239.1.1.1") + socket.inet_aton(B_IP)
-            self.udp.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+            for g in ("239.1.1.1", "239.3.3.3"):
+                mreq = socket.inet_aton(g) + socket.inet_aton(B_IP)
+                self.udp.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
             self.udp.setblocking(False)
             self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -182,6 +183,8 @@ class Rig:
         with In("c"):
             self.udp_c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             self.udp_c.bind(("0.0.0.0", 9))
+            mreq = socket.inet_aton("239.3.3.3") + socket.inet_aton("10.0.1.2")
+            self.udp_c.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
             self.udp_c.setblocking(False)
         self.a_mac = pkt.if_mac_ns("a", "veth-a", In)
         self.b_mac = pkt.if_mac_ns("b", "veth-b", In)
@@ -230,6 +233,36 @@ class Rig:
         }
 
 
+SMC_CONF = "/tmp/oxip-diff-smcroute.conf"
+SMC_SOCK = "/tmp/oxip-diff-smcroute.sock"
+
+
+def mroute_daemon(on, _proc=[]):
+    """smcroute in b for the multicast routing cases: started before such a
+    case (and waited for until the kernel has the route), stopped after, so
+    the other cases see b without multicast routing."""
+    import subprocess
+    if on:
+        with open(SMC_CONF, "w") as f:
+            f.write("phyint veth-b enable\nphyint veth-bc enable\n"
+                    "mroute from veth-b source 10.0.0.1 group 239.3.3.3 to veth-bc\n")
+        p = subprocess.Popen(["ip", "netns", "exec", "b", "smcrouted", "-n", "-N", "-f", SMC_CONF,
+                              "-u", SMC_SOCK], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _proc.append(p)
+        for _ in range(50):
+            with In("b"):
+                if any(l.startswith("030303EF") for l in open("/proc/net/ip_mr_cache")):
+                    break
+            time.sleep(0.1)
+        time.sleep(0.2)
+    else:
+        while _proc:
+            p = _proc.pop()
+            p.terminate()
+            p.wait()
+        time.sleep(0.2)
+
+
 def takeover(on):
     """b's two ports, as a router in takeover mode has them."""
     with In("b"):
@@ -256,7 +289,13 @@ def main():
             case.prepare(sysctl)
             if case.sysctls:
                 time.sleep(0.1)
-            out[case.name] = rig.run(case, ethertype)
+            if case.mroute:
+                mroute_daemon(True)
+            try:
+                out[case.name] = rig.run(case, ethertype)
+            finally:
+                if case.mroute:
+                    mroute_daemon(False)
             case.restore(sysctl)
         return out
 
