@@ -44,7 +44,7 @@ def main(path):
     dat = out / "bench.dat"
     dat.write_text("".join(f"{i} \"{t}\" {r:.3f} {tg:.2f}\n" for i, (t, r, tg) in enumerate(plot)))
     gp = f"""
-set terminal png size 900,480
+set terminal png size 900,480 noenhanced
 set output '{out / "bench.png"}'
 set title 'oxip / native, forwarding through r (medians; 1.0 = native)'
 set style fill solid 0.6
