@@ -20,9 +20,9 @@ ip netns exec r smcrouted -n -N -f $conf -u $sock > "$OXIP_OUT/smcrouted-churn.l
 smc=$!
 sleep 1
 takeover r veth-r1; takeover r veth-r2
-( for i in $(seq 30); do ip netns exec h1 $M send 10.0.1.2 239.1.1.$((i % 4 + 1)) 5000 10 20; done ) &
+( for i in $(seq 15); do ip netns exec h1 $M send 10.0.1.2 239.1.1.$((i % 4 + 1)) 5000 10 20; done ) &
 tx=$!
-for i in $(seq 40); do
+for i in $(seq 24); do
   g=239.1.1.$((i % 4 + 1))
   ip netns exec r smcroutectl -u $sock add veth-r1 10.0.1.2 $g veth-r2 || true
   [ $((i % 3)) = 0 ] && ip netns exec r smcroutectl -u $sock del veth-r1 10.0.1.2 $g || true

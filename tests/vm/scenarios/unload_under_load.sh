@@ -9,9 +9,9 @@ two_hosts
 takeover b veth-b
 ip netns exec b iperf3 -s -D -1 -p 5301 >/dev/null
 sleep 0.3
-ip netns exec a iperf3 -c 10.0.0.2 -p 5301 -t 6 >/dev/null 2>&1 &
+ip netns exec a iperf3 -c 10.0.0.2 -p 5301 -t 4 >/dev/null 2>&1 &
 ip_pid=$!
-( for i in $(seq 20); do send_ip a veth-a "$(mac b veth-b)" 0x88b5 200 udp 10.0.0.1 10.0.0.2 9; done ) &
+( for i in $(seq 10); do send_ip a veth-a "$(mac b veth-b)" 0x88b5 200 udp 10.0.0.1 10.0.0.2 9; done ) &
 fl_pid=$!
 sleep 1.5
 release b veth-b
