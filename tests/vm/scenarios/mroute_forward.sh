@@ -32,6 +32,9 @@ CONF
 cache_pkts() {  # cache_pkts FILE: Pkts and Wrong of the (10.0.1.2, G) entry
   ip netns exec r awk '$1 == "010101EF" && $2 == "0201000A" {print $4, $6}' "$1"
 }
+vif_pkts() {  # vif_pkts FILE: PktsIn of VIF 0, PktsOut of VIFs 1 and 2
+  ip netns exec r awk 'NR>1 {in_[$1]=$4; out[$1]=$6} END {print in_[0]+0, out[1]+0, out[2]+0}' "$1"
+}
 
 pass() {  # pass native|oxip -> prints "h2 h3 r wrong-iif-to-h3 after-delete"
   local mode=$1
@@ -59,8 +62,11 @@ PY
   wait $r2 $r3 $rr 2>/dev/null || true
   local counts; counts="$(cat $out/h2) $(cat $out/h3) $(cat $out/r)"
   local mfc; mfc=$(cache_pkts /proc/net/ip_mr_cache)
-  local omfc="0 0"
+  local omfc="0 0" vifs ovifs="0 0 0"
   [ "$mode" = oxip ] && omfc=$(cache_pkts /proc/net/oxip_mr_cache)
+  vifs=$(vif_pkts /proc/net/ip_mr_vif)
+  [ "$mode" = oxip ] && ovifs=$(vif_pkts /proc/net/oxip_mr_vif)
+  echo "$vifs | $ovifs" > $out/vifs
   # Delete the route: nothing more reaches h2.
   ip netns exec r smcroutectl -u $sock del veth-r1 10.0.1.2 $G
   sleep 0.3
@@ -70,7 +76,7 @@ PY
   wait $rb 2>/dev/null || true
   if [ "$mode" = oxip ]; then for i in 1 2 3; do release r veth-r$i; done; fi
   kill $smc; wait $smc 2>/dev/null || true
-  echo "$counts $(cat $out/h2b) | mfc native $mfc | mfc oxip $omfc"
+  echo "$counts $(cat $out/h2b) | mfc native $mfc | mfc oxip $omfc | vifs native $(cut -d'|' -f1 $out/vifs)| vifs oxip$(cut -d'|' -f2 $out/vifs)"
 }
 
 f0=$(oxip_counter r Forwarded)
@@ -96,3 +102,9 @@ echo "MFC (pkts wrong): native pass kernel $nm; oxip pass oxip $om"
 [ "$nm" = "35 5" ] || { echo "native MFC counters unexpected"; exit 1; }
 [ "$om" = "35 5" ] || { echo "oxip MFC counters differ"; exit 1; }
 [ $((f2 - f1)) -ge 50 ] || { echo "oxip forwarded too little"; exit 1; }
+# VIF counters (PktsIn of the upstream VIF, PktsOut of the two oifs): the
+# kernel's in the native pass, oxip's in the oxip pass.
+nv=$(echo "$native" | sed 's/.*vifs native \([0-9 ]*\)|.*/\1/' | xargs)
+ov=$(echo "$oxip" | sed 's/.*vifs oxip *\([0-9 ]*\)$/\1/' | xargs)
+echo "VIF counters (in vif0, out vif1, out vif2): native pass kernel $nv; oxip pass oxip $ov"
+[ "$nv" = "$ov" ] || { echo "VIF counters differ"; exit 1; }
