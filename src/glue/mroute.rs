@@ -184,9 +184,8 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
     // CAST: fib_event_type values are small.
     let ev = event as b::fib_event_type;
     let _bh = BhOff::new();
-    // SAFETY: `info` is the IPMR notifier info matching `event` (a
-    // vif_entry_notifier_info for VIF events, an mfc_entry_notifier_info
-    // for entry events); `m` is live while registered.
+    // SAFETY: `info` is the IPMR info matching `event` (vif_entry_ / mfc_entry_
+    // notifier_info for VIF / entry events); `m` is live while registered.
     unsafe {
         match ev {
             b::fib_event_type_FIB_EVENT_VIF_ADD | b::fib_event_type_FIB_EVENT_VIF_DEL => {

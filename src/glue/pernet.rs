@@ -286,9 +286,8 @@ unsafe extern "C" fn oxip_net_exit(net: *mut b::net) {
     if st.is_null() {
         return;
     }
-    // SAFETY: no packet of this namespace is in flight any more (its devices
-    // are gone, or oxip's entries were unregistered with synchronize_net);
-    // the mirror came from NetMroute::register (or is null).
+    // SAFETY: no packet of this net is in flight (devices gone or hooks unregistered,
+    // with synchronize_net); the mirror came from NetMroute::register (or is null).
     unsafe {
         NetMroute::unregister((*st).mroute);
         b::free_percpu((*st).mib);
