@@ -249,7 +249,7 @@ pub trait FinishSkb {
 }
 
 /// Attaches a route (from the hint or the FIB) and applies the checks that
-/// follow it.
+/// follow it; returns the route, which `dst_input` dispatches on.
 ///
 /// C: net/ipv4/ip_input.c, `ip_rcv_finish_core()`. Differs: no early demux
 /// (`tcp_v4_early_demux` and `udp_v4_early_demux` are not exported; the
@@ -259,7 +259,7 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
     skb: &mut S,
     mib: &mut M,
     hint: Option<&RouteHint>,
-) -> Result<(), DropReason> {
+) -> Result<RouteView, DropReason> {
     let (daddr, saddr, tos, ihl) = match Ipv4Header::new_checked(skb.network_header()) {
         Ok(h) => (h.daddr(), h.saddr(), h.tos(), h.ihl()),
         Err(_) => return Err(DropReason::IpInhdr),
@@ -307,7 +307,7 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
         }
         _ => {}
     }
-    Ok(())
+    Ok(rt)
 }
 
 /// The `drop_error:` label.

@@ -22,6 +22,7 @@ use crate::oxip_core::rcv;
 use crate::oxip_core::rcv::Dispatch;
 use crate::oxip_core::rcv::FinishSkb;
 use crate::oxip_core::rcv::RcvError;
+use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::wire::Ipv4Header;
 
 fn stats(net: *mut b::net) -> Stats {
@@ -85,20 +86,19 @@ unsafe extern "C" fn ip_rcv_finish(net: *mut b::net, _sk: *mut b::sock, skb: *mu
         return b::NET_RX_SUCCESS as c_int;
     };
     let mut st = stats(net);
-    if let Err(r) = rcv::ip_rcv_finish_core(&mut skb, &mut st, None) {
-        drop_skb(skb, &mut st, r);
-        return b::NET_RX_DROP as c_int;
+    match rcv::ip_rcv_finish_core(&mut skb, &mut st, None) {
+        Ok(rt) => dst_input(skb, &mut st, &rt),
+        Err(r) => {
+            drop_skb(skb, &mut st, r);
+            b::NET_RX_DROP as c_int
+        }
     }
-    dst_input(skb, &mut st)
 }
 
-/// `dst_input()`, decided by the core. C: include/net/dst.h.
-fn dst_input(skb: Skb, st: &mut Stats) -> c_int {
-    let Some(rt) = skb.route() else {
-        drop_skb(skb, st, DropReason::NotSpecified);
-        return b::NET_RX_DROP as c_int;
-    };
-    match rcv::dst_input(&rt) {
+/// `dst_input()`, decided by the core from the route `ip_rcv_finish_core`
+/// attached (read once, not again here). C: include/net/dst.h.
+fn dst_input(skb: Skb, st: &mut Stats, rt: &RouteView) -> c_int {
+    match rcv::dst_input(rt) {
         Dispatch::LocalDeliver => {
             st.inc(IpMib::LocalDeliver);
             skb.local_deliver()
@@ -175,23 +175,29 @@ fn ip_list_rcv_finish(net: *mut b::net, head: &mut ListHead) {
     let mut sublist = ListHead::new();
     sublist.init();
     let mut curr_dst: usize = 0;
+    // The route of the packets in `sublist`: they share one dst.
+    let mut curr_rt: Option<RouteView> = None;
     let mut hint: Option<RouteHint> = None;
     let mut st = stats(net);
     while let Some(skb) = head.pop() {
         let Some(mut skb) = l3mdev_ip_rcv(skb) else { continue };
-        if let Err(r) = rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
-            drop_skb(skb, &mut st, r);
-            continue;
-        }
+        let rt = match rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
+            Ok(rt) => rt,
+            Err(r) => {
+                drop_skb(skb, &mut st, r);
+                continue;
+            }
+        };
         let dst = skb.dst_id();
         if curr_dst != dst {
             hint = ip_extract_route_hint(net, &skb);
-            ip_sublist_rcv_finish(&mut sublist, &mut st);
+            ip_sublist_rcv_finish(&mut sublist, &mut st, curr_rt.as_ref());
             curr_dst = dst;
+            curr_rt = Some(rt);
         }
         sublist.push(skb);
     }
-    ip_sublist_rcv_finish(&mut sublist, &mut st);
+    ip_sublist_rcv_finish(&mut sublist, &mut st, curr_rt.as_ref());
 }
 
 /// C: `ip_extract_route_hint()`.
@@ -206,9 +212,14 @@ fn ip_extract_route_hint(net: *mut b::net, skb: &Skb) -> Option<RouteHint> {
     }
 }
 
-/// C: `ip_sublist_rcv_finish()`.
-fn ip_sublist_rcv_finish(list: &mut ListHead, st: &mut Stats) {
+/// C: `ip_sublist_rcv_finish()`: every packet of the run shares `rt`.
+fn ip_sublist_rcv_finish(list: &mut ListHead, st: &mut Stats, rt: Option<&RouteView>) {
     while let Some(skb) = list.pop() {
-        dst_input(skb, st);
+        match rt {
+            Some(rt) => {
+                dst_input(skb, st, rt);
+            }
+            None => drop_skb(skb, st, DropReason::NotSpecified),
+        }
     }
 }

@@ -310,7 +310,7 @@ fn ce_marked_counts_ce() {
 
 fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint>) -> (Result<(), DropReason>, MibArray) {
     let mut mib = MibArray::default();
-    let r = ip_rcv_finish_core(skb, &mut mib, hint);
+    let r = ip_rcv_finish_core(skb, &mut mib, hint).map(|_| ());
     (r, mib)
 }
 
