@@ -1,66 +1,91 @@
 # SPDX-License-Identifier: GPL-2.0
 # oxip: build, test and demo. `make help` lists the targets.
 # (Kbuild, not this file, describes the module to the kernel build.)
+#
+# Kernels (KERNEL=): `stock`, Debian's own 7.3 kernel (a tree prepared for
+# external modules; `make demo` and the second `make check` target),
+# `debug`, oxip's KASAN/lockdep/fault-injection kernel (`make check`), and
+# `bench`, oxip's kernel without debugging (`make bench`). `KDIR=/path`
+# builds against any other built Rust-enabled tree instead.
 
 CACHE     ?= $(or $(OXIP_CACHE),$(HOME)/.cache/oxip)
 export OXIP_CACHE := $(CACHE)
-DEFAULT_KDIR := $(CACHE)/kernel
-KDIR      ?= $(DEFAULT_KDIR)
+KERNEL    ?= stock
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
-export PATH := $(HOME)/.cargo/bin:$(CACHE)/venv/bin:$(PATH)
 
-.PHONY: all module deps kernel host-test vm-test check demo bench clean rust-analyzer help
+ifneq ($(KDIR),)
+NAME := custom
+export KDIR
+else
+NAME := $(KERNEL)
+endif
+
+.PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock \
+	demo bench clean rust-analyzer help install guard-test
 
 all: module
 
 help:
-	@echo "make            build oxip.ko against KDIR (default: the cached test kernel)"
-	@echo "make demo       build what is missing, boot the VM, send traffic, show counters"
-	@echo "make check      every test: host (cargo test), KUnit and VM scenarios"
-	@echo "make bench      forwarding benchmark, native vs oxip in one VM run: table + PNG"
-	@echo "make kernel     install prerequisites and build the test kernel (cached)"
-	@echo "make host-test  the core's host tests only"
-	@echo "make vm-test    KUnit + VM scenarios only (needs oxip.ko)"
-	@echo "make KDIR=/path/to/linux   build against another Rust-enabled kernel"
+	@echo "make                 build oxip.ko for KERNEL (default stock: Debian's 7.3 kernel)"
+	@echo "make demo            set up what is missing, boot Debian's kernel in a VM, show oxip at work"
+	@echo "make check           every test: host, export guard, then KUnit + VM scenarios on the"
+	@echo "                     debug kernel (KASAN, lockdep, ...) and the VM scenarios on the stock kernel"
+	@echo "make bench           forwarding benchmark, native vs oxip in one VM run (bench kernel)"
+	@echo "make install         build for the running kernel and install it for modprobe"
+	@echo "make kernel          prepare or build KERNEL's tree (cached)"
+	@echo "make host-test       the core's host tests only"
+	@echo "make vm-test         KUnit + VM scenarios on KERNEL (ONLY='a b' for some)"
+	@echo "make KERNEL=debug|bench|stock ...   choose the kernel; KDIR=/path/to/linux for your own"
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh all
+deps-demo:
+	@scripts/deps.sh demo
 
-# Only the default KDIR is ours to build; a user's KDIR is used as it is.
-ifeq ($(KDIR),$(DEFAULT_KDIR))
-kernel: deps
-	@scripts/kernel.sh >/dev/null
-KERNEL_DEP := kernel
-else
+# The tree a module is built against: prepared (stock) or built (debug, bench).
 kernel:
-	@echo "KDIR=$(KDIR) given: not building the test kernel"
-KERNEL_DEP :=
+ifeq ($(NAME),custom)
+	@echo "KDIR=$(KDIR) given: using it as it is"
+else ifeq ($(NAME),stock)
+	@scripts/stock.sh >/dev/null
+else
+	@scripts/kernel.sh $(NAME) >/dev/null
 endif
 
-gen/bindings_generated.rs: src/glue/bindings.h src/glue/helpers.h scripts/bindgen.sh $(KERNEL_DEP)
-	@scripts/bindgen.sh $(KDIR) $@
+module: kernel
+	@scripts/module.sh $(NAME) >/dev/null
+	@ln -sfn out/build/$(NAME)/oxip.ko oxip.ko
+	@echo "built out/build/$(NAME)/oxip.ko (./oxip.ko links to it)"
 
-module: $(KERNEL_DEP) gen/bindings_generated.rs
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
-
-rust-analyzer: gen/bindings_generated.rs
-	$(MAKE) -C $(KDIR) M=$(CURDIR) rust-analyzer
+rust-analyzer: kernel
+	@MAKE_TARGET=rust-analyzer scripts/module.sh $(NAME) >/dev/null
 
 host-test:
 	cargo test --quiet
 
 vm-test: module
-	tests/vm/run.sh check
+	tests/vm/run.sh check $(NAME)
 
-check: deps host-test module
-	tests/vm/run.sh check
+# The export guard must refuse a Module.symvers that does not match.
+guard-test:
+	@tests/guard_test.sh
 
-demo: deps module
-	tests/vm/run.sh demo
+check: deps host-test guard-test check-debug check-stock
+check-debug:
+	@$(MAKE) --no-print-directory vm-test KERNEL=debug
+check-stock:
+	@$(MAKE) --no-print-directory vm-test KERNEL=stock
 
-bench: deps module
-	tests/vm/run.sh bench
+demo: deps-demo
+	@$(MAKE) --no-print-directory module KERNEL=$(KERNEL)
+	tests/vm/run.sh demo $(KERNEL)
+
+bench: deps
+	@$(MAKE) --no-print-directory module KERNEL=bench
+	tests/vm/run.sh bench bench
+
+install:
+	@scripts/install.sh
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf gen out target
+	rm -rf out target oxip.ko

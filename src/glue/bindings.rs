@@ -15,4 +15,5 @@
     improper_ctypes
 )]
 
-include!("../../gen/bindings_generated.rs");
+// The generated file is per kernel: scripts/module.sh points OXIP_GEN at it.
+include!(concat!(env!("OXIP_GEN"), "/bindings_generated.rs"));

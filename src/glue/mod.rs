@@ -4,6 +4,8 @@
 pub(crate) mod backlog;
 pub(crate) mod bindings;
 pub(crate) mod forward;
+// KUnit suites only where the kernel has KUnit (Debian's stock kernel has not).
+#[cfg(CONFIG_KUNIT)]
 mod kunit;
 mod mroute;
 pub(crate) mod pernet;

@@ -7,7 +7,7 @@ use super::bindings as b;
 use crate::oxip_core::mib::DropReason;
 
 mod names {
-    include!("../../gen/drop_names.rs");
+    include!(concat!(env!("OXIP_GEN"), "/drop_names.rs"));
 }
 
 /// The kernel value of `r`.

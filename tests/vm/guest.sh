@@ -15,7 +15,7 @@ KML=/sys/kernel/debug/kmemleak
 [ -w $KML ] && echo clear > $KML
 
 dmesg -C
-if ! insmod "$TOP/oxip.ko"; then
+if ! insmod "$OXIP_KO"; then
   echo "FAIL insmod" >> "$OUT/results"
 fi
 # The KTAP of the suites that ran at insmod.
@@ -28,7 +28,7 @@ elif [ "$MODE" = bench ]; then
 else
   for s in "$TOP"/tests/vm/scenarios/*.sh; do
     name=$(basename "$s" .sh)
-    [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && continue
+    [ -n "${ONLY:-}" ] && ! [[ " $ONLY " == *" $name "* ]] && continue
     echo "=== $name"
     t0=$(date +%s)
     timeout 600 bash "$s" > "$OUT/$name.log" 2>&1

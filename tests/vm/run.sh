@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot the cached test kernel with virtme-ng, load oxip, run the scenarios,
-# and judge from the files the guest writes (never from vng's exit status or
-# stdout, which are not reliable here).
-#   tests/vm/run.sh check   KUnit + every scenario; non-zero exit on any failure
-#   tests/vm/run.sh demo    load oxip, send traffic, show the counters
-#   tests/vm/run.sh bench   forwarding benchmark, native vs oxip (table + PNG)
-#   ONLY=name tests/vm/run.sh check   one scenario
+# Boot one of oxip's kernels with virtme-ng, load the oxip.ko built for it,
+# run the scenarios, and judge from the files the guest writes (never from
+# vng's exit status or stdout, which are not reliable here).
+#   tests/vm/run.sh check [KERNEL]   KUnit + every scenario; non-zero exit on any failure
+#   tests/vm/run.sh demo  [KERNEL]   load oxip, send traffic, show the counters
+#   tests/vm/run.sh bench [KERNEL]   forwarding benchmark, native vs oxip (table + PNG)
+#   ONLY=name tests/vm/run.sh check   one scenario (a space-separated list works too)
+# KERNEL: debug (default for check), stock (Debian's, default for demo) or
+# bench (default for bench); its module is out/build/KERNEL/oxip.ko
+# (scripts/module.sh). BZIMAGE=/path boots another image of that tree.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib.sh"
 MODE=${1:-check}
-KDIR=${KDIR:-$CACHE/kernel}
-KERNEL=${KERNEL:-$KDIR/arch/x86/boot/bzImage}
-[ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel' (or set KERNEL=/path/to/bzImage)"
-[ -f "$TOP/oxip.ko" ] || die "no oxip.ko: run 'make'"
+case "$MODE" in check) d=debug;; demo) d=stock;; bench) d=bench;; *) die "run.sh: mode check, demo or bench";; esac
+NAME=${2:-$d}
+KDIR=${KDIR:-$CACHE/kernel-$NAME}
+if [ "$NAME" = stock ]; then
+  rel=$(cat "$CACHE/stock-release" 2>/dev/null || true)
+  # Debian's image, in its modules directory: vng finds the modules beside it.
+  KERNEL=${BZIMAGE:-$CACHE/stock/$rel/root/usr/lib/modules/$rel/vmlinuz}
+else
+  KERNEL=${BZIMAGE:-$KDIR/arch/x86/boot/bzImage}
+fi
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel KERNEL=$NAME' (or set BZIMAGE=/path/to/bzImage)"
+KO=$TOP/out/build/$NAME/oxip.ko
+[ -f "$KO" ] || die "no $KO: run 'make KERNEL=$NAME'"
 command -v vng >/dev/null || die "vng (virtme-ng) not found: run 'make deps'"
+has_kunit=0
+grep -q '^CONFIG_KUNIT=y' "$KDIR/.config" 2>/dev/null && has_kunit=1
 
-OUT=$TOP/out/vm-$MODE
+OUT=$TOP/out/vm-$MODE-$NAME
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 # KVM if it works here, TCG otherwise. The probe boots once per machine and
@@ -39,12 +53,12 @@ accel_opts() {
 }
 ACCEL=$(accel_opts)
 if [ -n "$ACCEL" ]; then how="TCG (no usable KVM)"; else how=KVM; fi
-step "booting $KERNEL with $how, mode $MODE"
+step "booting the $NAME kernel ($KERNEL) with $how, mode $MODE"
 start=$(date +%s)
 # Bounded: a hung guest must not hang CI.
 timeout "${VM_TIMEOUT:-1500}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G \
   --rwdir "$OUT" --cwd "$TOP" \
-  --exec "ONLY=${ONLY:-} BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
@@ -64,7 +78,9 @@ fi
 fail=0
 # KUnit: the KTAP the module's suites printed at insmod.
 SRC=$(readlink -f "$KDIR/source" 2>/dev/null || echo "$KDIR")
-if [ -f "$OUT/ktap.log" ]; then
+if [ "$has_kunit" = 0 ]; then
+  echo "kunit: the $NAME kernel has no KUnit (suites not built)"
+elif [ -f "$OUT/ktap.log" ]; then
   printf '\n== KUnit (oxip suites) ==\n'
   if [ -x "$SRC/tools/testing/kunit/kunit.py" ]; then
     python3 "$SRC/tools/testing/kunit/kunit.py" parse < "$OUT/ktap.log" | grep -vE '^\s*$' | tail -25 || true
@@ -85,11 +101,14 @@ cat "$OUT/results" 2>/dev/null
 [ "${nfail:-0}" = 0 ] && [ "${pass:-0}" -gt 0 ] || fail=1
 
 printf '\n== kernel log health ==\n'
-if grep -E 'WARNING:|BUG:|Oops|general protection|kernel BUG|refcount_t|UBSAN|KASAN|unreferenced object' "$OUT/dmesg.log"; then
+# WARNING: covers WARN_ON, lockdep ("possible circular locking", "inconsistent
+# lock state", ...) and "suspicious RCU usage"; BUG: covers KASAN, KFENCE,
+# "sleeping function called from invalid context" and "scheduling while atomic".
+if grep -E 'WARNING:|BUG:|Oops|general protection|kernel BUG|refcount_t|UBSAN|KASAN|KFENCE|unreferenced object|tried to execute|stall|blocked for more than|waiting for .* to become free' "$OUT/dmesg.log" | grep -vE 'fault_inject|FAULT_INJECTION' ; then
   echo "kernel log shows a problem (above)"; fail=1
 else
-  echo "no WARN/BUG/Oops/leak in the kernel log"
+  echo "no WARN/BUG/Oops/KASAN/lockdep/RCU/UBSAN/leak report in the kernel log"
 fi
 echo
-echo "vm: ${pass:-0} passed, ${nfail:-0} failed"
+echo "vm ($NAME kernel): ${pass:-0} passed, ${nfail:-0} failed"
 exit $fail

@@ -37,6 +37,6 @@ echo "kernel: $kernel"; echo "mirror: $mirror"
 [ "$kernel" = "$mirror" ]
 echo "forwarded by oxip: $(oxip_counter r Forwarded)"
 rmmod oxip
-insmod "$OXIP_TOP/oxip.ko"
+insmod "$OXIP_KO"
 kill $smc; wait $smc 2>/dev/null || true
 echo ok

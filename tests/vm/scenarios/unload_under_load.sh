@@ -22,17 +22,17 @@ rmmod oxip
 echo "unloaded under load"
 wait $fl_pid || true
 wait $ip_pid || true
-insmod "$OXIP_TOP/oxip.ko"
+insmod "$OXIP_KO"
 echo "reloaded"
 # Load with takeover= naming an interface in the initial namespace, then a
 # bad name must fail cleanly.
 ip link add veth-x type veth peer name veth-y
 rmmod oxip
-insmod "$OXIP_TOP/oxip.ko" takeover=veth-x,veth-y
+insmod "$OXIP_KO" takeover=veth-x,veth-y
 grep -qx veth-x /proc/net/oxip_takeover
 rmmod oxip
-! insmod "$OXIP_TOP/oxip.ko" takeover=nosuchif0 2>/dev/null
-insmod "$OXIP_TOP/oxip.ko"
+! insmod "$OXIP_KO" takeover=nosuchif0 2>/dev/null
+insmod "$OXIP_KO"
 # A device that disappears while attached is detached by the notifier.
 echo +veth-x > /proc/net/oxip_takeover
 ip link del veth-x
