@@ -19,6 +19,7 @@ ip netns exec r sysctl -qw net.ipv4.ip_forward=1
 ip netns exec r iperf3 -s -D -p 5201 >/dev/null; ip netns exec h2 iperf3 -s -D -p 5201 >/dev/null
 ip netns exec h1 ping -c 1 -W 2 10.0.2.2 >/dev/null   # resolve neighbours
 
+say "kernel $(uname -r) ($OXIP_KERNEL); oxip.ko $(modinfo -F vermagic "$OXIP_KO" | cut -d' ' -f1), taint $(cat /proc/sys/kernel/tainted)"
 say "h1 (10.0.1.2) -- r (10.0.1.1 | 10.0.2.1) -- h2 (10.0.2.2), veth pairs; oxip loaded"
 say "1. ethertype mode: 1000 UDP packets h1 -> r under ethertype 0x88b5, and 3 with a bad checksum"
 send_ip h1 veth-h1 "$(mac r veth-r1)" 0x88b5 1000 udp 10.0.1.2 10.0.1.1 9

@@ -58,7 +58,7 @@ start=$(date +%s)
 # Bounded: a hung guest must not hang CI.
 timeout "${VM_TIMEOUT:-1500}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G \
   --rwdir "$OUT" --cwd "$TOP" \
-  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run one of the kernel's own tools/testing/selftests/net/forwarding scripts,
-# unchanged, from the tree the test kernel was built from, with oxip in
+# unchanged, from the source tree of the kernel under test, with oxip in
 # takeover mode on the router ports. Sourced by the kselftest_* scenarios.
 #   run_forwarding_selftest SCRIPT NUM_NETIFS ROUTER_PORT...
 run_forwarding_selftest() {
   local script=$1 n=$2; shift 2
-  local src; src=$(readlink -f "${KDIR:-$HOME/.cache/oxip/kernel}/source")
+  local src; src=$(readlink -f "$OXIP_KDIR/source")
   local dir=$src/tools/testing/selftests/net/forwarding
   [ -f "$dir/$script" ] || { echo "no $dir/$script"; return 1; }
   local ifs=() i
