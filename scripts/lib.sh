@@ -39,12 +39,13 @@ kernel_make_args() {
     *) echo "LLVM=" ;;
   esac
 }
-# The kernel build key: variant, source version, hash of the config inputs.
+# The kernel build key: variant, source version, hash of what decides the
+# build (config fragments, compiler, Rust toolchain).
 kernel_key() {
   local srcver
   srcver=$(dpkg-query -W -f='${Version}' "linux-source-$KVER" 2>/dev/null || echo none)
   # shellcheck disable=SC2046
-  echo "$1-$KVER-$srcver-$( { cat $(kernel_fragments "$1") "$TOP/scripts/kernel.sh"; kernel_make_args "$1"; echo "${RUST_VER:-}"; } | sha256sum | cut -c1-12)"
+  echo "$1-$KVER-$srcver-$( { cat $(kernel_fragments "$1"); kernel_make_args "$1"; echo "${RUST_VER:-}"; } | sha256sum | cut -c1-12)"
 }
 # The unpacked linux-source tree (unpacked once, shared by every variant and
 # by the stock kernel's prepared tree). Prints its path.
@@ -55,7 +56,7 @@ scripts_src() {
   if [ ! -f "$src/.oxip-unpacked" ]; then
     step "unpacking $tarball"
     rm -rf "$src.tmp"; mkdir -p "$src.tmp"
-    tar -C "$src.tmp" --strip-components=1 -xf "$tarball"
+    tar -C "$src.tmp" --strip-components=1 -I "xz -T0" -xf "$tarball"
     touch "$src.tmp/.oxip-unpacked"
     rm -rf "$src"; mv "$src.tmp" "$src"
   fi

@@ -14,6 +14,7 @@ dmesg -n 4
 KML=/sys/kernel/debug/kmemleak
 [ -w $KML ] && echo clear > $KML
 
+dmesg > "$OUT/boot.log"
 dmesg -C
 if ! insmod "$OXIP_KO"; then
   echo "FAIL insmod" >> "$OUT/results"
