@@ -263,7 +263,11 @@ fuzz_target!(|data: &[u8]| {
         // What the glue passes: lwtunnel_headroom(lwtstate, IP_MAX_MTU).
         lwt_headroom: {
             let h = small(inp.u32(), 2048);
-            if h < 0xFFF0 { h } else { 0 }
+            if h < 0xFFF0 {
+                h
+            } else {
+                0
+            }
         },
     };
     let k = Knobs {

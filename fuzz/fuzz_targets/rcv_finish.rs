@@ -310,7 +310,8 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let want = reference(&hdr, &k, hint.as_ref(), dst0);
-    let mut skb = FuzzSkb { hdr, k: &k, dst: dst0, nopolicy: false, lookups: 0, compiled: None, rcv_srr_calls: 0 };
+    let mut skb =
+        FuzzSkb { hdr, k: &k, dst: dst0, nopolicy: false, lookups: 0, compiled: None, rcv_srr_calls: 0 };
     let mut mib = MibArray::default();
     let got = ip_rcv_finish_core(&mut skb, &mut mib, hint.as_ref());
     match (got, want.verdict) {
