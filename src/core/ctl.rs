@@ -23,17 +23,24 @@ pub enum CtlError {
     /// Not `attach`/`detach`/`+`/`-` followed by a name.
     Syntax,
     /// The name is empty, too long or has `/`, `:` or white space, as
-    /// `dev_valid_name()` refuses.
+    /// `dev_valid_name()` refuses, or a NUL.
     BadName,
 }
 
-/// `dev_valid_name()` (net/core/dev.c).
+/// `isspace()` of the kernel's ctype table (lib/ctype.c): \t \n \v \f \r,
+/// space and 0xA0 (Latin-1 no-break space).
+const fn isspace(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0xa0)
+}
+
+/// `dev_valid_name()` (net/core/dev.c). Differs: a NUL is refused (C
+/// stops there, so the kernel would look up a shorter name than this one).
 pub fn dev_valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() < IFNAMSIZ
         && name != "."
         && name != ".."
-        && !name.bytes().any(|b| b == b'/' || b == b':' || b.is_ascii_whitespace())
+        && !name.bytes().any(|b| b == b'/' || b == b':' || b == 0 || isspace(b))
 }
 
 /// Parses one command.
@@ -82,6 +89,18 @@ mod tests {
         assert_eq!(parse("+a/b"), Err(CtlError::BadName));
         assert_eq!(parse("+0123456789abcdef"), Err(CtlError::BadName));
         assert_eq!(parse("attach a b"), Err(CtlError::BadName));
+    }
+
+    /// Found by the host fuzzer (fuzz/seeds/ctl/nul.hex): a NUL makes the
+    /// kernel look up a shorter name than the one checked, and the kernel's
+    /// `isspace()` also takes \v and 0xA0 (here the second byte of "\u{e0}").
+    #[test]
+    fn nul_and_kernel_isspace_are_refused() {
+        assert_eq!(parse("+et\0\0\0\0\0\0\0\0d\u{11}\u{11}"), Err(CtlError::BadName));
+        assert_eq!(parse("+eth\u{0b}0"), Err(CtlError::BadName));
+        assert_eq!(parse("+\u{e0}"), Err(CtlError::BadName));
+        assert!(!dev_valid_name("a\0"));
+        assert!(dev_valid_name("veth-0.1_x"));
     }
 
     #[test]

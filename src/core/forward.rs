@@ -49,7 +49,9 @@ pub struct MtuInputs {
     pub dev_mtu: u32,
     /// `rt->rt_uses_gateway`.
     pub uses_gateway: bool,
-    /// `lwtunnel_headroom(dst->lwtstate, mtu)`.
+    /// The lightweight tunnel's headroom, as `lwtunnel_headroom(dst->lwtstate,
+    /// IP_MAX_MTU)` gives it (0 without a redirecting lwtstate); it counts
+    /// only when below the MTU, as `lwtunnel_headroom(lwtstate, mtu)`.
     pub lwt_headroom: u32,
 }
 
@@ -70,7 +72,13 @@ pub fn ip_dst_mtu_maybe_forward(m: &MtuInputs) -> u32 {
             mtu = 576;
         }
     }
-    mtu.min(IP_MAX_MTU).saturating_sub(m.lwt_headroom)
+    let mtu = mtu.min(IP_MAX_MTU);
+    // lwtunnel_headroom(): a headroom at or over the MTU is not subtracted.
+    if m.lwt_headroom < mtu {
+        mtu - m.lwt_headroom
+    } else {
+        mtu
+    }
 }
 
 /// What `ip_exceeds_mtu` reads of the skb.

@@ -154,9 +154,10 @@ impl MrTable {
         self.vifs.get(index).filter(|s| s.present).map(|s| s.vif)
     }
 
-    /// `ipmr_find_vif(mrt, dev)`: the VIF index of a device.
+    /// `ipmr_find_vif(mrt, dev)`: the VIF index of a device, the highest
+    /// if it is on several (native walks from `maxvif - 1` down).
     pub fn find_vif(&self, ifindex: i32) -> Option<usize> {
-        self.vifs.iter().position(|s| s.present && s.vif.ifindex == ifindex)
+        self.vifs.iter().rposition(|s| s.present && s.vif.ifindex == ifindex)
     }
 
     fn slot(&self, origin: u32, group: u32) -> Option<usize> {
@@ -235,12 +236,10 @@ impl MrTable {
         self.iter().find(|e| e.origin == origin && e.group == group)
     }
 
-    /// `mr_mfc_find_any_parent(mrt, vifi)`: the (*,*) entry whose parent is
-    /// `vifi` and which forwards to it.
+    /// `mr_mfc_find_any_parent(mrt, vifi)`: the (*,*) entry that forwards
+    /// to `vifi` (its parent does not matter).
     pub fn find_any_parent(&self, vifi: usize) -> Option<&MfcEntry> {
-        self.iter().find(|e| {
-            e.origin == ANY && e.group == ANY && usize::from(e.parent) == vifi && e.ttl(vifi) < 255
-        })
+        self.iter().find(|e| e.origin == ANY && e.group == ANY && e.ttl(vifi) < 255)
     }
 
     /// `ipmr_cache_find_any(mrt, mcastgrp, vifi)`: a (*,G) entry that

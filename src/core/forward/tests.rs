@@ -363,3 +363,27 @@ fn forward_options_redo_checksum_after_compile_wrote_a_timestamp() {
     assert!(ip_forward_options(&mut h, &o, [1, 2, 3, 4]));
     assert!(Ipv4Header::new_checked(&h[..]).unwrap().checksum_ok());
 }
+
+/// Found by the host fuzzer (fuzz/seeds/ip_forward/lwt-headroom-over-mtu.hex):
+/// `lwtunnel_headroom(lwtstate, mtu)` is 0 unless the headroom is below the
+/// MTU, so a headroom at or over it leaves the MTU as it is; oxip made it 0
+/// and refused every DF packet with "fragmentation needed, MTU 0".
+#[test]
+fn lwt_headroom_at_or_over_the_mtu_does_not_count() {
+    let m = MtuInputs {
+        mtu_locked: true,
+        rt_pmtu: 1946,
+        metric_mtu: 180,
+        dev_mtu: 436,
+        lwt_headroom: 281,
+        ..Default::default()
+    };
+    assert_eq!(ip_dst_mtu_maybe_forward(&m), 180);
+    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { lwt_headroom: 180, ..m }), 180);
+    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { lwt_headroom: 179, ..m }), 1);
+    let mut s = FakeFwd::new(64, true);
+    s.mtu = m;
+    s.len = 100;
+    assert_eq!(run(&mut s).0, ForwardVerdict::Forward);
+    assert!(s.icmp.is_empty());
+}

@@ -157,3 +157,56 @@ fn input_with_a_register_vif_goes_native() {
     t.entry_add(sg(0, &[(1, 1), (3, 1)])).unwrap();
     assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Native);
 }
+
+/// Found by the host fuzzer (fuzz/seeds/mfc/star-star-any-parent.hex):
+/// `mr_mfc_find_any_parent(mrt, vifi)` takes the (*,*) entry that forwards
+/// to `vifi`, whatever its parent. A packet from a downstream VIF of a
+/// (*,*) tree goes up to the upstream (its parent); oxip found no entry.
+#[test]
+fn star_star_is_found_by_its_oifs_not_its_parent() {
+    let mut t = table();
+    let mut ss = MfcEntry::new(0, 0, 2);
+    ss.ttls[0] = 1;
+    ss.ttls[1] = 1;
+    ss.ttls[2] = 1;
+    t.entry_add(ss).unwrap();
+    let e = *t.lookup(S, G, 10).expect("native finds the (*,*) entry");
+    assert_eq!(e, ss);
+    assert_eq!(ip_mr_forward(&t, &e, 10, 64), MrForward::Forward { oifs: 1 << 2, in_vif: 2 });
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Forward { oifs: 1 << 2 });
+}
+
+/// Also from the fuzzer: a (*,G) entry accepts a packet from a VIF of the
+/// (*,*) static tree when the (*,*) entry forwards to the (*,G)'s parent,
+/// whatever the (*,*)'s own parent is (`mr_mfc_find_any()`).
+#[test]
+fn star_g_is_found_through_any_star_star_proxy() {
+    let mut t = table();
+    let mut stg = MfcEntry::new(0, G, 0);
+    stg.ttls[0] = 1;
+    stg.ttls[2] = 1;
+    t.entry_add(stg).unwrap();
+    let mut ss = MfcEntry::new(0, 0, 2);
+    ss.ttls[0] = 1;
+    ss.ttls[1] = 1;
+    ss.ttls[2] = 1;
+    t.entry_add(ss).unwrap();
+    let e = *t.lookup(S, G, 11).expect("native finds the (*,G) entry");
+    assert_eq!(e, stg);
+    assert_eq!(ip_mr_forward(&t, &e, 11, 64), MrForward::Forward { oifs: 0b101, in_vif: 0 });
+}
+
+/// Found by the host fuzzer (fuzz/seeds/mfc/device-on-two-vifs.hex):
+/// `ipmr_find_vif()` walks from the highest VIF down, so a device on two
+/// VIFs arrives on the higher one, which a (*,G) entry then skips.
+#[test]
+fn device_on_two_vifs_is_the_higher_vif() {
+    let mut t = table();
+    t.vif_add(7, Vif { ifindex: 10, flags: 0 }).unwrap();
+    assert_eq!(t.find_vif(10), Some(7));
+    let mut stg = MfcEntry::new(0, G, 0);
+    stg.ttls[0] = 1;
+    stg.ttls[1] = 1;
+    stg.ttls[7] = 1;
+    assert_eq!(ip_mr_forward(&t, &stg, 10, 64), MrForward::Forward { oifs: 0b11, in_vif: 0 });
+}
