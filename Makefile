@@ -21,7 +21,7 @@ NAME := $(KERNEL)
 endif
 
 .PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock \
-	demo bench clean rust-analyzer help install guard-test
+	demo bench clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz
 
 all: module
 
@@ -34,6 +34,7 @@ help:
 	@echo "make install         build for the running kernel and install it for modprobe"
 	@echo "make kernel          prepare or build KERNEL's tree (cached)"
 	@echo "make host-test       the core's host tests only"
+	@echo "make fuzz-host       fuzz the pure core on the host (FUZZ_SECS per target, default 120)"
 	@echo "make vm-test         KUnit + VM scenarios on KERNEL (ONLY='a b' for some)"
 	@echo "make KERNEL=debug|bench|stock ...   choose the kernel; KDIR=/path/to/linux for your own"
 
@@ -66,11 +67,20 @@ host-test:
 vm-test: module
 	tests/vm/run.sh check $(NAME)
 
+deps-fuzz:
+	@scripts/deps-fuzz.sh
+# Host fuzzing of the pure core (fuzz/README.md): FUZZ_SECS per target.
+FUZZ_SECS ?= 120
+fuzz-host:
+	@scripts/fuzz-host.sh $(FUZZ_SECS)
+fuzz-host-check:
+	@scripts/fuzz-host.sh 10
+
 # The export guard must refuse a Module.symvers that does not match.
 guard-test:
 	@tests/guard_test.sh
 
-check: deps host-test guard-test check-debug check-stock
+check: deps host-test fuzz-host-check guard-test check-debug check-stock
 check-debug:
 	@$(MAKE) --no-print-directory vm-test KERNEL=debug
 check-stock:

@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Multicast test traffic inside the VM's namespaces.
   mcast.py send SRC_ADDR GROUP PORT TTL COUNT
-  mcast.py recv IFADDR GROUP PORT SECONDS OUTFILE   (writes the count)
+  mcast.py recv IFADDR GROUP PORT SECONDS OUTFILE [STOPFILE]
+      writes the count to OUTFILE (0 as soon as it has joined); runs SECONDS,
+      or with STOPFILE until that file exists (then half a second more),
+      SECONDS at most: under a loaded TCG host a fixed window can close
+      before a slow sender is done
 """
+import os
 import socket
 import struct
 import sys
@@ -20,15 +25,20 @@ def send(src, group, port, ttl, count):
         time.sleep(0.002)
 
 
-def recv(ifaddr, group, port, seconds, out):
+def recv(ifaddr, group, port, seconds, out, stop=None):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((group, port))
     s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(ifaddr))
     s.settimeout(0.2)
     n = 0
+    with open(out, "w") as f:
+        f.write("0\n")
     end = time.time() + seconds
     while time.time() < end:
+        if stop and os.path.exists(stop):
+            end = min(end, time.time() + 0.5)
+            stop = None
         try:
             s.recv(2048)
             n += 1
@@ -43,4 +53,4 @@ if __name__ == "__main__":
     if a[1] == "send":
         send(a[2], a[3], int(a[4]), int(a[5]), int(a[6]))
     else:
-        recv(a[2], a[3], int(a[4]), float(a[5]), a[6])
+        recv(a[2], a[3], int(a[4]), float(a[5]), a[6], a[7] if len(a) > 7 else None)

@@ -44,10 +44,12 @@ pass() {  # pass native|oxip -> prints "h2 h3 r wrong-iif-to-h3 after-delete"
   if [ "$mode" = oxip ]; then for i in 1 2 3; do takeover r veth-r$i; done; fi
   local out=/tmp/oxip-mc-$mode; rm -rf $out; mkdir -p $out
   # TTL 10: both receivers (veth-r3's threshold is 5) and r itself.
-  ip netns exec h2 $M recv 10.0.2.2 $G 5000 4 $out/h2 & local r2=$!
-  ip netns exec h3 $M recv 10.0.3.2 $G 5000 4 $out/h3 & local r3=$!
-  ip netns exec r $M recv 10.0.1.1 $G 5000 4 $out/r & local rr=$!
-  sleep 1
+  # Receivers run until the sends are done (stop file), 60 s at most, and
+  # each writes its count file once it has joined: send only then.
+  ip netns exec h2 $M recv 10.0.2.2 $G 5000 60 $out/h2 $out/stop & local r2=$!
+  ip netns exec h3 $M recv 10.0.3.2 $G 5000 60 $out/h3 $out/stop & local r3=$!
+  ip netns exec r $M recv 10.0.1.1 $G 5000 60 $out/r $out/stop & local rr=$!
+  for i in $(seq 100); do [ -f $out/h2 ] && [ -f $out/h3 ] && [ -f $out/r ] && break; sleep 0.2; done
   ip netns exec h1 $M send 10.0.1.2 $G 5000 10 20
   # TTL 4: h2 only.
   ip netns exec h1 $M send 10.0.1.2 $G 5000 4 10
@@ -59,6 +61,7 @@ l4 = pkt.udp("10.0.1.2", "239.1.1.1", 40000, 5000)
 ip = pkt.iphdr("10.0.1.2", "239.1.1.1", 17, len(l4), ttl=10) + l4
 pkt.send_frames("veth-h2", [pkt.frame("01:00:5e:01:01:01", pkt.if_mac("veth-h2"), 0x0800, ip)] * 5)
 PY
+  sleep 1; touch $out/stop
   wait $r2 $r3 $rr 2>/dev/null || true
   local counts; counts="$(cat $out/h2) $(cat $out/h3) $(cat $out/r)"
   local mfc; mfc=$(cache_pkts /proc/net/ip_mr_cache)
@@ -70,9 +73,10 @@ PY
   # Delete the route: nothing more reaches h2.
   ip netns exec r smcroutectl -u $sock del veth-r1 10.0.1.2 $G
   sleep 0.3
-  ip netns exec h2 $M recv 10.0.2.2 $G 5000 2 $out/h2b & local rb=$!
-  sleep 0.5
+  ip netns exec h2 $M recv 10.0.2.2 $G 5000 60 $out/h2b $out/stop-b & local rb=$!
+  for i in $(seq 100); do [ -f $out/h2b ] && break; sleep 0.2; done
   ip netns exec h1 $M send 10.0.1.2 $G 5000 10 5
+  sleep 1; touch $out/stop-b
   wait $rb 2>/dev/null || true
   if [ "$mode" = oxip ]; then for i in 1 2 3; do release r veth-r$i; done; fi
   kill $smc; wait $smc 2>/dev/null || true
