@@ -32,7 +32,7 @@ else
     [ -n "${ONLY:-}" ] && ! [[ " $ONLY " == *" $name "* ]] && continue
     echo "=== $name"
     t0=$(date +%s)
-    timeout 600 bash "$s" > "$OUT/$name.log" 2>&1
+    timeout "${SCENARIO_TIMEOUT:-600}" bash "$s" > "$OUT/$name.log" 2>&1
     rc=$?
     if [ $rc = 0 ]; then r=PASS; else r=FAIL; fi
     echo "$r $name ($(( $(date +%s) - t0 ))s)" >> "$OUT/results"
