@@ -164,6 +164,9 @@ if [ $need_apt = 1 ]; then
   [ "$updated" = 1 ] || apt_sources
   apt_install
 fi
+# The source tree every kernel is prepared or built from, unpacked while
+# the toolchain is still being installed.
+scripts_src >/dev/null
 wait $pid_rustup || { cat "$CACHE/deps-rustup.log" >&2; die "rustup failed"; }
 wait $pid_bindgen || { cat "$CACHE/deps-bindgen.log" >&2; die "building bindgen-cli failed"; }
 wait $pid_venv || { cat "$CACHE/deps-venv.log" >&2; die "installing virtme-ng failed"; }

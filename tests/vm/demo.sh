@@ -33,8 +33,8 @@ PY
 show
 echo "  drops by reason (/proc/net/oxip_drops):"; ip netns exec r sed 's/^/    /' /proc/net/oxip_drops
 
-iperf() { ip netns exec h1 iperf3 -c "$1" -p 5201 -t 5 -J | jq '.end.sum_received.bits_per_second'; }
-say "2. iperf3 TCP, 5 s each, native then with r's ports taken over (echo +veth-r1 > /proc/net/oxip_takeover)"
+iperf() { ip netns exec h1 iperf3 -c "$1" -p 5201 -t 3 -J | jq '.end.sum_received.bits_per_second'; }
+say "2. iperf3 TCP, 3 s each, native then with r's ports taken over (echo +veth-r1 > /proc/net/oxip_takeover)"
 local_n=$(iperf 10.0.1.1); fwd_n=$(iperf 10.0.2.2)
 takeover r veth-r1; takeover r veth-r2
 ip netns exec h1 ping -c 3 -i 0.2 10.0.2.2 | tail -2
