@@ -143,3 +143,11 @@ struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb) { return skb_clone(sk
 
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
 void oxip_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
+
+bool oxip_skb_is_gso_tcp(const struct sk_buff *skb) { return skb_is_gso_tcp(skb); }
+bool oxip_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
+bool oxip_dev_rx_handler_present(const struct net_device *dev) { return rcu_access_pointer(dev->rx_handler) != NULL; }
+void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb) { skb_dst_copy(nskb, oskb); }
+bool oxip_rt_is_output_route(const struct rtable *rt) { return rt_is_output_route(rt); }
+const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info) { return container_of(info, struct fib_rule_notifier_info, info)->rule; }
+bool oxip_ipmr_rule_default(const struct fib_rule *rule) { return ipmr_rule_default(rule); }

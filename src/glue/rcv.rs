@@ -136,7 +136,7 @@ pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_p
     // SAFETY: the caller owns the list.
     while let Some(mut skb) = unsafe { skb::list_pop(head) } {
         if set_ip_protocol {
-            skb.set_protocol(b::ETH_P_IP as u16);
+            skb.set_ip_protocol_after_share_check();
         }
         let dev = skb.dev();
         let net = skb.net();

@@ -31,6 +31,10 @@ pub(crate) struct Skb {
     /// The device it was received on (native `ip_rcv`'s `dev`), which the
     /// route lookup uses even after `l3mdev_ip_rcv` moved `skb->dev`.
     dev: *mut b::net_device,
+    /// Set `skb->protocol` to `ETH_P_IP` once `share_check` made the skb
+    /// ours alone (ethertype mode: another handler of the same ethertype
+    /// may hold the original).
+    ip_protocol_after_share_check: bool,
 }
 
 // SAFETY: an owned skb may be handed between contexts like any kernel skb.
@@ -45,7 +49,11 @@ impl Skb {
     pub(crate) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
         // SAFETY: `ptr` is valid when non-null.
-        NonNull::new(ptr).map(|ptr| Skb { ptr, dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) } })
+        NonNull::new(ptr).map(|ptr| Skb {
+            ptr,
+            dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) },
+            ip_protocol_after_share_check: false,
+        })
     }
 
     /// Takes ownership of `ptr`, received on `dev`.
@@ -55,7 +63,7 @@ impl Skb {
     /// As [`Skb::from_raw`]; `dev` is the device it was received on.
     pub(crate) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
-        NonNull::new(ptr).map(|ptr| Skb { ptr, dev })
+        NonNull::new(ptr).map(|ptr| Skb { ptr, dev, ip_protocol_after_share_check: false })
     }
 
     /// Gives up ownership without freeing: the caller hands it to C.
@@ -92,10 +100,12 @@ impl Skb {
         unsafe { b::oxip_dev_net(self.dev()) }
     }
 
-    /// `skb->protocol = htons(proto)`.
-    pub(crate) fn set_protocol(&mut self, proto: u16) {
-        // SAFETY: `self.ptr` is valid and owned (type invariant).
-        unsafe { b::oxip_skb_set_protocol(self.as_ptr(), proto.to_be()) };
+    /// `skb->protocol = htons(ETH_P_IP)` as soon as the skb is unshared
+    /// (in `share_check`): frames of oxip's ethertype carry IPv4, and L4
+    /// expects `ETH_P_IP`. Writing it before would change the skb another
+    /// handler of the same ethertype (a packet socket) still holds.
+    pub(crate) fn set_ip_protocol_after_share_check(&mut self) {
+        self.ip_protocol_after_share_check = true;
     }
 
     /// `skb_dst(skb)` as an identity for sublist grouping.
@@ -208,6 +218,10 @@ impl RcvSkb for Skb {
         // SAFETY: `self.ptr` is valid.
         unsafe { b::oxip_skb_is_gso(self.as_ptr()) }
     }
+    fn is_gso_tcp(&self) -> bool {
+        // SAFETY: `self.ptr` is valid.
+        unsafe { b::oxip_skb_is_gso_tcp(self.as_ptr()) }
+    }
     fn gso_segs(&self) -> u16 {
         // SAFETY: `self.ptr` is valid.
         unsafe { b::oxip_skb_gso_segs(self.as_ptr()) }
@@ -224,6 +238,10 @@ impl RcvSkb for Skb {
             Some(p) => {
                 // INVARIANT: skb_share_check returned an unshared skb we own.
                 self.ptr = p;
+                if self.ip_protocol_after_share_check {
+                    // SAFETY: `self.ptr` is valid, owned and unshared now.
+                    unsafe { b::oxip_skb_set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
+                }
                 true
             }
             None => false,

@@ -15,6 +15,7 @@ struct FakeSkb {
     pkt_type: PktType,
     shared_fails: bool,
     gso: bool,
+    gso_tcp: bool,
     otherhost_dropped: u32,
     finished_ihl: Option<usize>,
     // finish side
@@ -36,6 +37,7 @@ impl FakeSkb {
             pkt_type: PktType::Host,
             shared_fails: false,
             gso: false,
+            gso_tcp: false,
             otherhost_dropped: 0,
             finished_ihl: None,
             dst: None,
@@ -66,6 +68,9 @@ impl RcvSkb for FakeSkb {
     }
     fn is_gso(&self) -> bool {
         self.gso
+    }
+    fn is_gso_tcp(&self) -> bool {
+        self.gso_tcp
     }
     fn gso_segs(&self) -> u16 {
         0
@@ -296,6 +301,38 @@ fn ethernet_padding_is_trimmed() {
 fn big_tcp_zero_tot_len_uses_skb_len() {
     assert_eq!(iph_totlen(0, 70000, true), 70000);
     assert_eq!(iph_totlen(0, 70000, false), 0);
+}
+
+/// A golden UDP packet with `tot_len` 0 (checksum fixed), as a GSO skb.
+fn zero_tot_len(gso_tcp: bool) -> FakeSkb {
+    let mut p = golden_udp();
+    p[2] = 0;
+    p[3] = 0;
+    fix_csum(&mut p);
+    let mut skb = FakeSkb::new(p);
+    skb.gso = true;
+    skb.gso_tcp = gso_tcp;
+    skb
+}
+
+#[test]
+fn tcp_gso_zero_tot_len_is_accepted() {
+    let mut skb = zero_tot_len(true);
+    let mut mib = MibArray::default();
+    assert_eq!(ip_rcv_core(&mut skb, &mut mib), Ok(()));
+    assert_eq!(skb.data.len(), 28);
+    assert_eq!(mib.get(IpMib::InHdrErrors), 0);
+}
+
+/// Native accepts `tot_len` 0 only for TCP GSO (BIG TCP): a UDP_L4 GSO
+/// skb with `tot_len` 0 is a header error (len 0 < ihl).
+#[test]
+fn udp_gso_zero_tot_len_is_dropped() {
+    let mut skb = zero_tot_len(false);
+    let mut mib = MibArray::default();
+    assert_eq!(ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+    assert_eq!(skb.finished_ihl, None);
 }
 
 #[test]
