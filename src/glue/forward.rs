@@ -94,14 +94,38 @@ impl Skb {
         unsafe { Rtable::of_skb(self.as_ptr(), g) }
     }
 
+    /// C: net/ipv4/route.c, `ip_rt_get_source()`, as `__be32` bytes' value.
+    ///
+    /// An output route (multicast forwarding routes each copy with
+    /// `ip_route_output_ports`) gives the packet's own `saddr`, exactly as
+    /// native. An input route (unicast forwarding) gives the out device's
+    /// address toward the next hop, `inet_select_addr(dev,
+    /// rt_nexthop(rt, daddr), RT_SCOPE_UNIVERSE)`: native's fallback when
+    /// its `fib_lookup` fails; native first tries that lookup's preferred
+    /// source (`fib_result_prefsrc`), and `fib_lookup` is not exported.
+    /// The two differ only for a route with `src` (prefsrc) or a next hop
+    /// whose own address selection differs (README, "Where oxip differs").
+    fn ip_rt_get_source(&self) -> Option<u32> {
+        let (saddr, daddr) = self.hdr()?;
+        let g = rcu::read_lock();
+        let rt = self.rtable_ptr(&g)?;
+        if rt.is_output_route() {
+            return Some(saddr.to_be());
+        }
+        // SAFETY: the route and its device are live under `g`.
+        Some(unsafe {
+            let nh = b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be());
+            b::oxip_inet_select_addr_universe(b::oxip_dst_dev(rt.dst()), nh)
+        })
+    }
+
     fn hdr(&self) -> Option<(u32, u32)> {
         let h = Ipv4Header::new_checked(RcvSkb::network_header(self)).ok()?;
         Some((h.saddr(), h.daddr()))
     }
 
-    /// C: `ip_forward_options()`, with `ip_rt_get_source()` taken as the out
-    /// device's address toward the next hop (what it gives for a route
-    /// without a preferred source; `fib_lookup` is not exported).
+    /// C: `ip_forward_options()`, the address written by
+    /// [`Skb::ip_rt_get_source`].
     pub(crate) fn forward_options(&mut self) {
         let p = self.as_ptr();
         // SAFETY: IPCB(skb) points into our skb's cb.
@@ -119,16 +143,7 @@ impl Skb {
                 is_changed: b::oxip_ipcb_is_changed(p),
             }
         };
-        let Some((_, daddr)) = self.hdr() else { return };
-        let src = {
-            let g = rcu::read_lock();
-            let Some(rt) = self.rtable_ptr(&g) else { return };
-            // SAFETY: the route and its device are live under `g`.
-            unsafe {
-                let nh = b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be());
-                b::oxip_inet_select_addr_universe(b::oxip_dst_dev(rt.dst()), nh)
-            }
-        };
+        let Some(src) = self.ip_rt_get_source() else { return };
         if forward::ip_forward_options(self.header_mut(), &o, src.to_ne_bytes()) {
             // SAFETY: IPCB(skb) of our owned skb.
             unsafe { b::oxip_ipcb_clear_is_changed(self.as_ptr()) };

@@ -59,6 +59,13 @@ impl Rtable {
         &self.0.dst
     }
 
+    /// `rt_is_output_route(rt)`: a route from an output lookup (multicast
+    /// forwarding's `ip_route_output_ports`), not from `ip_route_input`.
+    pub(crate) fn is_output_route(&self) -> bool {
+        // SAFETY: `self` is a live rtable (type invariant).
+        unsafe { b::oxip_rt_is_output_route(self.as_ptr()) }
+    }
+
     /// `rt->rt_uses_gateway`.
     pub(crate) fn uses_gateway(&self) -> bool {
         self.0.rt_uses_gateway != 0
