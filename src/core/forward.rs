@@ -279,8 +279,10 @@ pub trait ForwardSkb {
     fn icmp_send(&mut self, icmp_type: u8, code: u8, info: u32);
     /// `skb_cow(skb, LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len) == 0`.
     fn cow_for_output(&mut self) -> bool;
-    /// The header, writable after `cow_for_output`.
-    fn header_mut(&mut self) -> &mut [u8];
+    /// The IPv4 header, writable: private to this skb (the glue makes sure
+    /// with `skb_ensure_writable`, a no-op after `cow_for_output`), or
+    /// `None` if it cannot be made so.
+    fn header_mut(&mut self) -> Option<&mut [u8]>;
     /// `IPCB(skb)->flags & IPSKB_DOREDIRECT && !opt->srr && !skb_sec_path(skb)`.
     fn wants_redirect(&self) -> bool;
     /// `ip_rt_send_redirect(skb)`.
@@ -342,8 +344,11 @@ pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Forwar
     if !skb.cow_for_output() {
         return drop(DropReason::NotSpecified);
     }
-    let tos = match ip_decrease_ttl(skb.header_mut()) {
-        Some(_) => wire::Ipv4Header::new_checked(&*skb.header_mut()).map(|h| h.tos()).unwrap_or(0),
+    let Some(hdr) = skb.header_mut() else {
+        return drop(DropReason::NotSpecified);
+    };
+    let tos = match ip_decrease_ttl(hdr) {
+        Some(_) => wire::Ipv4Header::new_checked(&*hdr).map(|h| h.tos()).unwrap_or(0),
         None => return drop(DropReason::NotSpecified),
     };
 

@@ -236,8 +236,11 @@ pub trait FinishSkb {
     fn route_localnet(&self) -> bool;
     /// `ip_route_input_noref(skb, daddr, saddr, dscp, dev)`.
     fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason>;
+    /// The hint packet as the glue holds it while later packets reuse its
+    /// route: a borrow, so it outlives every use.
+    type HintSkb<'h>;
     /// `skb_dst_copy(skb, hint)`.
-    fn copy_hint_dst(&mut self, hint: &RouteHint);
+    fn copy_hint_dst(&mut self, hint: &Self::HintSkb<'_>);
     /// The `else` of the lookup: `IPSKB_NOPOLICY` if the device says so.
     fn mark_nopolicy(&mut self);
     /// The route the skb carries now (always present after a successful lookup).
@@ -265,7 +268,7 @@ pub trait FinishSkb {
 pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
     skb: &mut S,
     mib: &mut M,
-    hint: Option<&RouteHint>,
+    hint: Option<&RouteHint<S::HintSkb<'_>>>,
 ) -> Result<RouteView, DropReason> {
     let (daddr, saddr, tos, ihl) = match Ipv4Header::new_checked(skb.network_header()) {
         Ok(h) => (h.daddr(), h.saddr(), h.tos(), h.ihl()),
@@ -368,7 +371,7 @@ pub fn ip_route_use_hint<S: FinishSkb>(
     skb: &mut S,
     _daddr: u32,
     saddr: u32,
-    hint: &RouteHint,
+    hint: &RouteHint<S::HintSkb<'_>>,
 ) -> Result<(), DropReason> {
     if !skb.has_in_dev() {
         return Err(DropReason::NotSpecified);
@@ -385,7 +388,7 @@ pub fn ip_route_use_hint<S: FinishSkb>(
     if hint.rt_flags & RTCF_LOCAL != 0 {
         return Ok(());
     }
-    skb.copy_hint_dst(hint);
+    skb.copy_hint_dst(&hint.skb);
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use kernel::sync::rcu;
 use super::bindings as b;
 use super::pernet::Stats;
 use super::route::InDevice;
+use super::route::NetDev;
 use super::route::Rtable;
 use super::skb::Skb;
 use crate::oxip_core::forward;
@@ -45,20 +46,21 @@ pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats) -> c_int {
     match forward::ip_forward(&mut skb, st) {
         ForwardVerdict::Forward => {
             let net = skb.net();
-            let out = {
-                let g = rcu::read_lock();
-                match skb.rtable_ptr(&g) {
-                    // SAFETY: the skb's route is live under `g`.
-                    Some(rt) => unsafe { b::oxip_dst_dev(rt.dst()) },
-                    None => core::ptr::null_mut(),
-                }
-            };
             // SAFETY: `skb` is valid.
             let in_dev = unsafe { b::oxip_skb_dev(skb.as_ptr()) };
+            // The out device is borrowed from the route under `g`, held
+            // across NF_HOOK: it cannot be used past the read side.
+            let g = rcu::read_lock();
+            // SAFETY: `skb` is valid now; the route lives while `g` is held.
+            let out = unsafe { Rtable::of_skb(skb.as_ptr(), &g) }.map(|rt| rt.dst().dev());
+            let out = out.map_or(core::ptr::null_mut(), NetDev::as_ptr);
             let p = skb.into_raw();
             // SAFETY: ownership goes to NF_HOOK, which calls
-            // ip_forward_finish or frees; `out` is the route's device.
-            unsafe { b::oxip_nf_hook_forward(net, p, in_dev, out, Some(ip_forward_finish)) }
+            // ip_forward_finish or frees; `out` is the route's device, live
+            // under `g` (still held).
+            let r = unsafe { b::oxip_nf_hook_forward(net, p, in_dev, out, Some(ip_forward_finish)) };
+            drop(g);
+            r
         }
         ForwardVerdict::Native => skb.dst_input(),
         ForwardVerdict::Drop(r) => {
@@ -115,7 +117,7 @@ impl Skb {
         // SAFETY: the route and its device are live under `g`.
         Some(unsafe {
             let nh = b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be());
-            b::oxip_inet_select_addr_universe(b::oxip_dst_dev(rt.dst()), nh)
+            b::oxip_inet_select_addr_universe(rt.dst().dev().as_ptr(), nh)
         })
     }
 
@@ -144,7 +146,8 @@ impl Skb {
             }
         };
         let Some(src) = self.ip_rt_get_source() else { return };
-        if forward::ip_forward_options(self.header_mut(), &o, src.to_ne_bytes()) {
+        let Some(hdr) = self.ip_header_mut() else { return };
+        if forward::ip_forward_options(hdr, &o, src.to_ne_bytes()) {
             // SAFETY: IPCB(skb) of our owned skb.
             unsafe { b::oxip_ipcb_clear_is_changed(self.as_ptr()) };
         }
@@ -195,7 +198,7 @@ impl ForwardSkb for Skb {
     fn mtu_inputs(&self) -> MtuInputs {
         let g = rcu::read_lock();
         let Some(rt) = self.rtable_ptr(&g) else { return MtuInputs::default() };
-        let dst = rt.dst();
+        let dst = rt.dst().as_ptr();
         // SAFETY: the route, its dst and device are live under `g`; the net
         // is the skb's.
         unsafe {
@@ -236,12 +239,12 @@ impl ForwardSkb for Skb {
     }
     fn cow_for_output(&mut self) -> bool {
         let g = rcu::read_lock();
-        let Some(dst) = self.rtable_ptr(&g).map(Rtable::dst) else { return false };
-        // SAFETY: owned skb; `dst` live under `g`.
-        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), dst) == 0 }
+        let Some(rt) = self.rtable_ptr(&g) else { return false };
+        // SAFETY: owned skb; the dst is live under `g`.
+        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), rt.dst().as_ptr()) == 0 }
     }
-    fn header_mut(&mut self) -> &mut [u8] {
-        self.network_header_mut()
+    fn header_mut(&mut self) -> Option<&mut [u8]> {
+        self.ip_header_mut()
     }
     fn wants_redirect(&self) -> bool {
         let p = self.as_ptr();
@@ -258,8 +261,7 @@ impl ForwardSkb for Skb {
         let (gw, key) = {
             let g = rcu::read_lock();
             let Some(rt) = self.rtable_ptr(&g) else { return };
-            // SAFETY: the route's device is live under `g`.
-            let dev = unsafe { b::oxip_dst_dev(rt.dst()) };
+            let dev = rt.dst().dev().as_ptr();
             // SAFETY: as above.
             match unsafe { InDevice::of_dev(dev, &g) } {
                 Some(d) if d.tx_redirects() => {}

@@ -38,8 +38,6 @@ __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_cs
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb) { return skb_dst(skb); }
 bool oxip_skb_valid_dst(const struct sk_buff *skb) { return skb_valid_dst(skb); }
 struct rtable *oxip_skb_rtable(const struct sk_buff *skb) { return skb_rtable(skb); }
-unsigned long oxip_skb_refdst(const struct sk_buff *skb) { return skb->_skb_refdst; }
-void oxip_skb_dst_copy_refdst(struct sk_buff *skb, unsigned long refdst) { __skb_dst_copy(skb, refdst); }
 int oxip_dst_input(struct sk_buff *skb) { return dst_input(skb); }
 
 struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev) { return __in_dev_get_rcu(dev); }

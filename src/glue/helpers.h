@@ -70,8 +70,6 @@ __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
 bool oxip_skb_valid_dst(const struct sk_buff *skb);
 struct rtable *oxip_skb_rtable(const struct sk_buff *skb);
-unsigned long oxip_skb_refdst(const struct sk_buff *skb);
-void oxip_skb_dst_copy_refdst(struct sk_buff *skb, unsigned long refdst);
 int oxip_dst_input(struct sk_buff *skb);
 /* linux/inetdevice.h */
 struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev);

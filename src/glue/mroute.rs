@@ -375,7 +375,13 @@ fn ipmr_queue_xmit(net: *mut b::net, mut skb: Skb, ifindex: i32, tos: u8, daddr:
         b::oxip_skb_dst_drop(p);
         b::oxip_skb_dst_set(p, dst);
     }
-    forward::ip_decrease_ttl(skb.network_header_mut());
+    // The head is private after skb_cow_for_output: ip_header_mut's
+    // skb_ensure_writable only checks that.
+    if skb.ip_header_mut().and_then(forward::ip_decrease_ttl).is_none() {
+        st.count_drop(DropReason::Nomem);
+        skb.drop_reason(DropReason::Nomem);
+        return;
+    }
     // SAFETY: IPCB(skb) of our owned skb.
     unsafe { (*b::oxip_ipcb(p)).flags |= b::oxip_consts_OXIP_IPSKB_FORWARDED as u16 };
     // SAFETY: `dst` is now the skb's route.

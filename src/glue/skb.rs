@@ -5,9 +5,12 @@
 
 use core::ffi::c_int;
 use core::mem::ManuallyDrop;
+use core::pin::Pin;
 use core::ptr::NonNull;
 
+use kernel::prelude::*;
 use kernel::sync::rcu;
+use kernel::types::Opaque;
 
 use super::bindings as b;
 use super::reason;
@@ -122,18 +125,14 @@ impl Skb {
         flags & (b::oxip_consts_OXIP_IPSKB_MULTIPATH as u16) != 0
     }
 
-    /// The route hint this skb leaves: its daddr, tos, route flags and refdst.
-    pub(crate) fn route_hint(&self) -> Option<RouteHint> {
+    /// The route hint this skb leaves (`ip_extract_route_hint`'s skb): its
+    /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
+    /// the next packets copy.
+    pub(crate) fn route_hint(&self) -> Option<RouteHint<&Skb>> {
         let h = crate::oxip_core::wire::Ipv4Header::new_checked(FinishSkb::network_header(self)).ok()?;
         let g = rcu::read_lock();
         let rt = self.rtable(&g)?;
-        Some(RouteHint {
-            daddr: h.daddr(),
-            tos: h.tos(),
-            rt_flags: rt.view().rt_flags,
-            // SAFETY: `self.ptr` is valid (type invariant).
-            refdst: unsafe { b::oxip_skb_refdst(self.as_ptr()) } as usize,
-        })
+        Some(RouteHint { daddr: h.daddr(), tos: h.tos(), rt_flags: rt.view().rt_flags, skb: self })
     }
 
     /// `ip_local_deliver(skb)`.
@@ -171,17 +170,30 @@ impl Skb {
         unsafe { core::slice::from_raw_parts(p, len) }
     }
 
-    /// The receiving device's `in_device`, for as long as `g`.
-    /// The header from the network header on, writable (the caller made
-    /// it private with `skb_cow`).
-    pub(crate) fn network_header_mut(&mut self) -> &mut [u8] {
-        let (p, len) = self.network_linear();
-        if p.is_null() || len == 0 {
-            return &mut [];
+    /// The IPv4 header (`ihl * 4` bytes), writable: `skb_ensure_writable`
+    /// first makes it private to this skb (copying the head of a clone
+    /// whose header is shared, a no-op after `skb_cow`), so no other skb
+    /// sees the writes. `None` if that fails or there is no header.
+    ///
+    /// C: net/core/skbuff.c, `skb_ensure_writable()`.
+    pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
+        let hlen = crate::oxip_core::wire::Ipv4Header::new_checked(self.header_slice()).ok()?.header_len();
+        // SAFETY: `self.ptr` is valid (type invariant).
+        let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
+        let write_len = u32::try_from(off).ok()?.checked_add(u32::try_from(hlen).ok()?)?;
+        // SAFETY: `self.ptr` is valid and owned; skb_ensure_writable may
+        // reallocate the head, so the header is looked up again below.
+        if unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
+            return None;
         }
-        // SAFETY: `len` linear bytes from the network header belong to this
-        // owned, unshared skb; the exclusive borrow of `self` keeps them.
-        unsafe { core::slice::from_raw_parts_mut(p, len) }
+        let (p, len) = self.network_linear();
+        if p.is_null() || len < hlen {
+            return None;
+        }
+        // SAFETY: `hlen` linear bytes from the network header, private to
+        // this owned skb after skb_ensure_writable; the exclusive borrow of
+        // `self` keeps them from being read or freed meanwhile.
+        Some(unsafe { core::slice::from_raw_parts_mut(p, hlen) })
     }
 
     fn in_dev<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a InDevice> {
@@ -313,10 +325,13 @@ impl FinishSkb for Skb {
             k => Err(reason::from_kernel(k)),
         }
     }
-    fn copy_hint_dst(&mut self, hint: &RouteHint) {
-        // SAFETY: `refdst` is the hint skb's dst, alive for the batch (the hint
-        // skb is still queued) under the RCU read lock; this skb has no dst.
-        unsafe { b::oxip_skb_dst_copy_refdst(self.as_ptr(), hint.refdst as _) };
+    type HintSkb<'h> = &'h Skb;
+    fn copy_hint_dst(&mut self, hint: &&Skb) {
+        // SAFETY: both skbs are valid; the hint skb is borrowed, so it and
+        // the dst it holds outlive this call; this skb has no dst yet (a
+        // noref dst is copied as such, as ip_route_use_hint does, under the
+        // receive path's RCU read lock).
+        unsafe { b::oxip_skb_dst_copy(self.as_ptr(), hint.as_ptr()) };
     }
     fn mark_nopolicy(&mut self) {
         let g = rcu::read_lock();
@@ -373,56 +388,56 @@ pub(crate) unsafe fn list_pop(head: *mut b::list_head) -> Option<Skb> {
     unsafe { Skb::from_raw(b::oxip_skb_list_pop(head)) }
 }
 
-/// An on-stack list head for building sublists.
+/// A list head for building sublists of owned skbs, pinned where it is
+/// initialised (`INIT_LIST_HEAD` points it at itself): build it with
+/// `pin_init::stack_pin_init!(let l = ListHead::new())`.
 ///
 /// # Invariants
 ///
-/// After [`ListHead::init`], `head` is an initialised list of owned skbs.
+/// `head` is an initialised list of owned skbs, at the address it was
+/// initialised at (the type is `!Unpin` and only made by [`ListHead::new`]
+/// in place).
+#[pin_data(PinnedDrop)]
 pub(crate) struct ListHead {
-    head: b::list_head,
+    #[pin]
+    head: Opaque<b::list_head>,
 }
 
 impl ListHead {
-    /// An uninitialised head; call [`ListHead::init`] once it is in place.
-    pub(crate) fn new() -> Self {
-        ListHead { head: b::list_head::default() }
-    }
-    /// `INIT_LIST_HEAD`. Must be called after the value stops moving.
-    pub(crate) fn init(&mut self) {
-        // INVARIANT: initialised here; the caller does not move it after.
-        // SAFETY: `head` is valid for writes.
-        unsafe { b::oxip_list_init(&mut self.head) };
+    /// An empty list, initialised in place.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        // INVARIANT: INIT_LIST_HEAD at the head's final, pinned address.
+        pin_init!(ListHead {
+            // SAFETY: `p` is the head's pinned slot, valid for writes.
+            head <- Opaque::ffi_init(|p| unsafe { b::oxip_list_init(p) }),
+        })
     }
     /// The raw head for C.
-    pub(crate) fn as_ptr(&mut self) -> *mut b::list_head {
-        &mut self.head
+    pub(crate) fn as_ptr(&self) -> *mut b::list_head {
+        self.head.get()
     }
     /// Appends `skb`.
-    pub(crate) fn push(&mut self, skb: Skb) {
+    pub(crate) fn push(&self, skb: Skb) {
         let p = skb.into_raw();
-        // SAFETY: `p` is an owned skb not on any list; `head` is initialised.
-        unsafe { b::oxip_skb_list_add_tail(p, &mut self.head) };
+        // SAFETY: `p` is an owned skb not on any list; `head` is initialised
+        // (type invariant); `ListHead` is not `Sync`, so no one else links.
+        unsafe { b::oxip_skb_list_add_tail(p, self.as_ptr()) };
     }
     /// Removes and returns the first skb.
-    pub(crate) fn pop(&mut self) -> Option<Skb> {
-        if self.head.next.is_null() {
-            return None;
-        }
+    pub(crate) fn pop(&self) -> Option<Skb> {
         // SAFETY: `head` is an initialised list of owned skbs (invariant).
-        unsafe { list_pop(&mut self.head) }
+        unsafe { list_pop(self.as_ptr()) }
     }
     /// `list_empty`.
     pub(crate) fn is_empty(&self) -> bool {
-        // SAFETY: `head` is initialised.
-        unsafe { b::oxip_list_empty(&self.head) }
+        // SAFETY: `head` is initialised (type invariant).
+        unsafe { b::oxip_list_empty(self.as_ptr()) }
     }
 }
 
-impl Drop for ListHead {
-    fn drop(&mut self) {
-        if self.head.next.is_null() {
-            return;
-        }
+#[pinned_drop]
+impl PinnedDrop for ListHead {
+    fn drop(self: Pin<&mut Self>) {
         // Free whatever is left, so an early return never leaks.
         while let Some(skb) = self.pop() {
             skb.drop_reason(DropReason::NotSpecified);

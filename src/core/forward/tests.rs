@@ -117,8 +117,8 @@ impl ForwardSkb for FakeFwd {
     fn cow_for_output(&mut self) -> bool {
         self.cow_ok
     }
-    fn header_mut(&mut self) -> &mut [u8] {
-        &mut self.hdr
+    fn header_mut(&mut self) -> Option<&mut [u8]> {
+        Some(&mut self.hdr)
     }
     fn wants_redirect(&self) -> bool {
         self.redirect

@@ -130,8 +130,10 @@ impl FinishSkb for FakeSkb {
         self.dst = Some(0x2000);
         Ok(())
     }
-    fn copy_hint_dst(&mut self, hint: &RouteHint) {
-        self.dst = Some(hint.refdst);
+    /// The hint skb's dst identity.
+    type HintSkb<'h> = usize;
+    fn copy_hint_dst(&mut self, hint: &usize) {
+        self.dst = Some(*hint);
     }
     fn mark_nopolicy(&mut self) {}
     fn route(&self) -> Option<RouteView> {
@@ -345,7 +347,7 @@ fn ce_marked_counts_ce() {
     assert_eq!(mib.get(IpMib::InCEPkts), 1);
 }
 
-fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint>) -> (Result<(), DropReason>, MibArray) {
+fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint<usize>>) -> (Result<(), DropReason>, MibArray) {
     let mut mib = MibArray::default();
     let r = ip_rcv_finish_core(skb, &mut mib, hint).map(|_| ());
     (r, mib)
@@ -441,7 +443,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
 
 #[test]
 fn hint_reused_for_forwarded_route() {
-    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, refdst: 0x3000 };
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, skb: 0x3000 };
     let mut skb = FakeSkb::new(golden_udp());
     let (r, mib) = finish(&mut skb, Some(&hint));
     assert_eq!(r, Ok(()));
@@ -452,7 +454,7 @@ fn hint_reused_for_forwarded_route() {
 
 #[test]
 fn local_hint_falls_back_to_full_lookup() {
-    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: RTCF_LOCAL, refdst: 0x3000 };
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: RTCF_LOCAL, skb: 0x3000 };
     let mut skb = FakeSkb::new(golden_udp());
     let (r, mib) = finish(&mut skb, Some(&hint));
     assert_eq!(r, Ok(()));
@@ -462,7 +464,7 @@ fn local_hint_falls_back_to_full_lookup() {
 
 #[test]
 fn hint_martian_sources_dropped() {
-    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, refdst: 0x3000 };
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, skb: 0x3000 };
     for (src, reason) in [
         ([224, 0, 0, 1], DropReason::IpInvalidSource),
         ([255, 255, 255, 255], DropReason::IpInvalidSource),

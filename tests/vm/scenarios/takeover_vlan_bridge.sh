@@ -79,7 +79,7 @@ sleep 1   # forwarding state
 bridge_pass() { echo "$(pings h1 10.0.20.254) $(pings h1 10.0.20.2)"; }
 native=$(bridge_pass)
 # A port cannot be attached.
-if ip netns exec br sh -c 'echo +veth-p1 > /proc/net/oxip_takeover' 2>/tmp/oxip-tvb-err; then
+if ip netns exec br sh -c '/bin/echo +veth-p1 > /proc/net/oxip_takeover' 2>/tmp/oxip-tvb-err; then
   echo "FAIL: attaching bridge port veth-p1 was accepted"; fail=1
 else
   echo "attach veth-p1 (a bridge port): refused: $(cat /tmp/oxip-tvb-err)"
