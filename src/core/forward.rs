@@ -396,11 +396,14 @@ fn put_addr(hdr: &mut [u8], at: usize, addr: [u8; 4]) -> bool {
 
 /// Fills the options a forwarded packet carries with this router's address.
 ///
-/// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is what
-/// `ip_rt_get_source()` gives (the out device's address). Returns whether
-/// the header changed (the caller clears `opt->is_changed`); the checksum
-/// is then recomputed here.
-pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> bool {
+/// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is the glue's
+/// `ip_rt_get_source()`, asked at each slot with the header's daddr at that
+/// point (host order), as native reads `ip_hdr(skb)->daddr` there: the
+/// source-route slot and the timestamp after it see the next hop already
+/// written. Returns whether the header changed (the caller clears
+/// `opt->is_changed`); the checksum is then recomputed here.
+pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, mut src: impl FnMut(u32) -> [u8; 4]) -> bool {
+    let daddr = |hdr: &[u8]| wire::Ipv4Header::new_checked(hdr).map(|h| h.daddr()).unwrap_or(0);
     let mut changed = o.is_changed;
     let at = |off: u8, idx: usize, back: usize, hdr: &[u8]| -> Option<usize> {
         let base = usize::from(off);
@@ -409,7 +412,8 @@ pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> b
     };
     if o.rr_needaddr {
         if let Some(p) = at(o.rr, 2, 5, hdr) {
-            changed |= put_addr(hdr, p, src);
+            let a = src(daddr(hdr));
+            changed |= put_addr(hdr, p, a);
         }
     }
     if o.srr_is_hit {
@@ -428,7 +432,8 @@ pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> b
         if srrptr + 3 <= srrspace && srrptr >= 1 {
             changed = true;
             put_addr(hdr, wire::field::DADDR, o.nexthop);
-            put_addr(hdr, base + srrptr - 1, src);
+            let a = src(daddr(hdr));
+            put_addr(hdr, base + srrptr - 1, a);
             if let Some(p) = hdr.get_mut(base + 2) {
                 // CAST: srrptr + 4 <= srrspace + 4 <= 259; the C stores a byte too.
                 *p = (srrptr + 4) as u8;
@@ -436,7 +441,8 @@ pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> b
         }
         if o.ts_needaddr {
             if let Some(p) = at(o.ts, 2, 9, hdr) {
-                changed |= put_addr(hdr, p, src);
+                let a = src(daddr(hdr));
+                changed |= put_addr(hdr, p, a);
             }
         }
     }

@@ -96,38 +96,13 @@ impl Skb {
         unsafe { Rtable::of_skb(self.as_ptr(), g) }
     }
 
-    /// C: net/ipv4/route.c, `ip_rt_get_source()`, as `__be32` bytes' value.
-    ///
-    /// An output route (multicast forwarding routes each copy with
-    /// `ip_route_output_ports`) gives the packet's own `saddr`, exactly as
-    /// native. An input route (unicast forwarding) gives the out device's
-    /// address toward the next hop, `inet_select_addr(dev,
-    /// rt_nexthop(rt, daddr), RT_SCOPE_UNIVERSE)`: native's fallback when
-    /// its `fib_lookup` fails; native first tries that lookup's preferred
-    /// source (`fib_result_prefsrc`), and `fib_lookup` is not exported.
-    /// The two differ only for a route with `src` (prefsrc) or a next hop
-    /// whose own address selection differs (README, "Where oxip differs").
-    fn ip_rt_get_source(&self) -> Option<u32> {
-        let (saddr, daddr) = self.hdr()?;
-        let g = rcu::read_lock();
-        let rt = self.rtable_ptr(&g)?;
-        if rt.is_output_route() {
-            return Some(saddr.to_be());
-        }
-        // SAFETY: the route and its device are live under `g`.
-        Some(unsafe {
-            let nh = b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be());
-            b::oxip_inet_select_addr_universe(rt.dst().dev().as_ptr(), nh)
-        })
-    }
-
     fn hdr(&self) -> Option<(u32, u32)> {
         let h = Ipv4Header::new_checked(RcvSkb::network_header(self)).ok()?;
         Some((h.saddr(), h.daddr()))
     }
 
-    /// C: `ip_forward_options()`, the address written by
-    /// [`Skb::ip_rt_get_source`].
+    /// C: `ip_forward_options()`, the addresses written by
+    /// [`SourceQuery::ip_rt_get_source`].
     pub(crate) fn forward_options(&mut self) {
         let p = self.as_ptr();
         // SAFETY: IPCB(skb) points into our skb's cb.
@@ -145,13 +120,105 @@ impl Skb {
                 is_changed: b::oxip_ipcb_is_changed(p),
             }
         };
-        let Some(src) = self.ip_rt_get_source() else { return };
+        let Ok(h) = Ipv4Header::new_checked(RcvSkb::network_header(self)) else { return };
+        let (saddr, tos) = (h.saddr(), h.tos());
+        // SAFETY: `p` is valid; `skb->dev` is live while its packet is processed.
+        let (iif, mark) = unsafe { ((*b::oxip_skb_dev(p)).ifindex, b::oxip_skb_mark(p)) };
+        let g = rcu::read_lock();
+        // SAFETY: `p` is valid now; its route lives while `g` is held.
+        let Some(rt) = (unsafe { Rtable::of_skb(p, &g) }) else { return };
+        let q = SourceQuery { rt, saddr, tos, iif, mark };
         let Some(hdr) = self.ip_header_mut() else { return };
-        if forward::ip_forward_options(hdr, &o, src.to_ne_bytes()) {
+        if forward::ip_forward_options(hdr, &o, |daddr| q.ip_rt_get_source(daddr)) {
             // SAFETY: IPCB(skb) of our owned skb.
             unsafe { b::oxip_ipcb_clear_is_changed(self.as_ptr()) };
         }
     }
+}
+
+/// What `ip_rt_get_source()` reads besides the header's daddr, gathered
+/// under the RCU guard that keeps `rt` alive.
+struct SourceQuery<'g> {
+    rt: &'g Rtable,
+    saddr: u32,
+    tos: u8,
+    /// `skb->dev->ifindex`.
+    iif: i32,
+    /// `skb->mark`.
+    mark: u32,
+}
+
+impl SourceQuery<'_> {
+    /// C: net/ipv4/route.c, `ip_rt_get_source()`, for the header's daddr
+    /// of the moment (host order); the address as network-order bytes.
+    ///
+    /// An output route (multicast forwarding's) gives the packet's saddr.
+    /// An input route gives the preferred source of a FIB lookup toward
+    /// the out device (`fib_lookup`, an inline over the exported
+    /// `fib_table_lookup`/`__fib_lookup`), else the out device's address
+    /// toward the next hop.
+    fn ip_rt_get_source(&self, daddr: u32) -> [u8; 4] {
+        if self.rt.is_output_route() {
+            return self.saddr.to_be_bytes();
+        }
+        let dev = self.rt.dst().dev();
+        let mut fl4 = b::flowi4::default();
+        fl4.daddr = daddr.to_be();
+        fl4.saddr = self.saddr.to_be();
+        fl4.__fl_common.flowic_dscp = self.tos & INET_DSCP_MASK;
+        // SAFETY: `dev` is live while `self.rt` is (borrowed from it).
+        fl4.__fl_common.flowic_oif = unsafe { (*dev.as_ptr()).ifindex };
+        fl4.__fl_common.flowic_iif = self.iif;
+        fl4.__fl_common.flowic_mark = self.mark;
+        let mut res = b::fib_result::default();
+        // SAFETY: as above.
+        let net = unsafe { b::oxip_dev_net(dev.as_ptr()) };
+        // SAFETY: `net` is live; `fl4` and `res` are ours; the caller holds
+        // the RCU read lock the NOREF result needs.
+        let src = if unsafe { b::oxip_fib_lookup(net, &mut fl4, &mut res) } == 0 {
+            // SAFETY: `res` is a successful lookup's, read under the same guard.
+            unsafe { fib_result_prefsrc(&res) }
+        } else {
+            // SAFETY: the route and its device are live under the guard.
+            unsafe {
+                let nh = b::oxip_rt_nexthop(self.rt.as_ptr(), daddr.to_be());
+                b::oxip_inet_select_addr_universe(dev.as_ptr(), nh)
+            }
+        };
+        src.to_ne_bytes()
+    }
+}
+
+/// `INET_DSCP_MASK`: `inet_dsfield_to_dscp()`, as `ip4h_dscp()` takes it.
+const INET_DSCP_MASK: u8 = 0xfc;
+
+/// C: net/ipv4/fib_semantics.c, `fib_result_prefsrc()` (not exported): the
+/// route's `src`, else the next hop's address, computed as
+/// `fib_info_update_nhc_saddr()` does (the value native caches in
+/// `nh_saddr` for as long as no address changes; the cache is not written).
+///
+/// # Safety
+///
+/// `res` is a successful `fib_lookup` result, read under the RCU read lock
+/// held since that lookup.
+unsafe fn fib_result_prefsrc(res: &b::fib_result) -> u32 {
+    // SAFETY: `res.fi` is live under the caller's read lock.
+    let (prefsrc, scope) = unsafe { ((*res.fi).fib_prefsrc, (*res.fi).fib_scope) };
+    if prefsrc != 0 {
+        return prefsrc;
+    }
+    let nhc = res.nhc;
+    // SAFETY: `res.nhc` is live under the caller's read lock.
+    let (family, dev) = unsafe { ((*nhc).nhc_family, (*nhc).nhc_dev) };
+    let gw = if u32::from(family) == b::AF_INET {
+        // SAFETY: as above; an AF_INET next hop's `fib_nh_gw4` (0 without
+        // a gateway), read as native reads it.
+        unsafe { (*nhc).nhc_gw.ipv4 }
+    } else {
+        0
+    };
+    // SAFETY: `dev` is the next hop's device, live under the read lock.
+    unsafe { b::inet_select_addr(dev, gw, c_int::from(scope)) }
 }
 
 impl ForwardSkb for Skb {

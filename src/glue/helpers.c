@@ -149,3 +149,5 @@ void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb) { skb_d
 bool oxip_rt_is_output_route(const struct rtable *rt) { return rt_is_output_route(rt); }
 const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info) { return container_of(info, struct fib_rule_notifier_info, info)->rule; }
 bool oxip_ipmr_rule_default(const struct fib_rule *rule) { return ipmr_rule_default(rule); }
+u32 oxip_skb_mark(const struct sk_buff *skb) { return skb->mark; }
+int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res) { return fib_lookup(net, flp, res, 0); }

@@ -184,5 +184,7 @@ void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb);
 bool oxip_rt_is_output_route(const struct rtable *rt);
 const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info);
 bool oxip_ipmr_rule_default(const struct fib_rule *rule);
+u32 oxip_skb_mark(const struct sk_buff *skb);
+int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res);
 
 #endif

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Multicast forwarding where oxip must answer exactly as native, native
-# pass then oxip pass (takeover on r's ports), smcroute forwarding
-# (10.0.1.2, G) from veth-r1 to veth-r2:
+# Forwarding where oxip must answer exactly as native, native pass then
+# oxip pass (takeover on r's ports), smcroute forwarding (10.0.1.2, G)
+# from veth-r1 to veth-r2:
 #  - record route: h1 sends with an RR option (3 slots); the slot r fills
-#    holds what native's ip_rt_get_source gives for the output route of
-#    the copy: the packet's saddr. h2 captures the option.
+#    holds what native's ip_rt_get_source gives: for the multicast copy's
+#    output route the packet's saddr; for unicast to h2 (input route) the
+#    preferred source of the FIB route toward veth-r2, which has
+#    `src 10.0.1.1`. h2 captures the option.
 #  - ip mrule: a rule sends veth-r1's packets to table 100 (created by an
 #    MRT socket, no entries): native forwards nothing; oxip, whose mirror
 #    copies the default table, must hand the packets to native too.
@@ -22,6 +24,7 @@ for i in 1 2; do
   ip -n h$i route add default via 10.0.$i.1
 done
 ip netns exec r sysctl -qw net.ipv4.ip_forward=1
+ip -n r route replace 10.0.2.0/24 dev veth-r2 proto kernel scope link src 10.0.1.1
 conf=/tmp/oxip-smcroute-exact.conf sock=/tmp/oxip-smcroute-exact.sock
 cat > $conf <<CONF
 phyint veth-r1 enable
@@ -29,8 +32,8 @@ phyint veth-r2 enable
 mroute from veth-r1 source 10.0.1.2 group $G to veth-r2
 CONF
 
-send_rr() {  # send_rr COUNT: UDP to G from h1 with a 3-slot record route option
-  ip netns exec h1 python3 - "$1" "$G" <<'PY'
+send_rr() {  # send_rr COUNT DST: UDP from h1 with a 3-slot record route option
+  ip netns exec h1 python3 - "$1" "$2" <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 10)
@@ -41,8 +44,8 @@ for i in range(int(sys.argv[1])):
     time.sleep(0.01)
 PY
 }
-capture() {  # capture SECONDS OUT: UDP to G seen on veth-h2 -> "count rr-slots-of-the-first"
-  ip netns exec h2 python3 - "$1" "$2" "$G" <<'PY' &
+capture() {  # capture SECONDS OUT DST: UDP to DST seen on veth-h2 -> "count rr-slots-of-the-first"
+  ip netns exec h2 python3 - "$1" "$2" "$3" <<'PY' &
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
 s.bind(("veth-h2", 0x0800))
@@ -72,9 +75,13 @@ pass() {  # pass native|oxip -> "rr: COUNT SLOTS | mrule: COUNT"
   local smc=$!
   for i in $(seq 20); do ip netns exec r grep -q "^010101EF 0201000A" /proc/net/ip_mr_cache && break; sleep 0.3; done
   if [ "$mode" = oxip ]; then for i in 1 2; do takeover r veth-r$i; done; fi
-  capture 3 $out.rr; local c=$!
+  capture 3 $out.rr $G; local c=$!
   sleep 1
-  send_rr 5
+  send_rr 5 $G
+  wait $c || true
+  capture 3 $out.urr 10.0.2.2; c=$!
+  sleep 1
+  send_rr 5 10.0.2.2
   wait $c || true
   # Table 100 and a rule that sends veth-r1's multicast there.
   ip netns exec r python3 -c '
@@ -87,7 +94,7 @@ time.sleep(6)' &
   sleep 1
   ip -n r mrule add iif veth-r1 lookup 100
   local n0; n0=$(oxip_counter r NativeInput)
-  capture 3 $out.rule; c=$!
+  capture 3 $out.rule $G; c=$!
   sleep 1
   ip netns exec h1 python3 "$OXIP_TOP/tests/vm/mcast.py" send 10.0.1.2 $G 5000 10 10
   wait $c || true
@@ -96,7 +103,7 @@ time.sleep(6)' &
   kill $tbl 2>/dev/null; wait $tbl 2>/dev/null || true
   if [ "$mode" = oxip ]; then for i in 1 2; do release r veth-r$i; done; fi
   kill $smc; wait $smc 2>/dev/null || true
-  echo "rr: $(cat $out.rr) | mrule: $(cut -d' ' -f1 $out.rule) | NativeInput +$((n1 - n0))"
+  echo "rr: $(cat $out.rr) | urr: $(cat $out.urr) | mrule: $(cut -d' ' -f1 $out.rule) | NativeInput +$((n1 - n0))"
 }
 
 f0=$(oxip_counter r Forwarded)
@@ -110,12 +117,16 @@ echo "oxip Forwarded: native pass +$((f1 - f0)), oxip pass +$((f2 - f1))"
 fail=0
 nrr=$(echo "$native" | sed 's/^rr: \([^|]*\) |.*/\1/' | xargs)
 orr=$(echo "$oxip" | sed 's/^rr: \([^|]*\) |.*/\1/' | xargs)
+nur=$(echo "$native" | sed 's/.*urr: \([^|]*\) |.*/\1/' | xargs)
+our=$(echo "$oxip" | sed 's/.*urr: \([^|]*\) |.*/\1/' | xargs)
 nru=$(echo "$native" | sed 's/.*mrule: \([0-9]*\).*/\1/')
 oru=$(echo "$oxip" | sed 's/.*mrule: \([0-9]*\).*/\1/')
 oni=$(echo "$oxip" | sed 's/.*NativeInput +\([0-9]*\).*/\1/')
 [ "$nrr" = "5 10.0.1.2,10.0.1.2,0.0.0.0" ] || { echo "FAIL: native record route outcome unexpected"; fail=1; }
 [ "$orr" = "$nrr" ] || { echo "FAIL: oxip's record route differs from native"; fail=1; }
-[ $((f2 - f1)) -ge 5 ] || { echo "FAIL: oxip did not forward the record-route packets itself"; fail=1; }
+[ "$nur" = "5 10.0.1.2,10.0.1.1,0.0.0.0" ] || { echo "FAIL: native unicast record route outcome unexpected"; fail=1; }
+[ "$our" = "$nur" ] || { echo "FAIL: oxip's unicast record route differs from native (route src)"; fail=1; }
+[ $((f2 - f1)) -ge 10 ] || { echo "FAIL: oxip did not forward the record-route packets itself"; fail=1; }
 [ "$nru" = 0 ] || { echo "FAIL: native mrule outcome unexpected"; fail=1; }
 [ "$oru" = "$nru" ] || { echo "FAIL: with an ip mrule oxip forwards where native does not"; fail=1; }
 [ "$oni" -ge 10 ] || { echo "FAIL: the mrule packets were not handed to native"; fail=1; }
