@@ -153,7 +153,7 @@ mod tests {
         let h = c.ip_header_mut().unwrap();
         assert_eq!(h.len(), 20);
         h[8] = 1;
-        assert_eq!(RcvSkb::network_header(&orig).get(8).copied(), Some(0x40), "the original's TTL is untouched");
+        assert_eq!(RcvSkb::network_header(&orig).get(8).copied(), Some(0x40)); // the original's TTL is untouched
         assert_eq!(RcvSkb::network_header(&c).get(8).copied(), Some(1));
         c.drop_reason(DropReason::NotSpecified);
         orig.drop_reason(DropReason::NotSpecified);

@@ -45,11 +45,13 @@ for i in range(int(sys.argv[1])):
 PY
 }
 capture() {  # capture SECONDS OUT DST: UDP to DST seen on veth-h2 -> "count rr-slots-of-the-first"
+  rm -f "$2" "$2.ready"
   ip netns exec h2 python3 - "$1" "$2" "$3" <<'PY' &
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
 s.bind(("veth-h2", 0x0800))
 s.settimeout(0.2)
+open(sys.argv[2] + ".ready", "w").close()
 n, rr = 0, "-"
 end = time.time() + float(sys.argv[1])
 while time.time() < end:
@@ -67,6 +69,8 @@ while time.time() < end:
 with open(sys.argv[2], "w") as f:
     f.write(f"{n} {rr}\n")
 PY
+  # Send only once the socket is bound (python starts slowly under TCG).
+  for _ in $(seq 50); do [ -f "$2.ready" ] && break; sleep 0.2; done
 }
 
 pass() {  # pass native|oxip -> "rr: COUNT SLOTS | mrule: COUNT"
@@ -76,26 +80,25 @@ pass() {  # pass native|oxip -> "rr: COUNT SLOTS | mrule: COUNT"
   for i in $(seq 20); do ip netns exec r grep -q "^010101EF 0201000A" /proc/net/ip_mr_cache && break; sleep 0.3; done
   if [ "$mode" = oxip ]; then for i in 1 2; do takeover r veth-r$i; done; fi
   capture 3 $out.rr $G; local c=$!
-  sleep 1
   send_rr 5 $G
   wait $c || true
   capture 3 $out.urr 10.0.2.2; c=$!
-  sleep 1
   send_rr 5 10.0.2.2
   wait $c || true
   # Table 100 and a rule that sends veth-r1's multicast there.
+  rm -f $out.tbl
   ip netns exec r python3 -c '
-import socket, time
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
 s.setsockopt(socket.IPPROTO_IP, 209, 100)  # MRT_TABLE
 s.setsockopt(socket.IPPROTO_IP, 200, 1)    # MRT_INIT
-time.sleep(6)' &
+open(sys.argv[1], "w").close()
+time.sleep(60)' $out.tbl &
   local tbl=$!
-  sleep 1
+  for _ in $(seq 50); do [ -f $out.tbl ] && break; sleep 0.2; done
   ip -n r mrule add iif veth-r1 lookup 100
   local n0; n0=$(oxip_counter r NativeInput)
   capture 3 $out.rule $G; c=$!
-  sleep 1
   ip netns exec h1 python3 "$OXIP_TOP/tests/vm/mcast.py" send 10.0.1.2 $G 5000 10 10
   wait $c || true
   local n1; n1=$(oxip_counter r NativeInput)
