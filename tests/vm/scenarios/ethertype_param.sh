@@ -13,15 +13,16 @@ two_hosts
 fail=0
 
 # (1) The shared skb's protocol.
-out=/tmp/oxip-etp; rm -f $out
+out=/tmp/oxip-etp; rm -f $out $out.ready $out.stop
 ip netns exec b python3 - $out <<'PY' &
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88B5))
 s.bind(("veth-b", 0x88B5))
-s.settimeout(0.3)
+s.settimeout(0.2)
+open(sys.argv[1] + ".ready", "w").close()
 seen = {}
-end = time.time() + 4
-while time.time() < end:
+end = time.time() + 60
+while time.time() < end and not os.path.exists(sys.argv[1] + ".stop"):
     try:
         _, addr = s.recvfrom(2048)
     except socket.timeout:
@@ -33,9 +34,13 @@ with open(sys.argv[1], "w") as f:
     f.write(" ".join(f"{p:#06x}:{n}" for p, n in sorted(seen.items())) + "\n")
 PY
 lst=$!
-sleep 1.5
+# Send once the socket is bound (python starts slowly under TCG), stop it
+# once the frames are in.
+for _ in $(seq 100); do [ -f $out.ready ] && break; sleep 0.2; done
 before=$(oxip_counter b EthertypeRcv)
 send_ip a veth-a "$(mac b veth-b)" 0x88b5 10 udp 10.0.0.1 10.0.0.2 9
+sleep 1
+touch $out.stop
 wait $lst || true
 after=$(oxip_counter b EthertypeRcv)
 echo "packet socket on veth-b saw (sll_protocol:frames): $(cat $out); oxip EthertypeRcv +$((after - before))"

@@ -44,17 +44,17 @@ for i in range(int(sys.argv[1])):
     time.sleep(0.01)
 PY
 }
-capture() {  # capture SECONDS OUT DST: UDP to DST seen on veth-h2 -> "count rr-slots-of-the-first"
-  rm -f "$2" "$2.ready"
+capture() {  # capture SECONDS OUT DST: UDP to DST seen on veth-h2 until OUT.stop -> "count rr-slots-of-the-first"
+  rm -f "$2" "$2.ready" "$2.stop"
   ip netns exec h2 python3 - "$1" "$2" "$3" <<'PY' &
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
 s.bind(("veth-h2", 0x0800))
 s.settimeout(0.2)
 open(sys.argv[2] + ".ready", "w").close()
 n, rr = 0, "-"
 end = time.time() + float(sys.argv[1])
-while time.time() < end:
+while time.time() < end and not os.path.exists(sys.argv[2] + ".stop"):
     try:
         d, a = s.recvfrom(4096)
     except socket.timeout:
@@ -70,8 +70,9 @@ with open(sys.argv[2], "w") as f:
     f.write(f"{n} {rr}\n")
 PY
   # Send only once the socket is bound (python starts slowly under TCG).
-  for _ in $(seq 50); do [ -f "$2.ready" ] && break; sleep 0.2; done
+  for _ in $(seq 100); do [ -f "$2.ready" ] && break; sleep 0.2; done
 }
+stop() { sleep 1; touch "$1.stop"; wait "$2" || true; }  # stop OUT PID
 
 pass() {  # pass native|oxip -> "rr: COUNT SLOTS | mrule: COUNT"
   local mode=$1 out=/tmp/oxip-mx-$1
@@ -79,12 +80,12 @@ pass() {  # pass native|oxip -> "rr: COUNT SLOTS | mrule: COUNT"
   local smc=$!
   for i in $(seq 20); do ip netns exec r grep -q "^010101EF 0201000A" /proc/net/ip_mr_cache && break; sleep 0.3; done
   if [ "$mode" = oxip ]; then for i in 1 2; do takeover r veth-r$i; done; fi
-  capture 3 $out.rr $G; local c=$!
+  capture 60 $out.rr $G; local c=$!
   send_rr 5 $G
-  wait $c || true
-  capture 3 $out.urr 10.0.2.2; c=$!
+  stop $out.rr $c
+  capture 60 $out.urr 10.0.2.2; c=$!
   send_rr 5 10.0.2.2
-  wait $c || true
+  stop $out.urr $c
   # Table 100 and a rule that sends veth-r1's multicast there.
   rm -f $out.tbl
   ip netns exec r python3 -c '
@@ -95,12 +96,12 @@ s.setsockopt(socket.IPPROTO_IP, 200, 1)    # MRT_INIT
 open(sys.argv[1], "w").close()
 time.sleep(60)' $out.tbl &
   local tbl=$!
-  for _ in $(seq 50); do [ -f $out.tbl ] && break; sleep 0.2; done
+  for _ in $(seq 100); do [ -f $out.tbl ] && break; sleep 0.2; done
   ip -n r mrule add iif veth-r1 lookup 100
   local n0; n0=$(oxip_counter r NativeInput)
-  capture 3 $out.rule $G; c=$!
+  capture 60 $out.rule $G; c=$!
   ip netns exec h1 python3 "$OXIP_TOP/tests/vm/mcast.py" send 10.0.1.2 $G 5000 10 10
-  wait $c || true
+  stop $out.rule $c
   local n1; n1=$(oxip_counter r NativeInput)
   ip -n r mrule del iif veth-r1 lookup 100
   kill $tbl 2>/dev/null; wait $tbl 2>/dev/null || true
