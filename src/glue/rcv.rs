@@ -8,6 +8,8 @@
 
 use core::ffi::c_int;
 
+use kernel::sync::rcu;
+
 use super::bindings as b;
 use super::pernet::Stats;
 use super::skb;
@@ -126,6 +128,11 @@ fn dst_input(skb: Skb, st: &mut Stats, rt: &RouteView) -> c_int {
 ///
 /// `head` is a valid list of skbs the caller owns and gives up.
 pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_protocol: bool) {
+    // Native list receive runs under the RCU read lock its caller
+    // (netif_receive_skb_list_internal) takes, and the native inputs it
+    // may hand to (ip_mr_input, ...) rely on it; the takeover backlog's
+    // NAPI poll takes none. Nested read sides are free.
+    let _rcu = rcu::read_lock();
     pin_init::stack_pin_init!(let sublist = ListHead::new());
     let mut curr_dev: *mut b::net_device = core::ptr::null_mut();
     let mut curr_net: *mut b::net = core::ptr::null_mut();
