@@ -50,6 +50,7 @@ pub(crate) fn takeover_backlog() -> bool {
 
 impl kernel::Module for Oxip {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        glue::ptype::check_param(module_parameters::ethertype.value())?;
         glue::forward::init();
         let pernet = glue::pernet::Registration::register()?;
         let backlog = glue::backlog::Backlog::register()?;

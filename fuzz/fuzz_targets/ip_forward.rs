@@ -132,8 +132,8 @@ impl ForwardSkb for FuzzFwd<'_> {
     fn cow_for_output(&mut self) -> bool {
         !self.k.cow_fails
     }
-    fn header_mut(&mut self) -> &mut [u8] {
-        &mut self.s.hdr
+    fn header_mut(&mut self) -> Option<&mut [u8]> {
+        Some(&mut self.s.hdr)
     }
     fn wants_redirect(&self) -> bool {
         self.k.redirect

@@ -38,13 +38,14 @@ use oxip_fuzz::Input;
 /// `tot_len` 0 is taken at `skb->len` where native drops it). While false,
 /// the target leaves exactly those inputs out of the comparison; set it
 /// when the trait gains `is_gso_tcp()` (and implement that below).
-const CORE_KNOWS_GSO_TCP: bool = false;
+const CORE_KNOWS_GSO_TCP: bool = true;
 
 struct FuzzSkb {
     data: Vec<u8>,
     linear: usize,
     pkt_type: PktType,
     gso: bool,
+    gso_tcp: bool,
     gso_segs: u16,
     share_fails: bool,
     pull_fails: bool,
@@ -62,6 +63,9 @@ impl RcvSkb for FuzzSkb {
     }
     fn is_gso(&self) -> bool {
         self.gso
+    }
+    fn is_gso_tcp(&self) -> bool {
+        self.gso_tcp
     }
     fn gso_segs(&self) -> u16 {
         self.gso_segs
@@ -242,6 +246,7 @@ fn new_skb(p: &[u8], headlen: usize, pkt_type: u8, flags: u8, gso_segs: u16) -> 
         linear: headlen.min(p.len()),
         pkt_type: PktType::from_raw(pkt_type),
         gso: flags & 1 != 0,
+        gso_tcp: flags & 2 != 0,
         gso_segs,
         share_fails: flags & 4 != 0,
         pull_fails: flags & 8 != 0,

@@ -29,7 +29,10 @@
 //! thresholds, with oxip's hand-offs to native (IGMP, router alert,
 //! looped-back, wrong VIF, tunnel/register VIFs) and the entry and VIF
 //! counters. After every op the two tables must hold the same entries with
-//! the same counters, and every answer must be the same.
+//! the same counters, and every answer must be the same. Exactness: a VIF
+//! or entry the mirror refuses stays in the kernel's table, so until its
+//! deletion (a delete of an entry the mirror does not hold) or a restarted
+//! dump the mirror cannot answer as native and hands every packet over.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -61,6 +64,8 @@ fn who(b: u8) -> (u32, u32) {
 struct Model {
     vifs: [Option<(Vif, VifCounters)>; MAXVIFS],
     entries: Vec<(MfcEntry, MfcCounters)>,
+    /// VIFs and entries the kernel has and the mirror refused.
+    unmirrored: u32,
 }
 
 impl Model {
@@ -147,7 +152,7 @@ impl Model {
         (0..MAXVIFS).filter(|&i| self.vif(i).is_some()).fold(0, |m, i| m | 1 << i)
     }
     fn input(&mut self, p: &MrPacket) -> MrInput {
-        if p.forwarded || p.router_alert || p.igmp {
+        if self.unmirrored != 0 || p.forwarded || p.router_alert || p.igmp {
             return MrInput::Native;
         }
         let Some(i) = self.lookup(p.saddr, p.daddr, p.in_ifindex) else {
@@ -213,6 +218,7 @@ fuzz_target!(|data: &[u8]| {
                     m.vifs[idx] = Some((vif, VifCounters::default()));
                     Ok(())
                 } else {
+                    m.unmirrored += 1;
                     Err(MfcError::BadVif)
                 };
                 assert_eq!(r, w, "op {op}: vif_add({idx})");
@@ -238,13 +244,20 @@ fuzz_target!(|data: &[u8]| {
                         *th = ttl;
                     }
                 }
-                assert_eq!(t.entry_add(e), m.add(e), "op {op}: entry_add");
+                let want = m.add(e);
+                if want.is_err() {
+                    m.unmirrored += 1;
+                }
+                assert_eq!(t.entry_add(e), want, "op {op}: entry_add");
             }
             3 => {
                 let (o, g) = who(inp.u8());
                 t.entry_del(o, g);
-                if let Some(i) = m.find(o, g) {
-                    m.entries.remove(i);
+                match m.find(o, g) {
+                    Some(i) => {
+                        m.entries.remove(i);
+                    }
+                    None => m.unmirrored = m.unmirrored.saturating_sub(1),
                 }
             }
             4 => {

@@ -108,7 +108,8 @@ impl FinishSkb for FuzzSkb<'_> {
         self.dst = Dst::Fib;
         Ok(())
     }
-    fn copy_hint_dst(&mut self, _hint: &RouteHint) {
+    type HintSkb<'h> = usize;
+    fn copy_hint_dst(&mut self, _hint: &usize) {
         self.dst = Dst::Hint;
     }
     fn mark_nopolicy(&mut self) {
@@ -153,7 +154,7 @@ struct Expect {
     rcv_srr_calls: u32,
 }
 
-fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint>, dst0: Dst) -> Expect {
+fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) -> Expect {
     let mut x = Expect {
         verdict: Err(DropReason::IpInhdr),
         mib: MibArray::default(),
@@ -300,7 +301,7 @@ fuzz_target!(|data: &[u8]| {
         daddr: if f2 & 0x10 != 0 { field(16).unwrap_or(hdaddr) } else { hdaddr },
         tos: if f2 & 0x20 != 0 { hdr.get(1).copied().unwrap_or(htos) } else { htos },
         rt_flags: hflags,
-        refdst: 0x1000,
+        skb: 0x1000,
     };
     let hint = (f1 & 1 != 0).then_some(hint);
     let dst0 = match (f1 & 2 != 0, f1 & 4 != 0) {

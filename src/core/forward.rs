@@ -287,8 +287,10 @@ pub trait ForwardSkb {
     fn icmp_send(&mut self, icmp_type: u8, code: u8, info: u32);
     /// `skb_cow(skb, LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len) == 0`.
     fn cow_for_output(&mut self) -> bool;
-    /// The header, writable after `cow_for_output`.
-    fn header_mut(&mut self) -> &mut [u8];
+    /// The IPv4 header, writable: private to this skb (the glue makes sure
+    /// with `skb_ensure_writable`, a no-op after `cow_for_output`), or
+    /// `None` if it cannot be made so.
+    fn header_mut(&mut self) -> Option<&mut [u8]>;
     /// `IPCB(skb)->flags & IPSKB_DOREDIRECT && !opt->srr && !skb_sec_path(skb)`.
     fn wants_redirect(&self) -> bool;
     /// `ip_rt_send_redirect(skb)`.
@@ -350,8 +352,11 @@ pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Forwar
     if !skb.cow_for_output() {
         return drop(DropReason::NotSpecified);
     }
-    let tos = match ip_decrease_ttl(skb.header_mut()) {
-        Some(_) => wire::Ipv4Header::new_checked(&*skb.header_mut()).map(|h| h.tos()).unwrap_or(0),
+    let Some(hdr) = skb.header_mut() else {
+        return drop(DropReason::NotSpecified);
+    };
+    let tos = match ip_decrease_ttl(hdr) {
+        Some(_) => wire::Ipv4Header::new_checked(&*hdr).map(|h| h.tos()).unwrap_or(0),
         None => return drop(DropReason::NotSpecified),
     };
 
@@ -399,11 +404,14 @@ fn put_addr(hdr: &mut [u8], at: usize, addr: [u8; 4]) -> bool {
 
 /// Fills the options a forwarded packet carries with this router's address.
 ///
-/// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is what
-/// `ip_rt_get_source()` gives (the out device's address). Returns whether
-/// the header changed (the caller clears `opt->is_changed`); the checksum
-/// is then recomputed here.
-pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> bool {
+/// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is the glue's
+/// `ip_rt_get_source()`, asked at each slot with the header's daddr at that
+/// point (host order), as native reads `ip_hdr(skb)->daddr` there: the
+/// source-route slot and the timestamp after it see the next hop already
+/// written. Returns whether the header changed (the caller clears
+/// `opt->is_changed`); the checksum is then recomputed here.
+pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, mut src: impl FnMut(u32) -> [u8; 4]) -> bool {
+    let daddr = |hdr: &[u8]| wire::Ipv4Header::new_checked(hdr).map(|h| h.daddr()).unwrap_or(0);
     let mut changed = o.is_changed;
     let at = |off: u8, idx: usize, back: usize, hdr: &[u8]| -> Option<usize> {
         let base = usize::from(off);
@@ -412,7 +420,8 @@ pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> b
     };
     if o.rr_needaddr {
         if let Some(p) = at(o.rr, 2, 5, hdr) {
-            changed |= put_addr(hdr, p, src);
+            let a = src(daddr(hdr));
+            changed |= put_addr(hdr, p, a);
         }
     }
     if o.srr_is_hit {
@@ -431,7 +440,8 @@ pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> b
         if srrptr + 3 <= srrspace && srrptr >= 1 {
             changed = true;
             put_addr(hdr, wire::field::DADDR, o.nexthop);
-            put_addr(hdr, base + srrptr - 1, src);
+            let a = src(daddr(hdr));
+            put_addr(hdr, base + srrptr - 1, a);
             if let Some(p) = hdr.get_mut(base + 2) {
                 // CAST: srrptr + 4 <= srrspace + 4 <= 259; the C stores a byte too.
                 *p = (srrptr + 4) as u8;
@@ -439,7 +449,8 @@ pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, src: [u8; 4]) -> b
         }
         if o.ts_needaddr {
             if let Some(p) = at(o.ts, 2, 9, hdr) {
-                changed |= put_addr(hdr, p, src);
+                let a = src(daddr(hdr));
+                changed |= put_addr(hdr, p, a);
             }
         }
     }

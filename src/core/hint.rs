@@ -10,21 +10,23 @@ use super::wire;
 
 /// What the hint packet leaves behind for the next packets.
 ///
-/// `dst` is the route's identity (the glue stores the `dst_entry` address,
-/// valid for the batch under the RCU read lock); the core only compares it.
+/// `skb` is the hint packet as the glue holds it (a borrow of the skb, so
+/// the route `skb_dst_copy()` copies from it cannot outlive it); the core
+/// never looks inside, it hands it back to
+/// [`FinishSkb::copy_hint_dst`](super::rcv::FinishSkb::copy_hint_dst).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RouteHint {
+pub struct RouteHint<H> {
     /// `ip_hdr(hint)->daddr`, host order.
     pub daddr: u32,
     /// `ip_hdr(hint)->tos`.
     pub tos: u8,
     /// The hint's `rt->rt_flags`.
     pub rt_flags: u32,
-    /// The hint's `skb->_skb_refdst`, for `skb_dst_copy()`.
-    pub refdst: usize,
+    /// The hint skb, for `skb_dst_copy(skb, hint)`.
+    pub skb: H,
 }
 
-impl RouteHint {
+impl<H> RouteHint<H> {
     /// `ip_can_use_hint()`: no dst yet, same daddr, same tos.
     pub fn can_use(&self, skb_has_dst: bool, daddr: u32, tos: u8) -> bool {
         !skb_has_dst && self.daddr == daddr && self.tos == tos
@@ -44,11 +46,11 @@ pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: u32, multipath: bool
 mod tests {
     use super::*;
 
-    const HINT: RouteHint = RouteHint {
+    const HINT: RouteHint<()> = RouteHint {
         daddr: 0x0a00_0002,
         tos: 0,
         rt_flags: 0,
-        refdst: 0x1000,
+        skb: (),
     };
 
     #[test]

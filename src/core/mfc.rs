@@ -122,6 +122,13 @@ pub struct MrTable {
     vifs: [VifSlot; MAXVIFS],
     entries: [MfcSlot; MFC_CAPACITY],
     len: usize,
+    /// Entries (and VIFs) the kernel has that this mirror could not store
+    /// (full, bad index), less those deleted or stored since.
+    unmirrored: u32,
+    /// `ip mrule` rules other than the default one (`ipmr_rule_default`),
+    /// including the l3mdev rule a VRF adds: native may look up another
+    /// table than the default one this mirror copies.
+    custom_rules: u32,
 }
 
 impl Default for MrTable {
@@ -133,12 +140,16 @@ impl Default for MrTable {
 impl MrTable {
     /// An empty table.
     pub const fn new() -> Self {
-        MrTable { vifs: [NO_VIF; MAXVIFS], entries: [NO_MFC; MFC_CAPACITY], len: 0 }
+        MrTable { vifs: [NO_VIF; MAXVIFS], entries: [NO_MFC; MFC_CAPACITY], len: 0, unmirrored: 0, custom_rules: 0 }
     }
 
-    /// `FIB_EVENT_VIF_ADD`.
+    /// `FIB_EVENT_VIF_ADD`. A VIF it cannot hold leaves the mirror inexact.
     pub fn vif_add(&mut self, index: usize, vif: Vif) -> Result<(), MfcError> {
-        *self.vifs.get_mut(index).ok_or(MfcError::BadVif)? = VifSlot { present: true, vif, counters: NO_VIF_COUNTERS };
+        let Some(slot) = self.vifs.get_mut(index) else {
+            self.unmirrored = self.unmirrored.saturating_add(1);
+            return Err(MfcError::BadVif);
+        };
+        *slot = VifSlot { present: true, vif, counters: NO_VIF_COUNTERS };
         Ok(())
     }
 
@@ -164,8 +175,8 @@ impl MrTable {
         self.entries.iter().position(|s| s.used && s.e.origin == origin && s.e.group == group)
     }
 
-    /// `FIB_EVENT_ENTRY_ADD`/`REPLACE`: stores or replaces (origin, group).
-    pub fn entry_add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
+    /// Stores or replaces (origin, group); whether it was new.
+    fn store(&mut self, e: MfcEntry) -> Result<bool, MfcError> {
         if usize::from(e.parent) >= MAXVIFS {
             return Err(MfcError::BadVif);
         }
@@ -173,22 +184,66 @@ impl MrTable {
             if let Some(s) = self.entries.get_mut(i) {
                 s.e = e;
             }
-            return Ok(());
+            return Ok(false);
         }
         let free = self.entries.iter_mut().find(|s| !s.used).ok_or(MfcError::Full)?;
         *free = MfcSlot { used: true, e, counters: MfcCounters::default() };
         self.len += 1;
+        Ok(true)
+    }
+
+    /// `FIB_EVENT_ENTRY_ADD`: stores (origin, group), or replaces it. An
+    /// entry it cannot store leaves the mirror inexact until it is deleted.
+    pub fn entry_add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
+        self.store(e).map(|_| ()).inspect_err(|_| self.unmirrored = self.unmirrored.saturating_add(1))
+    }
+
+    /// `FIB_EVENT_ENTRY_REPLACE`: the kernel changed an entry it announced
+    /// before. One this mirror could not store then and can now is counted
+    /// as mirrored again.
+    pub fn entry_replace(&mut self, e: MfcEntry) -> Result<(), MfcError> {
+        let known = self.slot(e.origin, e.group).is_some();
+        let new = self.store(e)?;
+        if new && !known {
+            self.unmirrored = self.unmirrored.saturating_sub(1);
+        }
         Ok(())
     }
 
-    /// `FIB_EVENT_ENTRY_DEL`.
+    /// `FIB_EVENT_ENTRY_DEL`. Deleting an entry this mirror never held
+    /// takes one from the unmirrored count.
     pub fn entry_del(&mut self, origin: u32, group: u32) {
-        if let Some(i) = self.slot(origin, group) {
-            if let Some(s) = self.entries.get_mut(i) {
-                *s = NO_MFC;
-                self.len -= 1;
+        match self.slot(origin, group) {
+            Some(i) => {
+                if let Some(s) = self.entries.get_mut(i) {
+                    *s = NO_MFC;
+                    self.len -= 1;
+                }
             }
+            None => self.unmirrored = self.unmirrored.saturating_sub(1),
         }
+    }
+
+    /// `FIB_EVENT_RULE_ADD` of an `RTNL_FAMILY_IPMR` rule; `default` is
+    /// `ipmr_rule_default(rule)` (match-all, table `RT_TABLE_DEFAULT`).
+    pub fn rule_add(&mut self, default: bool) {
+        if !default {
+            self.custom_rules = self.custom_rules.saturating_add(1);
+        }
+    }
+
+    /// `FIB_EVENT_RULE_DEL`.
+    pub fn rule_del(&mut self, default: bool) {
+        if !default {
+            self.custom_rules = self.custom_rules.saturating_sub(1);
+        }
+    }
+
+    /// Whether the mirror answers as native's lookup would: every entry
+    /// and VIF mirrored, and only the default rule, so native's
+    /// `ipmr_rt_fib_lookup` picks the default table this mirror copies.
+    pub fn exact(&self) -> bool {
+        self.unmirrored == 0 && self.custom_rules == 0
     }
 
     /// Number of entries.
@@ -229,6 +284,8 @@ impl MrTable {
         self.vifs = [NO_VIF; MAXVIFS];
         self.entries = [NO_MFC; MFC_CAPACITY];
         self.len = 0;
+        self.unmirrored = 0;
+        self.custom_rules = 0;
     }
 
     /// `ipmr_cache_find(mrt, origin, mcastgrp)`: the (S,G) entry.
@@ -337,7 +394,9 @@ pub enum MrInput {
     /// Hand it to the kernel's `ip_mr_input`: no entry (the daemon must hear
     /// of it: IGMPMSG_NOCACHE), wrong VIF (assert/WRONGVIF upcall), an IGMP
     /// or router-alert packet (for the daemon's socket), a looped-back
-    /// forwarded packet, or a tunnel/register VIF among the oifs.
+    /// forwarded packet, a tunnel/register VIF among the oifs, or a mirror
+    /// that is not [`MrTable::exact`] (an unmirrored (S,G) would fall back
+    /// to a mirrored (*,G); another table would be looked up natively).
     Native,
     /// Copies out of these VIFs (bit n = VIF n).
     Forward {
@@ -371,7 +430,7 @@ pub struct MrPacket {
 /// for the packets oxip forwards itself, with the entry and VIF counters
 /// native keeps. C: net/ipv4/ipmr.c, `ip_mr_input()`, `ip_mr_forward()`.
 pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
-    if p.forwarded || p.router_alert || p.igmp {
+    if !t.exact() || p.forwarded || p.router_alert || p.igmp {
         return MrInput::Native;
     }
     let Some(e) = t.lookup(p.saddr, p.daddr, p.in_ifindex).copied() else {

@@ -60,6 +60,9 @@ pub trait RcvSkb {
     fn len(&self) -> u32;
     /// `skb_is_gso(skb)`.
     fn is_gso(&self) -> bool;
+    /// `skb_is_gso_tcp(skb)`: a TCPv4/TCPv6 GSO skb (only asked when
+    /// [`RcvSkb::is_gso`] is true).
+    fn is_gso_tcp(&self) -> bool;
     /// `skb_shinfo(skb)->gso_segs`.
     fn gso_segs(&self) -> u16;
     /// `dev_core_stats_rx_otherhost_dropped_inc(skb->dev)`.
@@ -79,10 +82,14 @@ pub trait RcvSkb {
     fn finish_rcv_core(&mut self, ihl_len: usize);
 }
 
-/// `iph_totlen()`: `tot_len`, or `skb->len` for a BIG TCP GSO packet whose
-/// `tot_len` is 0.
-pub fn iph_totlen(tot_len: u16, skb_len: u32, is_gso: bool) -> u32 {
-    if tot_len == 0 && is_gso {
+/// `iph_totlen()`: `tot_len`, or `skb->len` for a BIG TCP packet (TCP GSO)
+/// whose `tot_len` is 0. Any other GSO packet (UDP_L4, ...) with `tot_len`
+/// 0 keeps 0, and `ip_rcv_core` drops it as a header error.
+///
+/// C: include/net/ip.h, `iph_totlen()` (`skb_network_offset` is 0 here:
+/// `ip_rcv_core` runs with `skb->data` at the network header).
+pub fn iph_totlen(tot_len: u16, skb_len: u32, is_gso_tcp: bool) -> u32 {
+    if tot_len == 0 && is_gso_tcp {
         skb_len
     } else {
         u32::from(tot_len)
@@ -129,7 +136,7 @@ pub fn ip_rcv_core<S: RcvSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Result<()
         return Err(inhdr_error(mib, DropReason::IpCsum));
     }
 
-    let len = iph_totlen(tot_len, skb.len(), skb.is_gso());
+    let len = iph_totlen(tot_len, skb.len(), skb.is_gso() && skb.is_gso_tcp());
     if skb.len() < len {
         mib.inc(IpMib::InTruncatedPkts);
         return Err(RcvError::Drop(DropReason::PktTooSmall));
@@ -229,8 +236,11 @@ pub trait FinishSkb {
     fn route_localnet(&self) -> bool;
     /// `ip_route_input_noref(skb, daddr, saddr, dscp, dev)`.
     fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason>;
+    /// The hint packet as the glue holds it while later packets reuse its
+    /// route: a borrow, so it outlives every use.
+    type HintSkb<'h>;
     /// `skb_dst_copy(skb, hint)`.
-    fn copy_hint_dst(&mut self, hint: &RouteHint);
+    fn copy_hint_dst(&mut self, hint: &Self::HintSkb<'_>);
     /// The `else` of the lookup: `IPSKB_NOPOLICY` if the device says so.
     fn mark_nopolicy(&mut self);
     /// The route the skb carries now (always present after a successful lookup).
@@ -258,7 +268,7 @@ pub trait FinishSkb {
 pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
     skb: &mut S,
     mib: &mut M,
-    hint: Option<&RouteHint>,
+    hint: Option<&RouteHint<S::HintSkb<'_>>>,
 ) -> Result<RouteView, DropReason> {
     let (daddr, saddr, tos, ihl) = match Ipv4Header::new_checked(skb.network_header()) {
         Ok(h) => (h.daddr(), h.saddr(), h.tos(), h.ihl()),
@@ -361,7 +371,7 @@ pub fn ip_route_use_hint<S: FinishSkb>(
     skb: &mut S,
     _daddr: u32,
     saddr: u32,
-    hint: &RouteHint,
+    hint: &RouteHint<S::HintSkb<'_>>,
 ) -> Result<(), DropReason> {
     if !skb.has_in_dev() {
         return Err(DropReason::NotSpecified);
@@ -378,7 +388,7 @@ pub fn ip_route_use_hint<S: FinishSkb>(
     if hint.rt_flags & RTCF_LOCAL != 0 {
         return Ok(());
     }
-    skb.copy_hint_dst(hint);
+    skb.copy_hint_dst(&hint.skb);
     Ok(())
 }
 

@@ -210,6 +210,121 @@ pub fn ipv4_is_loopback(a: u32) -> bool {
     a & 0xff00_0000 == 0x7f00_0000
 }
 
+/// `ETH_P_IP` (include/uapi/linux/if_ether.h).
+pub const ETH_P_IP: u16 = 0x0800;
+/// `ETH_P_ARP`.
+pub const ETH_P_ARP: u16 = 0x0806;
+/// `ETH_P_IPV6`.
+pub const ETH_P_IPV6: u16 = 0x86DD;
+/// `ETH_P_8021Q`.
+pub const ETH_P_8021Q: u16 = 0x8100;
+/// `ETH_P_8021AD`.
+pub const ETH_P_8021AD: u16 = 0x88A8;
+/// `ETH_P_802_3_MIN`: below it the field is an 802.3 length (and the
+/// kernel's pseudo types, `ETH_P_ALL`, `ETH_P_802_2`, ..., live there).
+pub const ETH_P_802_3_MIN: u16 = 0x0600;
+/// `ETH_P_802_EX1`: IEEE 802 local experimental ethertype 1, oxip's default.
+pub const ETH_P_802_EX1: u16 = 0x88B5;
+
+/// Every ethertype include/uapi/linux/if_ether.h names at or above
+/// `ETH_P_802_3_MIN`, except the local experimental one: protocols the
+/// kernel, its drivers or well-known user space handle.
+pub const ETH_P_IN_USE: &[(u16, &str)] = &[
+    (ETH_P_IP, "ETH_P_IP"),
+    (0x0805, "ETH_P_X25"),
+    (ETH_P_ARP, "ETH_P_ARP"),
+    (0x0A00, "ETH_P_IEEEPUP"),
+    (0x0A01, "ETH_P_IEEEPUPAT"),
+    (0x22EB, "ETH_P_ERSPAN2"),
+    (0x22F0, "ETH_P_TSN"),
+    (0x4305, "ETH_P_BATMAN"),
+    (0x6000, "ETH_P_DEC"),
+    (0x6001, "ETH_P_DNA_DL"),
+    (0x6002, "ETH_P_DNA_RC"),
+    (0x6003, "ETH_P_DNA_RT"),
+    (0x6004, "ETH_P_LAT"),
+    (0x6005, "ETH_P_DIAG"),
+    (0x6006, "ETH_P_CUST"),
+    (0x6007, "ETH_P_SCA"),
+    (0x6558, "ETH_P_TEB"),
+    (0x8035, "ETH_P_RARP"),
+    (0x809B, "ETH_P_ATALK"),
+    (0x80F3, "ETH_P_AARP"),
+    (ETH_P_8021Q, "ETH_P_8021Q"),
+    (0x8137, "ETH_P_IPX"),
+    (ETH_P_IPV6, "ETH_P_IPV6"),
+    (0x8808, "ETH_P_PAUSE"),
+    (0x8809, "ETH_P_SLOW"),
+    (0x883E, "ETH_P_WCCP"),
+    (0x8847, "ETH_P_MPLS_UC"),
+    (0x8848, "ETH_P_MPLS_MC"),
+    (0x884C, "ETH_P_ATMMPOA"),
+    (0x8863, "ETH_P_PPP_DISC"),
+    (0x8864, "ETH_P_PPP_SES"),
+    (0x886C, "ETH_P_LINK_CTL"),
+    (0x8870, "ETH_P_8021AC"),
+    (0x8884, "ETH_P_ATMFATE"),
+    (0x888E, "ETH_P_PAE"),
+    (0x8892, "ETH_P_PROFINET"),
+    (0x8899, "ETH_P_REALTEK"),
+    (0x88A2, "ETH_P_AOE"),
+    (0x88A4, "ETH_P_ETHERCAT"),
+    (ETH_P_8021AD, "ETH_P_8021AD"),
+    (0x88BE, "ETH_P_ERSPAN"),
+    (0x88C3, "ETH_P_MXLGSW"),
+    (0x88C7, "ETH_P_PREAUTH"),
+    (0x88CA, "ETH_P_TIPC"),
+    (0x88CC, "ETH_P_LLDP"),
+    (0x88E3, "ETH_P_MRP"),
+    (0x88E5, "ETH_P_MACSEC"),
+    (0x88E7, "ETH_P_8021AH"),
+    (0x88F5, "ETH_P_MVRP"),
+    (0x88F7, "ETH_P_1588"),
+    (0x88F8, "ETH_P_NCSI"),
+    (0x88FB, "ETH_P_PRP"),
+    (0x8902, "ETH_P_CFM"),
+    (0x8906, "ETH_P_FCOE"),
+    (0x890D, "ETH_P_TDLS"),
+    (0x8914, "ETH_P_FIP"),
+    (0x8915, "ETH_P_IBOE"),
+    (0x8917, "ETH_P_80221"),
+    (0x892F, "ETH_P_HSR"),
+    (0x894F, "ETH_P_NSH"),
+    (0x9000, "ETH_P_LOOPBACK"),
+    (0x9100, "ETH_P_QINQ1"),
+    (0x9200, "ETH_P_QINQ2"),
+    (0x9300, "ETH_P_QINQ3"),
+    (0x9988, "ETH_P_YT921X"),
+    (0xDADA, "ETH_P_EDSA"),
+    (0xDADB, "ETH_P_DSA_8021Q"),
+    (0xE001, "ETH_P_DSA_A5PSW"),
+    (0xED3E, "ETH_P_IFE"),
+    (0xFBFB, "ETH_P_AF_IUCV"),
+    (0xFD3A, "ETH_P_NXP_NETC"),
+];
+
+/// Why an ethertype cannot be oxip's `packet_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EthertypeError {
+    /// Below `ETH_P_802_3_MIN`: an 802.3 length or a pseudo type.
+    Length,
+    /// A protocol in use: its `ETH_P_*` name. `ETH_P_IP` would run every
+    /// IPv4 packet through native and oxip both.
+    InUse(&'static str),
+}
+
+/// Checks the `ethertype=` module parameter (0, no `packet_type`, is the
+/// caller's business).
+pub fn ethertype_param_check(ethertype: u16) -> Result<(), EthertypeError> {
+    if ethertype < ETH_P_802_3_MIN {
+        return Err(EthertypeError::Length);
+    }
+    match ETH_P_IN_USE.iter().find(|(v, _)| *v == ethertype) {
+        Some((_, name)) => Err(EthertypeError::InUse(name)),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -269,5 +384,40 @@ pub(crate) mod tests {
         assert!(ipv4_is_lbcast(0xffff_ffff));
         assert!(ipv4_is_zeronet(0x00ff_0000));
         assert!(ipv4_is_loopback(0x7f00_0001));
+    }
+
+    #[test]
+    fn ethertype_default_is_accepted() {
+        assert_eq!(ethertype_param_check(ETH_P_802_EX1), Ok(()));
+        assert_eq!(ethertype_param_check(0x88B6), Ok(()));
+    }
+
+    #[test]
+    fn ethertype_in_use_is_refused() {
+        for (et, name) in [
+            (ETH_P_IP, "ETH_P_IP"),
+            (ETH_P_IPV6, "ETH_P_IPV6"),
+            (ETH_P_ARP, "ETH_P_ARP"),
+            (ETH_P_8021Q, "ETH_P_8021Q"),
+            (ETH_P_8021AD, "ETH_P_8021AD"),
+            (0x8847, "ETH_P_MPLS_UC"),
+        ] {
+            assert_eq!(ethertype_param_check(et), Err(EthertypeError::InUse(name)));
+        }
+    }
+
+    #[test]
+    fn ethertype_below_802_3_min_is_refused() {
+        // ETH_P_ALL, ETH_P_802_2, the largest 802.3 length.
+        for et in [0x0003, 0x0004, 0x05DC, 0x05FF] {
+            assert_eq!(ethertype_param_check(et), Err(EthertypeError::Length));
+        }
+        assert_eq!(ethertype_param_check(ETH_P_802_3_MIN), Ok(()));
+    }
+
+    #[test]
+    fn ethertype_table_is_sorted_and_unique() {
+        assert!(ETH_P_IN_USE.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(ETH_P_IN_USE.iter().all(|(v, _)| *v >= ETH_P_802_3_MIN && *v != ETH_P_802_EX1));
     }
 }

@@ -115,8 +115,7 @@ impl Drop for Backlog {
 ///
 /// `q` is an initialised queue of owned skbs; process context.
 unsafe fn purge(q: *mut b::sk_buff_head, pick: impl Fn(*mut b::net_device) -> bool) {
-    let mut doomed = ListHead::new();
-    doomed.init();
+    pin_init::stack_pin_init!(let doomed = ListHead::new());
     // SAFETY: the queue lock serialises with the owning CPU's enqueue/dequeue.
     unsafe {
         b::oxip_skb_queue_lock_bh(q);
@@ -200,8 +199,7 @@ unsafe extern "C" fn backlog_poll(napi: *mut b::napi_struct, budget: c_int) -> c
         b::oxip_skb_queue_head_init(&mut local);
         b::oxip_skb_queue_splice_init_locked(&mut (*c).queue, &mut local);
     }
-    let mut list = ListHead::new();
-    list.init();
+    pin_init::stack_pin_init!(let list = ListHead::new());
     let mut work = 0;
     while work < budget {
         // SAFETY: `local` is ours alone; a dequeued skb is ours.

@@ -14,6 +14,7 @@ use kernel::sync::rcu;
 use super::bindings as b;
 use super::pernet::Stats;
 use super::route::InDevice;
+use super::route::NetDev;
 use super::route::Rtable;
 use super::skb::Skb;
 use crate::oxip_core::forward;
@@ -45,20 +46,21 @@ pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats) -> c_int {
     match forward::ip_forward(&mut skb, st) {
         ForwardVerdict::Forward => {
             let net = skb.net();
-            let out = {
-                let g = rcu::read_lock();
-                match skb.rtable_ptr(&g) {
-                    // SAFETY: the skb's route is live under `g`.
-                    Some(rt) => unsafe { b::oxip_dst_dev(rt.dst()) },
-                    None => core::ptr::null_mut(),
-                }
-            };
             // SAFETY: `skb` is valid.
             let in_dev = unsafe { b::oxip_skb_dev(skb.as_ptr()) };
+            // The out device is borrowed from the route under `g`, held
+            // across NF_HOOK: it cannot be used past the read side.
+            let g = rcu::read_lock();
+            // SAFETY: `skb` is valid now; the route lives while `g` is held.
+            let out = unsafe { Rtable::of_skb(skb.as_ptr(), &g) }.map(|rt| rt.dst().dev());
+            let out = out.map_or(core::ptr::null_mut(), NetDev::as_ptr);
             let p = skb.into_raw();
             // SAFETY: ownership goes to NF_HOOK, which calls
-            // ip_forward_finish or frees; `out` is the route's device.
-            unsafe { b::oxip_nf_hook_forward(net, p, in_dev, out, Some(ip_forward_finish)) }
+            // ip_forward_finish or frees; `out` is the route's device, live
+            // under `g` (still held).
+            let r = unsafe { b::oxip_nf_hook_forward(net, p, in_dev, out, Some(ip_forward_finish)) };
+            drop(g);
+            r
         }
         ForwardVerdict::Native => skb.dst_input(),
         ForwardVerdict::Drop(r) => {
@@ -99,9 +101,8 @@ impl Skb {
         Some((h.saddr(), h.daddr()))
     }
 
-    /// C: `ip_forward_options()`, with `ip_rt_get_source()` taken as the out
-    /// device's address toward the next hop (what it gives for a route
-    /// without a preferred source; `fib_lookup` is not exported).
+    /// C: `ip_forward_options()`, the addresses written by
+    /// [`SourceQuery::ip_rt_get_source`].
     pub(crate) fn forward_options(&mut self) {
         let p = self.as_ptr();
         // SAFETY: IPCB(skb) points into our skb's cb.
@@ -119,21 +120,105 @@ impl Skb {
                 is_changed: b::oxip_ipcb_is_changed(p),
             }
         };
-        let Some((_, daddr)) = self.hdr() else { return };
-        let src = {
-            let g = rcu::read_lock();
-            let Some(rt) = self.rtable_ptr(&g) else { return };
-            // SAFETY: the route and its device are live under `g`.
-            unsafe {
-                let nh = b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be());
-                b::oxip_inet_select_addr_universe(b::oxip_dst_dev(rt.dst()), nh)
-            }
-        };
-        if forward::ip_forward_options(self.header_mut(), &o, src.to_ne_bytes()) {
+        let Ok(h) = Ipv4Header::new_checked(RcvSkb::network_header(self)) else { return };
+        let (saddr, tos) = (h.saddr(), h.tos());
+        // SAFETY: `p` is valid; `skb->dev` is live while its packet is processed.
+        let (iif, mark) = unsafe { ((*b::oxip_skb_dev(p)).ifindex, b::oxip_skb_mark(p)) };
+        let g = rcu::read_lock();
+        // SAFETY: `p` is valid now; its route lives while `g` is held.
+        let Some(rt) = (unsafe { Rtable::of_skb(p, &g) }) else { return };
+        let q = SourceQuery { rt, saddr, tos, iif, mark };
+        let Some(hdr) = self.ip_header_mut() else { return };
+        if forward::ip_forward_options(hdr, &o, |daddr| q.ip_rt_get_source(daddr)) {
             // SAFETY: IPCB(skb) of our owned skb.
             unsafe { b::oxip_ipcb_clear_is_changed(self.as_ptr()) };
         }
     }
+}
+
+/// What `ip_rt_get_source()` reads besides the header's daddr, gathered
+/// under the RCU guard that keeps `rt` alive.
+struct SourceQuery<'g> {
+    rt: &'g Rtable,
+    saddr: u32,
+    tos: u8,
+    /// `skb->dev->ifindex`.
+    iif: i32,
+    /// `skb->mark`.
+    mark: u32,
+}
+
+impl SourceQuery<'_> {
+    /// C: net/ipv4/route.c, `ip_rt_get_source()`, for the header's daddr
+    /// of the moment (host order); the address as network-order bytes.
+    ///
+    /// An output route (multicast forwarding's) gives the packet's saddr.
+    /// An input route gives the preferred source of a FIB lookup toward
+    /// the out device (`fib_lookup`, an inline over the exported
+    /// `fib_table_lookup`/`__fib_lookup`), else the out device's address
+    /// toward the next hop.
+    fn ip_rt_get_source(&self, daddr: u32) -> [u8; 4] {
+        if self.rt.is_output_route() {
+            return self.saddr.to_be_bytes();
+        }
+        let dev = self.rt.dst().dev();
+        let mut fl4 = b::flowi4::default();
+        fl4.daddr = daddr.to_be();
+        fl4.saddr = self.saddr.to_be();
+        fl4.__fl_common.flowic_dscp = self.tos & INET_DSCP_MASK;
+        // SAFETY: `dev` is live while `self.rt` is (borrowed from it).
+        fl4.__fl_common.flowic_oif = unsafe { (*dev.as_ptr()).ifindex };
+        fl4.__fl_common.flowic_iif = self.iif;
+        fl4.__fl_common.flowic_mark = self.mark;
+        let mut res = b::fib_result::default();
+        // SAFETY: as above.
+        let net = unsafe { b::oxip_dev_net(dev.as_ptr()) };
+        // SAFETY: `net` is live; `fl4` and `res` are ours; the caller holds
+        // the RCU read lock the NOREF result needs.
+        let src = if unsafe { b::oxip_fib_lookup(net, &mut fl4, &mut res) } == 0 {
+            // SAFETY: `res` is a successful lookup's, read under the same guard.
+            unsafe { fib_result_prefsrc(&res) }
+        } else {
+            // SAFETY: the route and its device are live under the guard.
+            unsafe {
+                let nh = b::oxip_rt_nexthop(self.rt.as_ptr(), daddr.to_be());
+                b::oxip_inet_select_addr_universe(dev.as_ptr(), nh)
+            }
+        };
+        src.to_ne_bytes()
+    }
+}
+
+/// `INET_DSCP_MASK`: `inet_dsfield_to_dscp()`, as `ip4h_dscp()` takes it.
+const INET_DSCP_MASK: u8 = 0xfc;
+
+/// C: net/ipv4/fib_semantics.c, `fib_result_prefsrc()` (not exported): the
+/// route's `src`, else the next hop's address, computed as
+/// `fib_info_update_nhc_saddr()` does (the value native caches in
+/// `nh_saddr` for as long as no address changes; the cache is not written).
+///
+/// # Safety
+///
+/// `res` is a successful `fib_lookup` result, read under the RCU read lock
+/// held since that lookup.
+unsafe fn fib_result_prefsrc(res: &b::fib_result) -> u32 {
+    // SAFETY: `res.fi` is live under the caller's read lock.
+    let (prefsrc, scope) = unsafe { ((*res.fi).fib_prefsrc, (*res.fi).fib_scope) };
+    if prefsrc != 0 {
+        return prefsrc;
+    }
+    let nhc = res.nhc;
+    // SAFETY: `res.nhc` is live under the caller's read lock.
+    let (family, dev) = unsafe { ((*nhc).nhc_family, (*nhc).nhc_dev) };
+    let gw = if u32::from(family) == b::AF_INET {
+        // SAFETY: as above; an AF_INET next hop's `fib_nh_gw4` (0 without
+        // a gateway), read as native reads it.
+        unsafe { (*nhc).nhc_gw.ipv4 }
+    } else {
+        0
+    };
+    // SAFETY: `dev` is the next hop's device, live under the read lock.
+    unsafe { b::inet_select_addr(dev, gw, c_int::from(scope)) }
 }
 
 impl ForwardSkb for Skb {
@@ -180,7 +265,7 @@ impl ForwardSkb for Skb {
     fn mtu_inputs(&self) -> MtuInputs {
         let g = rcu::read_lock();
         let Some(rt) = self.rtable_ptr(&g) else { return MtuInputs::default() };
-        let dst = rt.dst();
+        let dst = rt.dst().as_ptr();
         // SAFETY: the route, its dst and device are live under `g`; the net
         // is the skb's.
         unsafe {
@@ -221,12 +306,12 @@ impl ForwardSkb for Skb {
     }
     fn cow_for_output(&mut self) -> bool {
         let g = rcu::read_lock();
-        let Some(dst) = self.rtable_ptr(&g).map(Rtable::dst) else { return false };
-        // SAFETY: owned skb; `dst` live under `g`.
-        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), dst) == 0 }
+        let Some(rt) = self.rtable_ptr(&g) else { return false };
+        // SAFETY: owned skb; the dst is live under `g`.
+        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), rt.dst().as_ptr()) == 0 }
     }
-    fn header_mut(&mut self) -> &mut [u8] {
-        self.network_header_mut()
+    fn header_mut(&mut self) -> Option<&mut [u8]> {
+        self.ip_header_mut()
     }
     fn wants_redirect(&self) -> bool {
         let p = self.as_ptr();
@@ -243,8 +328,7 @@ impl ForwardSkb for Skb {
         let (gw, key) = {
             let g = rcu::read_lock();
             let Some(rt) = self.rtable_ptr(&g) else { return };
-            // SAFETY: the route's device is live under `g`.
-            let dev = unsafe { b::oxip_dst_dev(rt.dst()) };
+            let dev = rt.dst().dev().as_ptr();
             // SAFETY: as above.
             match unsafe { InDevice::of_dev(dev, &g) } {
                 Some(d) if d.tx_redirects() => {}

@@ -38,8 +38,6 @@ __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_cs
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb) { return skb_dst(skb); }
 bool oxip_skb_valid_dst(const struct sk_buff *skb) { return skb_valid_dst(skb); }
 struct rtable *oxip_skb_rtable(const struct sk_buff *skb) { return skb_rtable(skb); }
-unsigned long oxip_skb_refdst(const struct sk_buff *skb) { return skb->_skb_refdst; }
-void oxip_skb_dst_copy_refdst(struct sk_buff *skb, unsigned long refdst) { __skb_dst_copy(skb, refdst); }
 int oxip_dst_input(struct sk_buff *skb) { return dst_input(skb); }
 
 struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev) { return __in_dev_get_rcu(dev); }
@@ -143,3 +141,13 @@ struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb) { return skb_clone(sk
 
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
 void oxip_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
+
+bool oxip_skb_is_gso_tcp(const struct sk_buff *skb) { return skb_is_gso_tcp(skb); }
+bool oxip_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
+bool oxip_dev_rx_handler_present(const struct net_device *dev) { return rcu_access_pointer(dev->rx_handler) != NULL; }
+void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb) { skb_dst_copy(nskb, oskb); }
+bool oxip_rt_is_output_route(const struct rtable *rt) { return rt_is_output_route(rt); }
+const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info) { return container_of(info, struct fib_rule_notifier_info, info)->rule; }
+bool oxip_ipmr_rule_default(const struct fib_rule *rule) { return ipmr_rule_default(rule); }
+u32 oxip_skb_mark(const struct sk_buff *skb) { return skb->mark; }
+int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res) { return fib_lookup(net, flp, res, 0); }

@@ -33,6 +33,8 @@
 #include <net/fib_notifier.h>
 #include <linux/mroute.h>
 #include <linux/mroute_base.h>
+#include <linux/if_vlan.h>
+#include <net/fib_rules.h>
 
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
@@ -68,8 +70,6 @@ __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
 bool oxip_skb_valid_dst(const struct sk_buff *skb);
 struct rtable *oxip_skb_rtable(const struct sk_buff *skb);
-unsigned long oxip_skb_refdst(const struct sk_buff *skb);
-void oxip_skb_dst_copy_refdst(struct sk_buff *skb, unsigned long refdst);
 int oxip_dst_input(struct sk_buff *skb);
 /* linux/inetdevice.h */
 struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev);
@@ -174,5 +174,17 @@ struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 void oxip_consume_skb(struct sk_buff *skb);
+/* behaviour: what native receive decides before IPv4 sees a frame, and
+ * route/rule facts (linux/skbuff.h, linux/if_vlan.h, linux/netdevice.h,
+ * net/route.h, net/fib_rules.h, linux/mroute.h) */
+bool oxip_skb_is_gso_tcp(const struct sk_buff *skb);
+bool oxip_skb_vlan_tag_present(const struct sk_buff *skb);
+bool oxip_dev_rx_handler_present(const struct net_device *dev);
+void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb);
+bool oxip_rt_is_output_route(const struct rtable *rt);
+const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info);
+bool oxip_ipmr_rule_default(const struct fib_rule *rule);
+u32 oxip_skb_mark(const struct sk_buff *skb);
+int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res);
 
 #endif

@@ -139,4 +139,51 @@ mod tests {
         let k = super::super::reason::to_kernel(DropReason::UnicastInL2Multicast);
         assert_eq!(super::super::reason::name(k), "UNICAST_IN_L2_MULTICAST");
     }
+
+    /// A clone shares its head with the original: the header handed out
+    /// writable must be made private first (skb_ensure_writable), so a
+    /// write through the clone never shows in the original.
+    #[test]
+    fn ip_header_mut_unshares_a_cloned_header() {
+        let mut p = UDP;
+        fix(&mut p);
+        let orig = skb_with(&p);
+        // SAFETY: `orig` is valid; the clone is a new reference we own.
+        let mut c = unsafe { Skb::from_raw(b::oxip_skb_clone_atomic(orig.as_ptr())) }.unwrap();
+        let h = c.ip_header_mut().unwrap();
+        assert_eq!(h.len(), 20);
+        h[8] = 1;
+        assert_eq!(RcvSkb::network_header(&orig).get(8).copied(), Some(0x40)); // the original's TTL is untouched
+        assert_eq!(RcvSkb::network_header(&c).get(8).copied(), Some(1));
+        c.drop_reason(DropReason::NotSpecified);
+        orig.drop_reason(DropReason::NotSpecified);
+    }
+
+    /// A pinned list keeps FIFO order and frees what is left on drop.
+    #[test]
+    fn list_head_is_fifo_and_frees_the_rest() {
+        pin_init::stack_pin_init!(let l = super::super::skb::ListHead::new());
+        assert!(l.is_empty());
+        let a = skb_with(&UDP);
+        let b = skb_with(&UDP[..24]);
+        l.push(a);
+        l.push(b);
+        assert_eq!(l.pop().map(|s| { let n = RcvSkb::len(&s); s.drop_reason(DropReason::NotSpecified); n }), Some(28));
+        assert!(!l.is_empty());
+        // The 24-byte skb is freed by the list's drop (kmemleak would see it otherwise).
+    }
+
+    /// The core's ethertype names against the kernel's.
+    #[test]
+    fn ethertypes_match_if_ether_h() {
+        use crate::oxip_core::wire;
+        assert_eq!(u32::from(wire::ETH_P_IP), b::ETH_P_IP);
+        assert_eq!(u32::from(wire::ETH_P_ARP), b::ETH_P_ARP);
+        assert_eq!(u32::from(wire::ETH_P_IPV6), b::ETH_P_IPV6);
+        assert_eq!(u32::from(wire::ETH_P_8021Q), b::ETH_P_8021Q);
+        assert_eq!(u32::from(wire::ETH_P_8021AD), b::ETH_P_8021AD);
+        assert_eq!(u32::from(wire::ETH_P_802_3_MIN), b::ETH_P_802_3_MIN);
+        assert_eq!(u32::from(wire::ETH_P_802_EX1), b::ETH_P_802_EX1);
+        assert!(wire::ethertype_param_check(b::ETH_P_ALL as u16).is_err());
+    }
 }

@@ -7,7 +7,9 @@
 //! C: net/ipv4/ipmr.c (`ipmr_dump()`, `call_ipmr_*_notifiers()`,
 //! `ipmr_vif_seq_show()`, `ipmr_mfc_seq_show()`), net/core/fib_notifier.c.
 //! Only the default table (`RT_TABLE_DEFAULT`) is mirrored: entries of
-//! other `ip mrule` tables are ignored.
+//! other tables are ignored, and while the namespace has an `ip mrule`
+//! rule other than the default one (or a VRF's l3mdev rule), or the mirror
+//! could not store an entry, every multicast packet goes to native.
 
 use core::ffi::c_int;
 use core::ffi::c_ulong;
@@ -171,7 +173,9 @@ unsafe extern "C" fn mr_fib_flush(nb: *mut b::notifier_block) {
     unsafe { (*m).table.lock().clear() };
 }
 
-/// FIB events: VIFs and MFC entries of `RTNL_FAMILY_IPMR`, default table.
+/// FIB events of `RTNL_FAMILY_IPMR`: VIFs and MFC entries of the default
+/// table, and rules (a rule other than the default one makes the mirror
+/// inexact: native may look up another table).
 unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
     let info = ptr as *const b::fib_notifier_info;
     // SAFETY: FIB notifiers are called with a `fib_notifier_info`.
@@ -184,10 +188,20 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
     // CAST: fib_event_type values are small.
     let ev = event as b::fib_event_type;
     let _bh = BhOff::new();
-    // SAFETY: `info` is the IPMR info matching `event` (vif_entry_ / mfc_entry_
-    // notifier_info for VIF / entry events); `m` is live while registered.
+    // SAFETY: `info` is the IPMR info matching `event` (vif_entry_ /
+    // mfc_entry_ / fib_rule_ notifier_info for VIF / entry / rule events);
+    // `m` is live while registered.
     unsafe {
         match ev {
+            b::fib_event_type_FIB_EVENT_RULE_ADD | b::fib_event_type_FIB_EVENT_RULE_DEL => {
+                let is_default = b::oxip_ipmr_rule_default(b::oxip_fib_rule_info_rule(info));
+                let mut t = (*m).table.lock();
+                if ev == b::fib_event_type_FIB_EVENT_RULE_ADD {
+                    t.rule_add(is_default);
+                } else {
+                    t.rule_del(is_default);
+                }
+            }
             b::fib_event_type_FIB_EVENT_VIF_ADD | b::fib_event_type_FIB_EVENT_VIF_DEL => {
                 if b::oxip_vif_info_tb_id(info) != default {
                     return b::NOTIFY_DONE as c_int;
@@ -216,8 +230,9 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
                     let mut e = MfcEntry::new(origin, group, b::oxip_mfc_info_parent(info));
                     let ttls = core::slice::from_raw_parts(b::oxip_mfc_info_ttls(info), MAXVIFS);
                     e.ttls.copy_from_slice(ttls);
-                    if t.entry_add(e).is_err() {
-                        kernel::pr_warn_once!("oxip: MFC mirror full or bad VIF; entry not mirrored\n");
+                    let r = if ev == b::fib_event_type_FIB_EVENT_ENTRY_ADD { t.entry_add(e) } else { t.entry_replace(e) };
+                    if r.is_err() {
+                        kernel::pr_warn_once!("oxip: MFC mirror full or bad VIF; entry not mirrored: multicast goes to native until it is deleted\n");
                     }
                 }
             }
@@ -360,7 +375,13 @@ fn ipmr_queue_xmit(net: *mut b::net, mut skb: Skb, ifindex: i32, tos: u8, daddr:
         b::oxip_skb_dst_drop(p);
         b::oxip_skb_dst_set(p, dst);
     }
-    forward::ip_decrease_ttl(skb.network_header_mut());
+    // The head is private after skb_cow_for_output: ip_header_mut's
+    // skb_ensure_writable only checks that.
+    if skb.ip_header_mut().and_then(forward::ip_decrease_ttl).is_none() {
+        st.count_drop(DropReason::Nomem);
+        skb.drop_reason(DropReason::Nomem);
+        return;
+    }
     // SAFETY: IPCB(skb) of our owned skb.
     unsafe { (*b::oxip_ipcb(p)).flags |= b::oxip_consts_OXIP_IPSKB_FORWARDED as u16 };
     // SAFETY: `dst` is now the skb's route.

@@ -11,6 +11,7 @@ use super::bindings as b;
 use super::rcv;
 use super::skb::Skb;
 use crate::oxip_core::mib::IpMib;
+use crate::oxip_core::wire;
 
 /// Single-packet entry (`.func`), as `ip_rcv`.
 unsafe extern "C" fn oxip_pt_rcv(
@@ -23,8 +24,9 @@ unsafe extern "C" fn oxip_pt_rcv(
     let Some(mut skb) = (unsafe { Skb::from_raw(skb) }) else {
         return b::NET_RX_DROP as c_int;
     };
-    // The frames carry IPv4 under another ethertype; L4 expects ETH_P_IP.
-    skb.set_protocol(b::ETH_P_IP as u16);
+    // The frames carry IPv4 under another ethertype; L4 expects ETH_P_IP,
+    // set once the skb is unshared.
+    skb.set_ip_protocol_after_share_check();
     rcv::ip_rcv(skb, IpMib::EthertypeRcv);
     b::NET_RX_SUCCESS as c_int
 }
@@ -37,6 +39,25 @@ unsafe extern "C" fn oxip_pt_list_rcv(
 ) {
     // SAFETY: a list_func owns the skbs on `head`.
     unsafe { rcv::ip_list_rcv(head, IpMib::EthertypeRcv, true) };
+}
+
+/// Refuses an `ethertype=` that another handler uses (0x0800 would run
+/// every IPv4 packet twice) or that is no ethertype at all.
+pub(crate) fn check_param(ethertype: u16) -> Result {
+    if ethertype == 0 {
+        return Ok(());
+    }
+    match wire::ethertype_param_check(ethertype) {
+        Ok(()) => Ok(()),
+        Err(wire::EthertypeError::Length) => {
+            pr_err!("oxip: ethertype={:#06x} is below ETH_P_802_3_MIN (0x0600): an 802.3 length, not an ethertype\n", ethertype);
+            Err(EINVAL)
+        }
+        Err(wire::EthertypeError::InUse(name)) => {
+            pr_err!("oxip: ethertype={:#06x} is {}, which the kernel or drivers handle; use 0x88b5 (local experimental)\n", ethertype, name);
+            Err(EINVAL)
+        }
+    }
 }
 
 /// A registered `packet_type`.

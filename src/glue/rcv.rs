@@ -8,6 +8,8 @@
 
 use core::ffi::c_int;
 
+use kernel::sync::rcu;
+
 use super::bindings as b;
 use super::pernet::Stats;
 use super::skb;
@@ -126,8 +128,12 @@ fn dst_input(skb: Skb, st: &mut Stats, rt: &RouteView) -> c_int {
 ///
 /// `head` is a valid list of skbs the caller owns and gives up.
 pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_protocol: bool) {
-    let mut sublist = ListHead::new();
-    sublist.init();
+    // Native list receive runs under the RCU read lock its caller
+    // (netif_receive_skb_list_internal) takes, and the native inputs it
+    // may hand to (ip_mr_input, ...) rely on it; the takeover backlog's
+    // NAPI poll takes none. Nested read sides are free.
+    let _rcu = rcu::read_lock();
+    pin_init::stack_pin_init!(let sublist = ListHead::new());
     let mut curr_dev: *mut b::net_device = core::ptr::null_mut();
     let mut curr_net: *mut b::net = core::ptr::null_mut();
     let mut first = true;
@@ -136,7 +142,7 @@ pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_p
     // SAFETY: the caller owns the list.
     while let Some(mut skb) = unsafe { skb::list_pop(head) } {
         if set_ip_protocol {
-            skb.set_protocol(b::ETH_P_IP as u16);
+            skb.set_ip_protocol_after_share_check();
         }
         let dev = skb.dev();
         let net = skb.net();
@@ -150,7 +156,7 @@ pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_p
         st.inc(entry);
         let Some(skb) = rcv_core(skb, &mut st) else { continue };
         if !first && (curr_dev != dev || curr_net != net) && !sublist.is_empty() {
-            ip_sublist_rcv(&mut sublist, curr_dev, curr_net);
+            ip_sublist_rcv(&sublist, curr_dev, curr_net);
         }
         first = false;
         curr_dev = dev;
@@ -158,29 +164,45 @@ pub(crate) unsafe fn ip_list_rcv(head: *mut b::list_head, entry: IpMib, set_ip_p
         sublist.push(skb);
     }
     if !sublist.is_empty() {
-        ip_sublist_rcv(&mut sublist, curr_dev, curr_net);
+        ip_sublist_rcv(&sublist, curr_dev, curr_net);
     }
 }
 
 /// C: `ip_sublist_rcv()`: PRE_ROUTING over the list, then the finish.
-fn ip_sublist_rcv(list: &mut ListHead, dev: *mut b::net_device, net: *mut b::net) {
+fn ip_sublist_rcv(list: &ListHead, dev: *mut b::net_device, net: *mut b::net) {
     // SAFETY: NF_HOOK_LIST keeps accepted skbs on the list and takes the others.
     unsafe { b::oxip_nf_hook_list_prerouting(net, list.as_ptr(), dev, Some(ip_rcv_finish)) };
     ip_list_rcv_finish(net, list);
 }
 
+/// A run of packets sharing one dst: its first packet, the route they
+/// share, and the hint the first one leaves (if `ip_extract_route_hint`
+/// allows). The rest of the run waits on a list beside it.
+struct Run {
+    first: Skb,
+    rt: RouteView,
+    hint: Option<RouteHint<()>>,
+}
+
+impl Run {
+    /// The hint for the next packet, borrowing the first skb: the dst
+    /// `skb_dst_copy` takes from it cannot outlive it.
+    fn hint(&self) -> Option<RouteHint<&Skb>> {
+        self.hint.map(|h| RouteHint { daddr: h.daddr, tos: h.tos, rt_flags: h.rt_flags, skb: &self.first })
+    }
+}
+
 /// C: `ip_list_rcv_finish()`: routes each packet (with the hint where
 /// `ip_can_use_hint` allows), and dispatches runs sharing a dst together.
-fn ip_list_rcv_finish(net: *mut b::net, head: &mut ListHead) {
-    let mut sublist = ListHead::new();
-    sublist.init();
-    let mut curr_dst: usize = 0;
-    // The route of the packets in `sublist`: they share one dst.
-    let mut curr_rt: Option<RouteView> = None;
-    let mut hint: Option<RouteHint> = None;
+/// The hint is the first packet of the current run (as native's `hint`
+/// skb heads its sublist), held apart so the borrow checker sees it live.
+fn ip_list_rcv_finish(net: *mut b::net, head: &ListHead) {
+    pin_init::stack_pin_init!(let rest = ListHead::new());
+    let mut run: Option<Run> = None;
     let mut st = stats(net);
     while let Some(skb) = head.pop() {
         let Some(mut skb) = l3mdev_ip_rcv(skb) else { continue };
+        let hint = run.as_ref().and_then(Run::hint);
         let rt = match rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
             Ok(rt) => rt,
             Err(r) => {
@@ -188,38 +210,39 @@ fn ip_list_rcv_finish(net: *mut b::net, head: &mut ListHead) {
                 continue;
             }
         };
-        let dst = skb.dst_id();
-        if curr_dst != dst {
-            hint = ip_extract_route_hint(net, &skb);
-            ip_sublist_rcv_finish(&mut sublist, &mut st, curr_rt.as_ref());
-            curr_dst = dst;
-            curr_rt = Some(rt);
+        if run.as_ref().is_some_and(|r| r.first.dst_id() == skb.dst_id()) {
+            rest.push(skb);
+            continue;
         }
-        sublist.push(skb);
+        let hint = ip_extract_route_hint(net, &skb);
+        if let Some(r) = run.take() {
+            ip_sublist_rcv_finish(r, &rest, &mut st);
+        }
+        run = Some(Run { first: skb, rt, hint });
     }
-    ip_sublist_rcv_finish(&mut sublist, &mut st, curr_rt.as_ref());
+    if let Some(r) = run.take() {
+        ip_sublist_rcv_finish(r, &rest, &mut st);
+    }
 }
 
-/// C: `ip_extract_route_hint()`.
-fn ip_extract_route_hint(net: *mut b::net, skb: &Skb) -> Option<RouteHint> {
+/// C: `ip_extract_route_hint()`: the hint's fields, if this packet's route
+/// may serve as one.
+fn ip_extract_route_hint(net: *mut b::net, skb: &Skb) -> Option<RouteHint<()>> {
     let daddr = Ipv4Header::new_checked(FinishSkb::network_header(skb)).ok()?.daddr();
     // SAFETY: `net` is live.
     let custom = unsafe { b::oxip_fib4_has_custom_rules(net) };
     if hint::ip_extract_route_hint(custom, daddr, skb.ipcb_multipath()) {
-        skb.route_hint()
+        skb.route_hint().map(|h| RouteHint { daddr: h.daddr, tos: h.tos, rt_flags: h.rt_flags, skb: () })
     } else {
         None
     }
 }
 
-/// C: `ip_sublist_rcv_finish()`: every packet of the run shares `rt`.
-fn ip_sublist_rcv_finish(list: &mut ListHead, st: &mut Stats, rt: Option<&RouteView>) {
-    while let Some(skb) = list.pop() {
-        match rt {
-            Some(rt) => {
-                dst_input(skb, st, rt);
-            }
-            None => drop_skb(skb, st, DropReason::NotSpecified),
-        }
+/// C: `ip_sublist_rcv_finish()`: the run's first packet, then the rest,
+/// all sharing its route.
+fn ip_sublist_rcv_finish(run: Run, rest: &ListHead, st: &mut Stats) {
+    dst_input(run.first, st, &run.rt);
+    while let Some(skb) = rest.pop() {
+        dst_input(skb, st, &run.rt);
     }
 }

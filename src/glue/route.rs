@@ -23,11 +23,13 @@ use crate::oxip_core::rcv::RtnType;
 pub(crate) struct Rtable(b::rtable);
 
 impl Rtable {
-    /// `skb_rtable(skb)`, borrowed for as long as `_g`.
+    /// `skb_rtable(skb)`, borrowed for as long as `_g`: the skb may be
+    /// freed meanwhile (handed to C), its route is only freed after an RCU
+    /// grace period (`dst_release` -> `call_rcu`), which `_g` holds off.
     ///
     /// # Safety
     ///
-    /// `skb` is a valid skb for the lifetime `'a`.
+    /// `skb` is a valid skb at the call.
     pub(crate) unsafe fn of_skb<'a>(skb: *mut b::sk_buff, _g: &'a rcu::Guard) -> Option<&'a Rtable> {
         // SAFETY: `skb` is valid (caller); its dst is RCU-protected and the
         // guard keeps the read side open for 'a.
@@ -54,14 +56,66 @@ impl Rtable {
         &self.0
     }
 
-    /// `&rt->dst`.
-    pub(crate) fn dst(&self) -> *const b::dst_entry {
-        &self.0.dst
+    /// `&rt->dst`, borrowed as long as the route.
+    pub(crate) fn dst(&self) -> &Dst {
+        // SAFETY: `Dst` is a transparent wrapper of the embedded dst_entry,
+        // live as long as `self` (type invariant).
+        unsafe { &*(core::ptr::addr_of!(self.0.dst) as *const Dst) }
+    }
+
+    /// `rt_is_output_route(rt)`: a route from an output lookup (multicast
+    /// forwarding's `ip_route_output_ports`), not from `ip_route_input`.
+    pub(crate) fn is_output_route(&self) -> bool {
+        // SAFETY: `self` is a live rtable (type invariant).
+        unsafe { b::oxip_rt_is_output_route(self.as_ptr()) }
     }
 
     /// `rt->rt_uses_gateway`.
     pub(crate) fn uses_gateway(&self) -> bool {
         self.0.rt_uses_gateway != 0
+    }
+}
+
+/// The `struct dst_entry` of an [`Rtable`], read under RCU.
+///
+/// # Invariants
+///
+/// Wraps a live `dst_entry`, borrowed for the lifetime of an RCU guard
+/// (through its [`Rtable`]).
+#[repr(transparent)]
+pub(crate) struct Dst(b::dst_entry);
+
+impl Dst {
+    /// The raw dst, for C calls that take it (inside the borrow).
+    pub(crate) fn as_ptr(&self) -> *const b::dst_entry {
+        &self.0
+    }
+
+    /// `dst_dev(dst)`: the output device, which the dst holds a reference
+    /// to until it is destroyed (after an RCU grace period): borrowed as
+    /// long as the dst.
+    pub(crate) fn dev(&self) -> &NetDev {
+        // SAFETY: `self` is a live dst (type invariant); its device is set
+        // and held for the dst's life.
+        let d = unsafe { b::oxip_dst_dev(self.as_ptr()) };
+        // SAFETY: non-null (a dst always has a device, blackholes have
+        // blackhole_netdev), live as long as `self`; transparent wrapper.
+        unsafe { &*(d as *const NetDev) }
+    }
+}
+
+/// A `struct net_device` borrowed from what holds it (a route's dst).
+///
+/// # Invariants
+///
+/// Wraps a live `net_device` for the lifetime of the borrow.
+#[repr(transparent)]
+pub(crate) struct NetDev(kernel::types::Opaque<b::net_device>);
+
+impl NetDev {
+    /// The raw device, for C calls that take it (inside the borrow).
+    pub(crate) fn as_ptr(&self) -> *mut b::net_device {
+        self.0.get()
     }
 }
 

@@ -5,9 +5,12 @@
 
 use core::ffi::c_int;
 use core::mem::ManuallyDrop;
+use core::pin::Pin;
 use core::ptr::NonNull;
 
+use kernel::prelude::*;
 use kernel::sync::rcu;
+use kernel::types::Opaque;
 
 use super::bindings as b;
 use super::reason;
@@ -31,6 +34,10 @@ pub(crate) struct Skb {
     /// The device it was received on (native `ip_rcv`'s `dev`), which the
     /// route lookup uses even after `l3mdev_ip_rcv` moved `skb->dev`.
     dev: *mut b::net_device,
+    /// Set `skb->protocol` to `ETH_P_IP` once `share_check` made the skb
+    /// ours alone (ethertype mode: another handler of the same ethertype
+    /// may hold the original).
+    ip_protocol_after_share_check: bool,
 }
 
 // SAFETY: an owned skb may be handed between contexts like any kernel skb.
@@ -45,7 +52,11 @@ impl Skb {
     pub(crate) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
         // SAFETY: `ptr` is valid when non-null.
-        NonNull::new(ptr).map(|ptr| Skb { ptr, dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) } })
+        NonNull::new(ptr).map(|ptr| Skb {
+            ptr,
+            dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) },
+            ip_protocol_after_share_check: false,
+        })
     }
 
     /// Takes ownership of `ptr`, received on `dev`.
@@ -55,7 +66,7 @@ impl Skb {
     /// As [`Skb::from_raw`]; `dev` is the device it was received on.
     pub(crate) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
-        NonNull::new(ptr).map(|ptr| Skb { ptr, dev })
+        NonNull::new(ptr).map(|ptr| Skb { ptr, dev, ip_protocol_after_share_check: false })
     }
 
     /// Gives up ownership without freeing: the caller hands it to C.
@@ -92,10 +103,12 @@ impl Skb {
         unsafe { b::oxip_dev_net(self.dev()) }
     }
 
-    /// `skb->protocol = htons(proto)`.
-    pub(crate) fn set_protocol(&mut self, proto: u16) {
-        // SAFETY: `self.ptr` is valid and owned (type invariant).
-        unsafe { b::oxip_skb_set_protocol(self.as_ptr(), proto.to_be()) };
+    /// `skb->protocol = htons(ETH_P_IP)` as soon as the skb is unshared
+    /// (in `share_check`): frames of oxip's ethertype carry IPv4, and L4
+    /// expects `ETH_P_IP`. Writing it before would change the skb another
+    /// handler of the same ethertype (a packet socket) still holds.
+    pub(crate) fn set_ip_protocol_after_share_check(&mut self) {
+        self.ip_protocol_after_share_check = true;
     }
 
     /// `skb_dst(skb)` as an identity for sublist grouping.
@@ -112,18 +125,14 @@ impl Skb {
         flags & (b::oxip_consts_OXIP_IPSKB_MULTIPATH as u16) != 0
     }
 
-    /// The route hint this skb leaves: its daddr, tos, route flags and refdst.
-    pub(crate) fn route_hint(&self) -> Option<RouteHint> {
+    /// The route hint this skb leaves (`ip_extract_route_hint`'s skb): its
+    /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
+    /// the next packets copy.
+    pub(crate) fn route_hint(&self) -> Option<RouteHint<&Skb>> {
         let h = crate::oxip_core::wire::Ipv4Header::new_checked(FinishSkb::network_header(self)).ok()?;
         let g = rcu::read_lock();
         let rt = self.rtable(&g)?;
-        Some(RouteHint {
-            daddr: h.daddr(),
-            tos: h.tos(),
-            rt_flags: rt.view().rt_flags,
-            // SAFETY: `self.ptr` is valid (type invariant).
-            refdst: unsafe { b::oxip_skb_refdst(self.as_ptr()) } as usize,
-        })
+        Some(RouteHint { daddr: h.daddr(), tos: h.tos(), rt_flags: rt.view().rt_flags, skb: self })
     }
 
     /// `ip_local_deliver(skb)`.
@@ -161,17 +170,30 @@ impl Skb {
         unsafe { core::slice::from_raw_parts(p, len) }
     }
 
-    /// The receiving device's `in_device`, for as long as `g`.
-    /// The header from the network header on, writable (the caller made
-    /// it private with `skb_cow`).
-    pub(crate) fn network_header_mut(&mut self) -> &mut [u8] {
-        let (p, len) = self.network_linear();
-        if p.is_null() || len == 0 {
-            return &mut [];
+    /// The IPv4 header (`ihl * 4` bytes), writable: `skb_ensure_writable`
+    /// first makes it private to this skb (copying the head of a clone
+    /// whose header is shared, a no-op after `skb_cow`), so no other skb
+    /// sees the writes. `None` if that fails or there is no header.
+    ///
+    /// C: net/core/skbuff.c, `skb_ensure_writable()`.
+    pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
+        let hlen = crate::oxip_core::wire::Ipv4Header::new_checked(self.header_slice()).ok()?.header_len();
+        // SAFETY: `self.ptr` is valid (type invariant).
+        let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
+        let write_len = u32::try_from(off).ok()?.checked_add(u32::try_from(hlen).ok()?)?;
+        // SAFETY: `self.ptr` is valid and owned; skb_ensure_writable may
+        // reallocate the head, so the header is looked up again below.
+        if unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
+            return None;
         }
-        // SAFETY: `len` linear bytes from the network header belong to this
-        // owned, unshared skb; the exclusive borrow of `self` keeps them.
-        unsafe { core::slice::from_raw_parts_mut(p, len) }
+        let (p, len) = self.network_linear();
+        if p.is_null() || len < hlen {
+            return None;
+        }
+        // SAFETY: `hlen` linear bytes from the network header, private to
+        // this owned skb after skb_ensure_writable; the exclusive borrow of
+        // `self` keeps them from being read or freed meanwhile.
+        Some(unsafe { core::slice::from_raw_parts_mut(p, hlen) })
     }
 
     fn in_dev<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a InDevice> {
@@ -208,6 +230,10 @@ impl RcvSkb for Skb {
         // SAFETY: `self.ptr` is valid.
         unsafe { b::oxip_skb_is_gso(self.as_ptr()) }
     }
+    fn is_gso_tcp(&self) -> bool {
+        // SAFETY: `self.ptr` is valid.
+        unsafe { b::oxip_skb_is_gso_tcp(self.as_ptr()) }
+    }
     fn gso_segs(&self) -> u16 {
         // SAFETY: `self.ptr` is valid.
         unsafe { b::oxip_skb_gso_segs(self.as_ptr()) }
@@ -224,6 +250,10 @@ impl RcvSkb for Skb {
             Some(p) => {
                 // INVARIANT: skb_share_check returned an unshared skb we own.
                 self.ptr = p;
+                if self.ip_protocol_after_share_check {
+                    // SAFETY: `self.ptr` is valid, owned and unshared now.
+                    unsafe { b::oxip_skb_set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
+                }
                 true
             }
             None => false,
@@ -295,10 +325,13 @@ impl FinishSkb for Skb {
             k => Err(reason::from_kernel(k)),
         }
     }
-    fn copy_hint_dst(&mut self, hint: &RouteHint) {
-        // SAFETY: `refdst` is the hint skb's dst, alive for the batch (the hint
-        // skb is still queued) under the RCU read lock; this skb has no dst.
-        unsafe { b::oxip_skb_dst_copy_refdst(self.as_ptr(), hint.refdst as _) };
+    type HintSkb<'h> = &'h Skb;
+    fn copy_hint_dst(&mut self, hint: &&Skb) {
+        // SAFETY: both skbs are valid; the hint skb is borrowed, so it and
+        // the dst it holds outlive this call; this skb has no dst yet (a
+        // noref dst is copied as such, as ip_route_use_hint does, under the
+        // receive path's RCU read lock).
+        unsafe { b::oxip_skb_dst_copy(self.as_ptr(), hint.as_ptr()) };
     }
     fn mark_nopolicy(&mut self) {
         let g = rcu::read_lock();
@@ -355,56 +388,56 @@ pub(crate) unsafe fn list_pop(head: *mut b::list_head) -> Option<Skb> {
     unsafe { Skb::from_raw(b::oxip_skb_list_pop(head)) }
 }
 
-/// An on-stack list head for building sublists.
+/// A list head for building sublists of owned skbs, pinned where it is
+/// initialised (`INIT_LIST_HEAD` points it at itself): build it with
+/// `pin_init::stack_pin_init!(let l = ListHead::new())`.
 ///
 /// # Invariants
 ///
-/// After [`ListHead::init`], `head` is an initialised list of owned skbs.
+/// `head` is an initialised list of owned skbs, at the address it was
+/// initialised at (the type is `!Unpin` and only made by [`ListHead::new`]
+/// in place).
+#[pin_data(PinnedDrop)]
 pub(crate) struct ListHead {
-    head: b::list_head,
+    #[pin]
+    head: Opaque<b::list_head>,
 }
 
 impl ListHead {
-    /// An uninitialised head; call [`ListHead::init`] once it is in place.
-    pub(crate) fn new() -> Self {
-        ListHead { head: b::list_head::default() }
-    }
-    /// `INIT_LIST_HEAD`. Must be called after the value stops moving.
-    pub(crate) fn init(&mut self) {
-        // INVARIANT: initialised here; the caller does not move it after.
-        // SAFETY: `head` is valid for writes.
-        unsafe { b::oxip_list_init(&mut self.head) };
+    /// An empty list, initialised in place.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        // INVARIANT: INIT_LIST_HEAD at the head's final, pinned address.
+        pin_init!(ListHead {
+            // SAFETY: `p` is the head's pinned slot, valid for writes.
+            head <- Opaque::ffi_init(|p| unsafe { b::oxip_list_init(p) }),
+        })
     }
     /// The raw head for C.
-    pub(crate) fn as_ptr(&mut self) -> *mut b::list_head {
-        &mut self.head
+    pub(crate) fn as_ptr(&self) -> *mut b::list_head {
+        self.head.get()
     }
     /// Appends `skb`.
-    pub(crate) fn push(&mut self, skb: Skb) {
+    pub(crate) fn push(&self, skb: Skb) {
         let p = skb.into_raw();
-        // SAFETY: `p` is an owned skb not on any list; `head` is initialised.
-        unsafe { b::oxip_skb_list_add_tail(p, &mut self.head) };
+        // SAFETY: `p` is an owned skb not on any list; `head` is initialised
+        // (type invariant); `ListHead` is not `Sync`, so no one else links.
+        unsafe { b::oxip_skb_list_add_tail(p, self.as_ptr()) };
     }
     /// Removes and returns the first skb.
-    pub(crate) fn pop(&mut self) -> Option<Skb> {
-        if self.head.next.is_null() {
-            return None;
-        }
+    pub(crate) fn pop(&self) -> Option<Skb> {
         // SAFETY: `head` is an initialised list of owned skbs (invariant).
-        unsafe { list_pop(&mut self.head) }
+        unsafe { list_pop(self.as_ptr()) }
     }
     /// `list_empty`.
     pub(crate) fn is_empty(&self) -> bool {
-        // SAFETY: `head` is initialised.
-        unsafe { b::oxip_list_empty(&self.head) }
+        // SAFETY: `head` is initialised (type invariant).
+        unsafe { b::oxip_list_empty(self.as_ptr()) }
     }
 }
 
-impl Drop for ListHead {
-    fn drop(&mut self) {
-        if self.head.next.is_null() {
-            return;
-        }
+#[pinned_drop]
+impl PinnedDrop for ListHead {
+    fn drop(self: Pin<&mut Self>) {
         // Free whatever is left, so an early return never leaks.
         while let Some(skb) = self.pop() {
             skb.drop_reason(DropReason::NotSpecified);

@@ -44,6 +44,12 @@ unsafe impl Send for Hook {}
 
 impl Hook {
     fn attach(dev: *mut b::net_device) -> Result<Hook> {
+        // A bridge, bond, team or macvlan port: native hands its frames to
+        // the rx_handler, which runs after the ingress hook. Not ours.
+        // SAFETY: `dev` is registered and RTNL is held (caller).
+        if unsafe { b::netdev_is_rx_handler_busy(dev) } {
+            return Err(EBUSY);
+        }
         let mut ops = KBox::new(b::nf_hook_ops::default(), GFP_KERNEL)?;
         ops.hook = Some(oxip_ingress_hook);
         ops.dev = dev;
@@ -113,7 +119,15 @@ fn command(net: *mut b::net, text: &str) -> Result {
     }
 }
 
-/// The netdev ingress hook: takes `ETH_P_IP` frames, leaves the rest.
+/// The netdev ingress hook: takes the `ETH_P_IP` frames native would hand
+/// to `ip_rcv` next, leaves the rest.
+///
+/// C: net/core/dev.c, `__netif_receive_skb_core()`: after the ingress hooks
+/// come `vlan_do_receive()` for a tagged frame (to its VLAN device, or
+/// marked `PACKET_OTHERHOST` when the VID has none) and the device's
+/// `rx_handler` (bridge, bond, team, macvlan port). Frames either would
+/// take are passed on (`NF_ACCEPT`) for native to decide; a device that
+/// became a port after it was attached is caught here too.
 unsafe extern "C" fn oxip_ingress_hook(
     _priv: *mut c_void,
     skb: *mut b::sk_buff,
@@ -121,6 +135,15 @@ unsafe extern "C" fn oxip_ingress_hook(
 ) -> c_uint {
     // SAFETY: the hook is called with a valid skb.
     if unsafe { b::oxip_skb_protocol(skb) } != (b::ETH_P_IP as u16).to_be() {
+        return b::NF_ACCEPT;
+    }
+    // SAFETY: as above.
+    if unsafe { b::oxip_skb_vlan_tag_present(skb) } {
+        return b::NF_ACCEPT;
+    }
+    // SAFETY: as above: `skb->dev` is the receiving device, live in the
+    // receive path's RCU read side.
+    if unsafe { b::oxip_dev_rx_handler_present(b::oxip_skb_dev(skb)) } {
         return b::NF_ACCEPT;
     }
     // SAFETY: returning NF_STOLEN hands the skb's reference to us.

@@ -210,3 +210,73 @@ fn device_on_two_vifs_is_the_higher_vif() {
     stg.ttls[7] = 1;
     assert_eq!(ip_mr_forward(&t, &stg, 10, 64), MrForward::Forward { oifs: 0b11, in_vif: 0 });
 }
+
+/// (*,G) forwarding from VIF 0 to VIFs 1 and 2, and a packet it matches.
+fn star_g_table() -> MrTable {
+    let mut t = table();
+    let mut stg = MfcEntry::new(0, G, 0);
+    stg.ttls[0] = 1;
+    stg.ttls[1] = 1;
+    stg.ttls[2] = 1;
+    t.entry_add(stg).unwrap();
+    t
+}
+
+/// Fills the table to `MFC_CAPACITY` with (S,G) entries of other groups.
+fn fill(t: &mut MrTable) {
+    let mut i = 0u32;
+    while t.len() < MFC_CAPACITY {
+        t.entry_add(MfcEntry::new(0x0a00_0000 + i, 0xe200_0000 + i, 0)).unwrap();
+        i += 1;
+    }
+}
+
+/// A full mirror: the kernel's (S,G), which the mirror could not store,
+/// may say something else than the mirrored (*,G) the lookup would find;
+/// native decides until that entry is gone.
+#[test]
+fn full_mirror_hands_everything_to_native_until_the_unmirrored_entry_goes() {
+    let mut t = star_g_table();
+    fill(&mut t);
+    assert!(t.exact());
+    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    // The kernel's (S,G) forwards nowhere; the mirror cannot hold it.
+    assert_eq!(t.entry_add(sg(0, &[])), Err(MfcError::Full));
+    assert!(!t.exact());
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Native, "not (*,G)'s answer");
+    // Replaced while still full: still unmirrored, counted once.
+    assert_eq!(t.entry_replace(sg(0, &[(1, 1)])), Err(MfcError::Full));
+    t.entry_del(S, G);
+    assert!(t.exact(), "the unmirrored entry is gone");
+    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+}
+
+#[test]
+fn unmirrored_entry_stored_on_replace_makes_the_mirror_exact_again() {
+    let mut t = star_g_table();
+    fill(&mut t);
+    assert_eq!(t.entry_add(sg(0, &[])), Err(MfcError::Full));
+    // Room again: the next REPLACE of that entry stores it.
+    t.entry_del(0x0a00_0000, 0xe200_0000);
+    assert!(!t.exact());
+    t.entry_replace(sg(0, &[])).unwrap();
+    assert!(t.exact());
+    assert_eq!(t.lookup(S, G, 10).map(|e| e.origin), Some(S));
+}
+
+/// `ip mrule` rules (or a VRF's l3mdev rule) make native look up another
+/// table: the mirror of the default table cannot answer.
+#[test]
+fn custom_mr_rules_hand_everything_to_native() {
+    let mut t = star_g_table();
+    t.rule_add(true);
+    assert!(t.exact(), "the default rule changes nothing");
+    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    t.rule_add(false);
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Native);
+    t.rule_del(false);
+    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    t.rule_add(false);
+    t.clear();
+    assert!(t.exact(), "a restarted dump starts over");
+}

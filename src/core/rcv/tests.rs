@@ -15,6 +15,7 @@ struct FakeSkb {
     pkt_type: PktType,
     shared_fails: bool,
     gso: bool,
+    gso_tcp: bool,
     otherhost_dropped: u32,
     finished_ihl: Option<usize>,
     // finish side
@@ -36,6 +37,7 @@ impl FakeSkb {
             pkt_type: PktType::Host,
             shared_fails: false,
             gso: false,
+            gso_tcp: false,
             otherhost_dropped: 0,
             finished_ihl: None,
             dst: None,
@@ -66,6 +68,9 @@ impl RcvSkb for FakeSkb {
     }
     fn is_gso(&self) -> bool {
         self.gso
+    }
+    fn is_gso_tcp(&self) -> bool {
+        self.gso_tcp
     }
     fn gso_segs(&self) -> u16 {
         0
@@ -125,8 +130,10 @@ impl FinishSkb for FakeSkb {
         self.dst = Some(0x2000);
         Ok(())
     }
-    fn copy_hint_dst(&mut self, hint: &RouteHint) {
-        self.dst = Some(hint.refdst);
+    /// The hint skb's dst identity.
+    type HintSkb<'h> = usize;
+    fn copy_hint_dst(&mut self, hint: &usize) {
+        self.dst = Some(*hint);
     }
     fn mark_nopolicy(&mut self) {}
     fn route(&self) -> Option<RouteView> {
@@ -298,6 +305,38 @@ fn big_tcp_zero_tot_len_uses_skb_len() {
     assert_eq!(iph_totlen(0, 70000, false), 0);
 }
 
+/// A golden UDP packet with `tot_len` 0 (checksum fixed), as a GSO skb.
+fn zero_tot_len(gso_tcp: bool) -> FakeSkb {
+    let mut p = golden_udp();
+    p[2] = 0;
+    p[3] = 0;
+    fix_csum(&mut p);
+    let mut skb = FakeSkb::new(p);
+    skb.gso = true;
+    skb.gso_tcp = gso_tcp;
+    skb
+}
+
+#[test]
+fn tcp_gso_zero_tot_len_is_accepted() {
+    let mut skb = zero_tot_len(true);
+    let mut mib = MibArray::default();
+    assert_eq!(ip_rcv_core(&mut skb, &mut mib), Ok(()));
+    assert_eq!(skb.data.len(), 28);
+    assert_eq!(mib.get(IpMib::InHdrErrors), 0);
+}
+
+/// Native accepts `tot_len` 0 only for TCP GSO (BIG TCP): a UDP_L4 GSO
+/// skb with `tot_len` 0 is a header error (len 0 < ihl).
+#[test]
+fn udp_gso_zero_tot_len_is_dropped() {
+    let mut skb = zero_tot_len(false);
+    let mut mib = MibArray::default();
+    assert_eq!(ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(mib.get(IpMib::InHdrErrors), 1);
+    assert_eq!(skb.finished_ihl, None);
+}
+
 #[test]
 fn ce_marked_counts_ce() {
     let mut p = golden_udp();
@@ -308,7 +347,7 @@ fn ce_marked_counts_ce() {
     assert_eq!(mib.get(IpMib::InCEPkts), 1);
 }
 
-fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint>) -> (Result<(), DropReason>, MibArray) {
+fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint<usize>>) -> (Result<(), DropReason>, MibArray) {
     let mut mib = MibArray::default();
     let r = ip_rcv_finish_core(skb, &mut mib, hint).map(|_| ());
     (r, mib)
@@ -404,7 +443,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
 
 #[test]
 fn hint_reused_for_forwarded_route() {
-    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, refdst: 0x3000 };
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, skb: 0x3000 };
     let mut skb = FakeSkb::new(golden_udp());
     let (r, mib) = finish(&mut skb, Some(&hint));
     assert_eq!(r, Ok(()));
@@ -415,7 +454,7 @@ fn hint_reused_for_forwarded_route() {
 
 #[test]
 fn local_hint_falls_back_to_full_lookup() {
-    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: RTCF_LOCAL, refdst: 0x3000 };
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: RTCF_LOCAL, skb: 0x3000 };
     let mut skb = FakeSkb::new(golden_udp());
     let (r, mib) = finish(&mut skb, Some(&hint));
     assert_eq!(r, Ok(()));
@@ -425,7 +464,7 @@ fn local_hint_falls_back_to_full_lookup() {
 
 #[test]
 fn hint_martian_sources_dropped() {
-    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, refdst: 0x3000 };
+    let hint = RouteHint { daddr: 0x0a00_0002, tos: 0, rt_flags: 0, skb: 0x3000 };
     for (src, reason) in [
         ([224, 0, 0, 1], DropReason::IpInvalidSource),
         ([255, 255, 255, 255], DropReason::IpInvalidSource),
