@@ -40,6 +40,7 @@ bindgen "$TOP/src/glue/bindings.h" \
   --allowlist-function 'rtnl_lock|rtnl_unlock|__dev_get_by_name|skb_gso_validate_network_len' \
   --allowlist-function 'napi_enable|napi_disable|napi_complete_done|free_netdev|skb_queue_tail|skb_dequeue' \
   --allowlist-function 'register_fib_notifier|unregister_fib_notifier' \
+  --allowlist-function 'nf_queue_nf_hook_drop' \
   --allowlist-type 'packet_type|nf_hook_ops|nf_hook_state|iphdr|inet_skb_parm|rtable|pernet_operations|notifier_block|skb_drop_reason|net_device|sk_buff|net|seq_file|dst_entry|file|list_head|proc_dir_entry|nf_dev_hooks|netdev_cmd|oxip_consts|napi_struct|sk_buff_head|fib_event_type|fib_notifier_info' \
   --allowlist-var 'ETH_P_IP|NFPROTO_NETDEV|NF_NETDEV_INGRESS|NF_STOLEN|NF_ACCEPT|NF_DROP|NETDEV_UNREGISTER|NOTIFY_DONE|NET_RX_SUCCESS|NET_RX_DROP|PACKET_.*|RTN_.*|IPSKB_.*|GFP_ATOMIC|GFP_KERNEL|___GFP_.*|RTCF_.*|EINVAL|ENODEV|EEXIST|ENOMEM|init_net' \
   -o "$OUT" -- "${args[@]}" -I"$TOP/src/glue" -DKBUILD_MODNAME='"oxip"'

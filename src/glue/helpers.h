@@ -33,6 +33,7 @@
 #include <net/fib_notifier.h>
 #include <linux/mroute.h>
 #include <linux/mroute_base.h>
+#include <linux/capability.h>
 
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
@@ -144,8 +145,6 @@ void oxip_netif_napi_del(struct napi_struct *napi);
 bool oxip_napi_schedule(struct napi_struct *napi);
 struct net_device *oxip_alloc_netdev_dummy(void);
 void oxip_skb_queue_head_init(struct sk_buff_head *list);
-void oxip_skb_queue_splice_init_locked(struct sk_buff_head *list, struct sk_buff_head *head);
-void oxip_skb_queue_splice_locked(struct sk_buff_head *list, struct sk_buff_head *head);
 struct sk_buff *oxip___skb_dequeue(struct sk_buff_head *list);
 void oxip_skb_queue_lock_bh(struct sk_buff_head *list);
 void oxip_skb_queue_unlock_bh(struct sk_buff_head *list);
@@ -154,6 +153,9 @@ struct sk_buff *oxip_skb_peek_next(struct sk_buff *skb, const struct sk_buff_hea
 void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list);
 void oxip_local_bh_disable(void);
 void oxip_local_bh_enable(void);
+/* teardown: linux/netdevice.h, linux/capability.h */
+bool oxip_netif_running(const struct net_device *dev);
+bool oxip_ns_capable_net_admin(const struct net *net);
 /* multicast routing mirror: net/fib_notifier.h, linux/mroute_base.h, linux/mroute.h */
 int oxip_fib_info_family(const struct fib_notifier_info *info);
 u32 oxip_mfc_info_tb_id(const struct fib_notifier_info *info);
