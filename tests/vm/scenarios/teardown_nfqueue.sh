@@ -24,8 +24,8 @@ ip netns exec qr sysctl -qw net.ipv4.ip_forward=1
 ip -n qr neigh replace 10.8.2.2 lladdr "$(mac qc veth-c)" dev veth-rc nud permanent
 ip netns exec qr nft -f - <<'NFT'
 table ip oxipq {
-  chain pre { type filter hook prerouting priority 0; ip daddr 10.8.1.1 udp dport 7 queue num 3; }
-  chain fwd { type filter hook forward priority 0; ip daddr 10.8.2.2 udp dport 7 queue num 3; }
+  chain qpre { type filter hook prerouting priority 0; ip daddr 10.8.1.1 udp dport 7 queue num 3; }
+  chain qfwd { type filter hook forward priority 0; ip daddr 10.8.2.2 udp dport 7 queue num 3; }
 }
 NFT
 rmac=$(mac qr veth-ra)
