@@ -92,7 +92,7 @@ for n in $(seq 1 "$total"); do
   out=$($F "$n" insmod "$OXIP_KO")
   inj1=$((inj1 + $(echo "$out" | field injected)))
   if grep -q '^oxip ' /proc/modules; then loaded=$((loaded + 1)); rmmod oxip; else refused=$((refused + 1)); fi
-  [ $(( $(date +%s) - t0 )) -lt 300 ] || break
+  [ $(( $(date +%s) - t0 )) -lt 150 ] || break
 done
 echo "insmod: $total allocations under module code while loading; failed each of the first $((loaded + refused)) in turn: $inj1 injected, load refused $refused times, loaded anyway $loaded times"
 filter_none
