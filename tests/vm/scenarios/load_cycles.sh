@@ -34,7 +34,7 @@ ip netns exec h1 bash -c "while :; do python3 $OXIP_TOP/tests/vm/mcast.py send 1
 pids+=($!)
 ip netns exec r bash -c "while :; do g=239.3.3.\$((RANDOM % 4 + 1)); smcroutectl -u $sock add veth-r1 10.0.1.2 \$g veth-r2; sleep 0.2; smcroutectl -u $sock del veth-r1 10.0.1.2 \$g; done" >/dev/null 2>&1 &
 pids+=($!)
-stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; kill $smc 2>/dev/null || true; wait 2>/dev/null || true; }
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; kill $smc 2>/dev/null || true; wait 2>/dev/null || true; grep -q '^oxip ' /proc/modules || insmod "$OXIP_KO" || true; }
 trap stop EXIT
 t0=$(date +%s)
 c=0 fwd=0

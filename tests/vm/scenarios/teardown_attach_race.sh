@@ -34,7 +34,7 @@ for n in $NS; do
     --src 10.9.$i.1 --dst 10.9.$i.2 >/dev/null 2>&1 &
   pids+=($!)
 done
-stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; grep -q '^oxip ' /proc/modules || insmod "$OXIP_KO" || true; }
 trap stop EXIT
 sleep 1
 t0=$(date +%s)
@@ -63,7 +63,7 @@ echo "rounds $done_rounds in $((t1 - t0)) s; p1r TakeoverRcv since the last load
 # Attaching needs CAP_NET_ADMIN over the namespace (issue 8, item 10):
 # root without it gets EPERM and nothing is attached.
 release p1r veth-r
-if ip netns exec p1r setpriv --bounding-set=-net_admin sh -c 'echo +veth-r > /proc/net/oxip_takeover' 2> "$OXIP_OUT/eperm.txt"; then
+if ip netns exec p1r setpriv --bounding-set=-net_admin bash -c 'echo +veth-r > /proc/net/oxip_takeover' 2> "$OXIP_OUT/eperm.txt"; then
   echo "attached without CAP_NET_ADMIN"; exit 1
 fi
 grep -q "not permitted" "$OXIP_OUT/eperm.txt"

@@ -60,6 +60,8 @@ round() {
   # Every verdict found its entry gone.
   grep -q "verdict answers {'ENOENT': 10}" "$out"
 }
+# Leave oxip loaded whatever happened (the harness unloads it at the end).
+trap 'grep -q "^oxip " /proc/modules || insmod "$OXIP_KO" || true' EXIT
 modprobe nfnetlink_queue 2>/dev/null || true
 round 0x88b5 EthertypeRcv
 echo ok
