@@ -37,9 +37,10 @@ def main():
     os.write(nth, b"%d" % start)
     r = run()
     e = ctypes.get_errno() if r < 0 else 0
-    os.lseek(nth, 0, os.SEEK_SET)
-    left = int(os.read(nth, 32).strip() or b"0")
-    os.lseek(nth, 0, os.SEEK_SET)
+    # procfs' fail-nth cannot seek: read and reset through fresh opens.
+    rd = os.open("/proc/thread-self/fail-nth", os.O_RDONLY)
+    left = int(os.read(rd, 32).strip() or b"0")
+    os.close(rd)
     os.write(nth, b"0")
     injected = 1 if (n and left == 0) else 0
     calls = (n - left) if n else (BIG - left)
