@@ -95,7 +95,7 @@ for n in $(seq 1 "$total"); do
   out=$($F "$n" insmod "$OXIP_KO")
   inj1=$((inj1 + $(echo "$out" | field injected)))
   if grep -q '^oxip ' /proc/modules; then loaded=$((loaded + 1)); rmmod oxip; else refused=$((refused + 1)); fi
-  [ $(( $(date +%s) - t0 )) -lt 150 ] || break
+  [ $(( $(date +%s) - t0 )) -lt 100 ] || break
 done
 echo "insmod: $total allocations under module code while loading; failed each of the first $((loaded + refused)) in turn: $inj1 injected, load refused $refused times, loaded anyway $loaded times"
 filter_none
@@ -178,7 +178,7 @@ else:
     print(addrs[lo], addrs[hi] + 4096)')
 for a in $fs $fp; do
   echo 8 > $a/stacktrace-depth
-  if [ "$klo" -gt 0 ]; then echo "$klo" > $a/reject-start; echo "$khi" > $a/reject-end; fi
+  if [ "$klo" != 0 ]; then echo "$klo" > $a/reject-start; echo "$khi" > $a/reject-end; fi
 done
 echo "packet faults: oxip text $lo..$hi, kmemleak text rejected $klo..$khi, stack depth 8"
 echo 1000000 > $fs/times; echo 1000000 > $fp/times
