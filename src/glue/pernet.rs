@@ -223,6 +223,9 @@ unsafe extern "C" fn drops_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int
     0
 }
 
+/// The /proc/net files, in the order `oxip_net_init` makes them.
+const PROC_NAMES: [&core::ffi::CStr; 5] = [c"oxip_snmp", c"oxip_drops", c"oxip_takeover", c"oxip_mr_vif", c"oxip_mr_cache"];
+
 unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     let st = state(net);
     if st.is_null() {
@@ -250,21 +253,45 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     unsafe { *st = NetState { mib, drops, mroute } };
     // SAFETY: `net->proc_net` is this namespace's /proc/net directory.
     let dir = unsafe { (*net).proc_net };
+    // Every file or none, as native's ip_proc_init_net: the exit removes
+    // all five names, and removing one that does not exist WARNs.
+    let mut made = 0;
     // SAFETY: names are NUL-terminated statics; the show callbacks match the
-    // seq_file signature; entries are removed in oxip_net_exit.
-    unsafe {
-        b::proc_create_net_single(c"oxip_snmp".as_ptr(), 0o444, dir, Some(snmp_show), core::ptr::null_mut());
-        b::proc_create_net_single(c"oxip_drops".as_ptr(), 0o444, dir, Some(drops_show), core::ptr::null_mut());
-        b::proc_create_net_single_write(
-            c"oxip_takeover".as_ptr(),
-            0o644,
-            dir,
-            Some(super::takeover::ctl_show),
-            Some(super::takeover::ctl_write),
-            core::ptr::null_mut(),
-        );
-        b::proc_create_net_single(c"oxip_mr_vif".as_ptr(), 0o444, dir, Some(mr_vif_show), core::ptr::null_mut());
-        b::proc_create_net_single(c"oxip_mr_cache".as_ptr(), 0o444, dir, Some(mr_cache_show), core::ptr::null_mut());
+    // seq_file signature; entries are removed in oxip_net_exit (or below).
+    let ok = unsafe {
+        let mut ok = !b::proc_create_net_single(c"oxip_snmp".as_ptr(), 0o444, dir, Some(snmp_show), core::ptr::null_mut()).is_null();
+        made += usize::from(ok);
+        ok = ok && !b::proc_create_net_single(c"oxip_drops".as_ptr(), 0o444, dir, Some(drops_show), core::ptr::null_mut()).is_null();
+        made += usize::from(ok);
+        ok = ok
+            && !b::proc_create_net_single_write(
+                c"oxip_takeover".as_ptr(),
+                0o644,
+                dir,
+                Some(super::takeover::ctl_show),
+                Some(super::takeover::ctl_write),
+                core::ptr::null_mut(),
+            )
+            .is_null();
+        made += usize::from(ok);
+        ok = ok && !b::proc_create_net_single(c"oxip_mr_vif".as_ptr(), 0o444, dir, Some(mr_vif_show), core::ptr::null_mut()).is_null();
+        made += usize::from(ok);
+        ok = ok && !b::proc_create_net_single(c"oxip_mr_cache".as_ptr(), 0o444, dir, Some(mr_cache_show), core::ptr::null_mut()).is_null();
+        ok
+    };
+    if !ok {
+        for name in PROC_NAMES.iter().take(made) {
+            // SAFETY: made above, in this order.
+            unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
+        }
+        // SAFETY: nothing else refers to them yet (no proc file of ours is left).
+        unsafe {
+            NetMroute::unregister((*st).mroute);
+            b::free_percpu((*st).mib);
+            b::free_percpu((*st).drops);
+            *st = NetState { mib: core::ptr::null_mut(), drops: core::ptr::null_mut(), mroute: core::ptr::null_mut() };
+        }
+        return -(b::ENOMEM as c_int);
     }
     0
 }
@@ -324,8 +351,9 @@ unsafe extern "C" fn oxip_net_exit(net: *mut b::net) {
     nf_queue_drop(net);
     // SAFETY: `net` is being dismantled; its proc dir still exists.
     let dir = unsafe { (*net).proc_net };
-    for name in [c"oxip_mr_cache", c"oxip_mr_vif", c"oxip_takeover", c"oxip_drops", c"oxip_snmp"] {
-        // SAFETY: removing the entries oxip_net_init made (no-op if absent).
+    for name in PROC_NAMES.iter().rev() {
+        // SAFETY: removing the entries oxip_net_init made (all of them: it
+        // fails otherwise, and then this exit is not called for `net`).
         unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
     }
     let st = state(net);
