@@ -36,10 +36,20 @@ module! {
 
 /// The module: its registrations, dropped in declaration order, the reverse
 /// of the order `init` makes them.
+///
+/// Unload: the ethertype handler goes (`dev_remove_pack` waits for it);
+/// takeover refuses attaches, detaches every hook and waits for hooks in
+/// flight; the backlog stops its NAPIs and frees what they hold; the netdev
+/// notifier goes only then (it flushes the backlog of every device that
+/// vanishes while frames of it may be queued); last, the per-netns state
+/// with the /proc files, and the NFQUEUE entries holding oxip's okfns.
+/// Load is the mirror image: the control file exists from the first step
+/// but accepts attaches only once the notifier and the backlog exist.
 struct Oxip {
     _ptype: Option<glue::ptype::Registration>,
     _takeover: glue::takeover::Takeover,
     _backlog: glue::backlog::Backlog,
+    _notifier: glue::takeover::Notifier,
     _pernet: glue::pernet::Registration,
 }
 
@@ -53,6 +63,7 @@ impl kernel::Module for Oxip {
         glue::ptype::check_param(module_parameters::ethertype.value())?;
         glue::forward::init();
         let pernet = glue::pernet::Registration::register()?;
+        let notifier = glue::takeover::Notifier::register()?;
         let backlog = glue::backlog::Backlog::register()?;
         let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
         let et = module_parameters::ethertype.value();
@@ -65,6 +76,7 @@ impl kernel::Module for Oxip {
             _ptype: ptype,
             _takeover: takeover,
             _backlog: backlog,
+            _notifier: notifier,
             _pernet: pernet,
         })
     }

@@ -7,7 +7,11 @@
 //! `flush_backlog()`): the same idea as the kernel's own per-CPU backlog.
 //! The NAPI is scheduled on the CPU that queued, so each queue has one
 //! producer and one consumer on its CPU; the queue lock is for the flush a
-//! vanishing device triggers from process context.
+//! vanishing device triggers from process context. The poll takes frames
+//! off the queue only under that lock, so a frame is always either in the
+//! queue (where the flush finds it) or being received by a poll, which
+//! runs inside an RCU read-side section that the device's unregistration
+//! waits out before freeing it.
 
 use core::ffi::c_int;
 use core::ffi::c_void;
@@ -18,6 +22,7 @@ use super::bindings as b;
 use super::pernet::for_each_possible_cpu;
 use super::pernet::Stats;
 use super::rcv;
+use super::rtnl::RtnlGuard;
 use super::skb::ListHead;
 use super::skb::Skb;
 use crate::oxip_core::mib::DropReason;
@@ -87,59 +92,76 @@ impl Backlog {
 
 impl Drop for Backlog {
     fn drop(&mut self) {
-        THIS.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Release);
         let cpus = self.cpus;
-        for_each_possible_cpu(|cpu| {
-            // SAFETY: per-CPU `Cpu` (type invariant).
-            let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
-            // SAFETY: the hooks are gone (dropped first), so nothing queues;
-            // napi_disable waits for a running poll.
-            unsafe {
-                b::napi_disable(&mut (*c).napi);
-                b::oxip_netif_napi_del(&mut (*c).napi);
-            }
-            // SAFETY: no producer or consumer is left for this queue.
-            unsafe { purge(&mut (*c).queue, |_| true) };
-        });
-        // SAFETY: every NAPI on `dev` is deleted; the per-CPU area is unused.
-        unsafe {
-            b::free_percpu(self.cpus);
-            b::free_netdev(self.dev);
+        {
+            // Under RTNL no device unregisters meanwhile: every device a
+            // queued frame names is still registered (the netdev notifier,
+            // registered until after this, flushed those that went).
+            let _g = RtnlGuard::lock();
+            THIS.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Release);
+            for_each_possible_cpu(|cpu| {
+                // SAFETY: per-CPU `Cpu` (type invariant).
+                let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
+                // SAFETY: the NAPI was added and enabled (type invariant);
+                // napi_disable waits for a running poll and keeps it off.
+                unsafe { b::napi_disable(&mut (*c).napi) };
+                // SAFETY: disabled above, deleted once.
+                unsafe { b::oxip_netif_napi_del(&mut (*c).napi) };
+                // SAFETY: the hooks are gone and `Takeover::drop` waited for
+                // those running (synchronize_net), so nothing queues; the
+                // NAPI is disabled, so nothing dequeues; RTNL is held.
+                unsafe { purge(&mut (*c).queue, |_| true, DropReason::NotSpecified) };
+            });
         }
+        // SAFETY: process context; NAPI lookups by id (RCU) may still see
+        // the deleted instances until a grace period has passed.
+        unsafe { b::synchronize_net() };
+        // SAFETY: every NAPI on `dev` is deleted and no reader is left; the
+        // per-CPU area is unused.
+        unsafe { b::free_percpu(self.cpus) };
+        // SAFETY: allocated in `register`, never registered.
+        unsafe { b::free_netdev(self.dev) };
     }
 }
 
-/// Frees the queued skbs `pick` selects, each counted as a drop.
+/// Frees the queued skbs `pick` selects, each counted as a drop with `r`.
 ///
 /// # Safety
 ///
-/// `q` is an initialised queue of owned skbs; process context.
-unsafe fn purge(q: *mut b::sk_buff_head, pick: impl Fn(*mut b::net_device) -> bool) {
+/// `q` is an initialised queue of owned skbs; process context; the device
+/// of every queued skb is registered (RTNL held: a netdev notifier, or the
+/// unload with every vanished device already flushed).
+unsafe fn purge(q: *mut b::sk_buff_head, pick: impl Fn(*mut b::net_device) -> bool, r: DropReason) {
     pin_init::stack_pin_init!(let doomed = ListHead::new());
-    // SAFETY: the queue lock serialises with the owning CPU's enqueue/dequeue.
-    unsafe {
-        b::oxip_skb_queue_lock_bh(q);
-        let mut skb = b::oxip_skb_peek(q);
-        while !skb.is_null() {
-            let next = b::oxip_skb_peek_next(skb, q);
-            if pick(b::oxip_skb_dev(skb)) {
-                b::oxip___skb_unlink(skb, q);
-                if let Some(s) = Skb::from_raw(skb) {
-                    doomed.push(s);
-                }
+    // SAFETY: the queue lock serialises with the owning CPU's enqueue and
+    // poll (which take frames off only under it).
+    unsafe { b::oxip_skb_queue_lock_bh(q) };
+    // SAFETY: `q` is locked.
+    let mut skb = unsafe { b::oxip_skb_peek(q) };
+    while !skb.is_null() {
+        // SAFETY: `skb` is on the locked queue.
+        let next = unsafe { b::oxip_skb_peek_next(skb, q) };
+        // SAFETY: as above.
+        if pick(unsafe { b::oxip_skb_dev(skb) }) {
+            // SAFETY: `skb` is on the locked queue; unlinking gives us its reference.
+            unsafe { b::oxip___skb_unlink(skb, q) };
+            // SAFETY: unlinked above: ours.
+            if let Some(s) = unsafe { Skb::from_raw(skb) } {
+                doomed.push(s);
             }
-            skb = next;
         }
-        b::oxip_skb_queue_unlock_bh(q);
+        skb = next;
     }
+    // SAFETY: locked above.
+    unsafe { b::oxip_skb_queue_unlock_bh(q) };
     // SAFETY: counters are per-CPU and want BHs off.
     unsafe { b::oxip_local_bh_disable() };
     while let Some(skb) = doomed.pop() {
-        // SAFETY: the skb's device is still registered (we run in its
-        // unregister notifier, or before any device could go).
+        // SAFETY: the skb's device is registered (caller's contract), so
+        // its namespace is live; BHs are off.
         let mut st = unsafe { Stats::this_cpu(skb.net()) };
-        st.count_drop(DropReason::NotSpecified);
-        skb.drop_reason(DropReason::NotSpecified);
+        st.count_drop(r);
+        skb.drop_reason(r);
     }
     // SAFETY: paired with the disable above.
     unsafe { b::oxip_local_bh_enable() };
@@ -151,6 +173,18 @@ pub(crate) fn enqueue(skb: Skb) {
     let cpus = THIS.load(core::sync::atomic::Ordering::Acquire);
     if cpus.is_null() {
         rcv::ip_rcv(skb, IpMib::TakeoverRcv);
+        return;
+    }
+    // Native's enqueue_to_backlog refuses a device that is not running: a
+    // device is closed before it unregisters, so once the unregister
+    // notifier has flushed, nothing for it is queued again.
+    // SAFETY: the skb's device is valid while it is being received.
+    if !unsafe { b::oxip_netif_running(skb.dev()) } {
+        let r = DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_DEV_READY);
+        // SAFETY: the skb's net is live while it is being received; softirq.
+        let mut st = unsafe { Stats::this_cpu(skb.net()) };
+        st.count_drop(r);
+        skb.drop_reason(r);
         return;
     }
     // SAFETY: the hook runs in softirq: this CPU's slot, valid while registered.
@@ -171,8 +205,11 @@ pub(crate) fn enqueue(skb: Skb) {
     }
 }
 
-/// Drops whatever the backlogs hold for `dev` (called as it unregisters,
-/// after its hook is gone), as `flush_backlog()` does natively.
+/// Drops whatever the backlogs hold for `dev` (called under RTNL as it
+/// unregisters, after its hook is gone), as `flush_backlog()` does natively
+/// (reason `DEV_READY`). Frames a poll already took off a queue are being
+/// received inside that poll's RCU read-side section, which the device's
+/// unregistration waits out.
 pub(crate) fn flush_dev(dev: *mut b::net_device) {
     let cpus = THIS.load(core::sync::atomic::Ordering::Acquire);
     if cpus.is_null() {
@@ -181,39 +218,36 @@ pub(crate) fn flush_dev(dev: *mut b::net_device) {
     for_each_possible_cpu(|cpu| {
         // SAFETY: per-CPU `Cpu` while registered.
         let c = unsafe { b::oxip_per_cpu_ptr(cpus, cpu) } as *mut Cpu;
-        // SAFETY: process context (netdev notifier); `c`'s queue is initialised.
-        unsafe { purge(&mut (*c).queue, |d| d == dev) };
+        // SAFETY: process context, RTNL held (netdev notifier, `dev` still
+        // registered); `c`'s queue is initialised.
+        unsafe { purge(&mut (*c).queue, |d| d == dev, DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_DEV_READY)) };
     });
 }
 
-/// The NAPI poll: up to `budget` frames, received as one list. The queue
-/// is taken whole under one lock; what exceeds the budget goes back to its
-/// head, in order.
+/// The NAPI poll: up to `budget` frames, taken off the queue under one
+/// hold of its lock (so a concurrent `flush_dev` sees every frame not yet
+/// taken), then received as one list.
 unsafe extern "C" fn backlog_poll(napi: *mut b::napi_struct, budget: c_int) -> c_int {
     // CAST: `napi` is the first field of a `Cpu` (repr(C)).
     let c = napi as *mut Cpu;
-    let mut local = b::sk_buff_head::default();
-    // SAFETY: `local` is a fresh head on our stack, not moved after init;
-    // this CPU's queue is initialised.
-    unsafe {
-        b::oxip_skb_queue_head_init(&mut local);
-        b::oxip_skb_queue_splice_init_locked(&mut (*c).queue, &mut local);
-    }
     pin_init::stack_pin_init!(let list = ListHead::new());
     let mut work = 0;
+    // SAFETY: this CPU's queue is initialised (Backlog invariant); the lock
+    // serialises with enqueue and flush_dev.
+    unsafe { b::oxip_skb_queue_lock_bh(&mut (*c).queue) };
     while work < budget {
-        // SAFETY: `local` is ours alone; a dequeued skb is ours.
-        match unsafe { Skb::from_raw(b::oxip___skb_dequeue(&mut local)) } {
+        // SAFETY: the queue is locked; a dequeued skb is ours.
+        match unsafe { Skb::from_raw(b::oxip___skb_dequeue(&mut (*c).queue)) } {
             Some(s) => list.push(s),
             None => break,
         }
         work += 1;
     }
-    if local.qlen != 0 {
-        // SAFETY: put the rest back in front of anything queued meanwhile.
-        unsafe { b::oxip_skb_queue_splice_locked(&mut local, &mut (*c).queue) };
-    }
+    // SAFETY: locked above.
+    unsafe { b::oxip_skb_queue_unlock_bh(&mut (*c).queue) };
     if work > 0 {
+        // ip_list_rcv holds the RCU read lock over the receive, as native
+        // list receive's caller does (the native fallbacks expect it).
         // SAFETY: the list holds skbs we own; ip_list_rcv takes them all.
         unsafe { rcv::ip_list_rcv(list.as_ptr(), IpMib::TakeoverRcv, false) };
     }

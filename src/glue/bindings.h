@@ -3,6 +3,10 @@
 #include "helpers.h"
 #include "params.h"
 
+/* Exported (EXPORT_SYMBOL_GPL, net/netfilter/nf_queue.c) but declared only in
+ * net/netfilter/nf_internals.h, outside include/: its prototype. */
+void nf_queue_nf_hook_drop(struct net *net);
+
 /* Flag macros built with BIT(), which bindgen cannot evaluate: as enums it can. */
 enum oxip_consts {
 	OXIP_IPSKB_NOPOLICY = IPSKB_NOPOLICY,

@@ -55,8 +55,6 @@ void *oxip_net_generic(const struct net *net, unsigned int id) { return net_gene
 struct net *oxip_seq_file_net(struct seq_file *seq) { return seq_file_net(seq); }
 struct net *oxip_seq_file_single_net(struct seq_file *seq) { return seq_file_single_net(seq); }
 struct net_device *oxip_netdev_notifier_info_to_dev(void *info) { return netdev_notifier_info_to_dev(info); }
-void oxip_rcu_read_lock(void) { rcu_read_lock(); }
-void oxip_rcu_read_unlock(void) { rcu_read_unlock(); }
 
 int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL, okfn); }
 void oxip_nf_hook_list_prerouting(struct net *net, struct list_head *head, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { NF_HOOK_LIST(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, head, dev, NULL, okfn); }
@@ -109,9 +107,6 @@ void oxip_netif_napi_del(struct napi_struct *napi) { netif_napi_del(napi); }
 bool oxip_napi_schedule(struct napi_struct *napi) { return napi_schedule(napi); }
 struct net_device *oxip_alloc_netdev_dummy(void) { return alloc_netdev_dummy(0); }
 void oxip_skb_queue_head_init(struct sk_buff_head *list) { skb_queue_head_init(list); }
-/* The locked variants, as skb_dequeue() is of __skb_dequeue(). */
-void oxip_skb_queue_splice_init_locked(struct sk_buff_head *list, struct sk_buff_head *head) { unsigned long flags; spin_lock_irqsave(&list->lock, flags); skb_queue_splice_init(list, head); spin_unlock_irqrestore(&list->lock, flags); }
-void oxip_skb_queue_splice_locked(struct sk_buff_head *list, struct sk_buff_head *head) { unsigned long flags; spin_lock_irqsave(&head->lock, flags); skb_queue_splice(list, head); spin_unlock_irqrestore(&head->lock, flags); }
 struct sk_buff *oxip___skb_dequeue(struct sk_buff_head *list) { return __skb_dequeue(list); }
 void oxip_skb_queue_lock_bh(struct sk_buff_head *list) { spin_lock_bh(&list->lock); }
 void oxip_skb_queue_unlock_bh(struct sk_buff_head *list) { spin_unlock_bh(&list->lock); }
@@ -120,6 +115,9 @@ struct sk_buff *oxip_skb_peek_next(struct sk_buff *skb, const struct sk_buff_hea
 void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list) { __skb_unlink(skb, list); }
 void oxip_local_bh_disable(void) { local_bh_disable(); }
 void oxip_local_bh_enable(void) { local_bh_enable(); }
+/* teardown: linux/netdevice.h, linux/capability.h */
+bool oxip_netif_running(const struct net_device *dev) { return netif_running(dev); }
+bool oxip_ns_capable_net_admin(const struct net *net) { return ns_capable(net->user_ns, CAP_NET_ADMIN); }
 
 int oxip_fib_info_family(const struct fib_notifier_info *info) { return info->family; }
 u32 oxip_mfc_info_tb_id(const struct fib_notifier_info *info) { return container_of(info, struct mfc_entry_notifier_info, info)->tb_id; }

@@ -35,6 +35,7 @@
 #include <linux/mroute_base.h>
 #include <linux/if_vlan.h>
 #include <net/fib_rules.h>
+#include <linux/capability.h>
 
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
@@ -87,8 +88,6 @@ void *oxip_net_generic(const struct net *net, unsigned int id);
 struct net *oxip_seq_file_net(struct seq_file *seq);
 struct net *oxip_seq_file_single_net(struct seq_file *seq);
 struct net_device *oxip_netdev_notifier_info_to_dev(void *info);
-void oxip_rcu_read_lock(void);
-void oxip_rcu_read_unlock(void);
 /* linux/netfilter.h */
 int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev,
 			    int (*okfn)(struct net *, struct sock *, struct sk_buff *));
@@ -144,8 +143,6 @@ void oxip_netif_napi_del(struct napi_struct *napi);
 bool oxip_napi_schedule(struct napi_struct *napi);
 struct net_device *oxip_alloc_netdev_dummy(void);
 void oxip_skb_queue_head_init(struct sk_buff_head *list);
-void oxip_skb_queue_splice_init_locked(struct sk_buff_head *list, struct sk_buff_head *head);
-void oxip_skb_queue_splice_locked(struct sk_buff_head *list, struct sk_buff_head *head);
 struct sk_buff *oxip___skb_dequeue(struct sk_buff_head *list);
 void oxip_skb_queue_lock_bh(struct sk_buff_head *list);
 void oxip_skb_queue_unlock_bh(struct sk_buff_head *list);
@@ -154,6 +151,9 @@ struct sk_buff *oxip_skb_peek_next(struct sk_buff *skb, const struct sk_buff_hea
 void oxip___skb_unlink(struct sk_buff *skb, struct sk_buff_head *list);
 void oxip_local_bh_disable(void);
 void oxip_local_bh_enable(void);
+/* teardown: linux/netdevice.h, linux/capability.h */
+bool oxip_netif_running(const struct net_device *dev);
+bool oxip_ns_capable_net_admin(const struct net *net);
 /* multicast routing mirror: net/fib_notifier.h, linux/mroute_base.h, linux/mroute.h */
 int oxip_fib_info_family(const struct fib_notifier_info *info);
 u32 oxip_mfc_info_tb_id(const struct fib_notifier_info *info);

@@ -299,12 +299,12 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats, m: *mut NetMroute, local: bo
         return if local { skb.local_deliver() } else { consume_unforwarded(skb, st) };
     };
     for &ifindex in rest {
-        if let Some(c) = clone(&skb) {
+        if let Some(c) = clone(&skb, st) {
             ipmr_queue_xmit(net, c, ifindex, tos, daddr, m, st);
         }
     }
     if local {
-        if let Some(c) = clone(&skb) {
+        if let Some(c) = clone(&skb, st) {
             ipmr_queue_xmit(net, c, last, tos, daddr, m, st);
         }
         skb.local_deliver()
@@ -314,9 +314,15 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats, m: *mut NetMroute, local: bo
     }
 }
 
-fn clone(skb: &Skb) -> Option<Skb> {
+/// `skb_clone(skb, GFP_ATOMIC)`; a failure is the copy for one VIF lost,
+/// counted as a `NOMEM` drop (native's ip_mr_forward skips it uncounted).
+fn clone(skb: &Skb, st: &mut Stats) -> Option<Skb> {
     // SAFETY: `skb` is valid; the clone is a new reference we own.
-    unsafe { Skb::from_raw_on(b::oxip_skb_clone_atomic(skb.as_ptr()), skb.dev()) }
+    let c = unsafe { Skb::from_raw_on(b::oxip_skb_clone_atomic(skb.as_ptr()), skb.dev()) };
+    if c.is_none() {
+        st.count_drop(DropReason::Nomem);
+    }
+    c
 }
 
 /// A resolved packet with no oif and no local member: freed, as native's

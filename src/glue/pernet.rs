@@ -20,6 +20,7 @@ use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibArray;
 use crate::oxip_core::mib::MibSink;
 use crate::oxip_core::mib::DROP_SLOTS;
+use crate::oxip_core::mib::IP_MIB_MAX;
 use crate::oxip_core::snmp;
 
 /// The `net_generic` id the kernel assigns at registration.
@@ -133,6 +134,28 @@ pub(crate) fn for_each_possible_cpu(mut f: impl FnMut(u32)) {
     }
 }
 
+// The counters are plain per-CPU `u64`s, written only by their own CPU with
+// BHs off and read by the folds below with one `READ_ONCE`-like load each,
+// as `snmp_fold_field` does. That is exact on 64-bit, where an aligned u64
+// load cannot tear; 32-bit would need `u64_stats_sync` (as
+// `snmp_get_cpu_field64` uses), which oxip does not implement, so it refuses
+// to build there.
+const _: () = assert!(core::mem::size_of::<usize>() == 8, "oxip's per-CPU u64 counters need a 64-bit kernel");
+
+/// One counter of another CPU, read once (`READ_ONCE`).
+///
+/// # Safety
+///
+/// `p` points to `n` aligned `u64`s of a live per-CPU slot.
+unsafe fn read_counter(p: *const u64, n: usize, i: usize) -> u64 {
+    if i >= n {
+        return 0;
+    }
+    // SAFETY: `i < n` elements of a live, aligned array (caller's
+    // contract); a volatile load is one untorn 64-bit load here.
+    unsafe { core::ptr::read_volatile(p.add(i)) }
+}
+
 /// The counters of `net` summed over CPUs (`snmp_fold_field`).
 pub(crate) fn fold_mib(net: *mut b::net) -> MibArray {
     let mut sum = MibArray::default();
@@ -143,11 +166,10 @@ pub(crate) fn fold_mib(net: *mut b::net) -> MibArray {
     }
     for_each_possible_cpu(|cpu| {
         // SAFETY: `mib` is a per-CPU MibArray (NetState invariant), `cpu` possible.
-        let p = unsafe { b::oxip_per_cpu_ptr((*st).mib, cpu) } as *const MibArray;
+        let p = unsafe { b::oxip_per_cpu_ptr((*st).mib, cpu) } as *const u64;
         for m in IpMib::ALL {
-            // SAFETY: `p` is valid; a racy read of a u64 counter is what
-            // snmp_fold_field does too.
-            sum.add(m, unsafe { (*p).get(m) });
+            // SAFETY: `p` is a live `MibArray`, an array of IP_MIB_MAX u64s.
+            sum.add(m, unsafe { read_counter(p, IP_MIB_MAX, m as usize) });
         }
     });
     sum
@@ -162,11 +184,10 @@ fn fold_drops(net: *mut b::net) -> DropArray {
     }
     for_each_possible_cpu(|cpu| {
         // SAFETY: `drops` is a per-CPU DropArray (NetState invariant).
-        let p = unsafe { b::oxip_per_cpu_ptr((*st).drops, cpu) } as *const DropArray;
-        // SAFETY: `p` is valid; racy reads as above.
-        let d = unsafe { &*p };
-        for (s, v) in sum.iter_mut().zip(d.iter()) {
-            *s = s.wrapping_add(*v);
+        let p = unsafe { b::oxip_per_cpu_ptr((*st).drops, cpu) } as *const u64;
+        for (i, s) in sum.iter_mut().enumerate() {
+            // SAFETY: `p` is a live DropArray of DROP_SLOTS u64s.
+            *s = s.wrapping_add(unsafe { read_counter(p, DROP_SLOTS, i) });
         }
     });
     sum
@@ -202,6 +223,9 @@ unsafe extern "C" fn drops_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int
     0
 }
 
+/// The /proc/net files, in the order `oxip_net_init` makes them.
+const PROC_NAMES: [&core::ffi::CStr; 5] = [c"oxip_snmp", c"oxip_drops", c"oxip_takeover", c"oxip_mr_vif", c"oxip_mr_cache"];
+
 unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     let st = state(net);
     if st.is_null() {
@@ -229,21 +253,45 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     unsafe { *st = NetState { mib, drops, mroute } };
     // SAFETY: `net->proc_net` is this namespace's /proc/net directory.
     let dir = unsafe { (*net).proc_net };
+    // Every file or none, as native's ip_proc_init_net: the exit removes
+    // all five names, and removing one that does not exist WARNs.
+    let mut made = 0;
     // SAFETY: names are NUL-terminated statics; the show callbacks match the
-    // seq_file signature; entries are removed in oxip_net_exit.
-    unsafe {
-        b::proc_create_net_single(c"oxip_snmp".as_ptr(), 0o444, dir, Some(snmp_show), core::ptr::null_mut());
-        b::proc_create_net_single(c"oxip_drops".as_ptr(), 0o444, dir, Some(drops_show), core::ptr::null_mut());
-        b::proc_create_net_single_write(
-            c"oxip_takeover".as_ptr(),
-            0o644,
-            dir,
-            Some(super::takeover::ctl_show),
-            Some(super::takeover::ctl_write),
-            core::ptr::null_mut(),
-        );
-        b::proc_create_net_single(c"oxip_mr_vif".as_ptr(), 0o444, dir, Some(mr_vif_show), core::ptr::null_mut());
-        b::proc_create_net_single(c"oxip_mr_cache".as_ptr(), 0o444, dir, Some(mr_cache_show), core::ptr::null_mut());
+    // seq_file signature; entries are removed in oxip_net_exit (or below).
+    let ok = unsafe {
+        let mut ok = !b::proc_create_net_single(c"oxip_snmp".as_ptr(), 0o444, dir, Some(snmp_show), core::ptr::null_mut()).is_null();
+        made += usize::from(ok);
+        ok = ok && !b::proc_create_net_single(c"oxip_drops".as_ptr(), 0o444, dir, Some(drops_show), core::ptr::null_mut()).is_null();
+        made += usize::from(ok);
+        ok = ok
+            && !b::proc_create_net_single_write(
+                c"oxip_takeover".as_ptr(),
+                0o644,
+                dir,
+                Some(super::takeover::ctl_show),
+                Some(super::takeover::ctl_write),
+                core::ptr::null_mut(),
+            )
+            .is_null();
+        made += usize::from(ok);
+        ok = ok && !b::proc_create_net_single(c"oxip_mr_vif".as_ptr(), 0o444, dir, Some(mr_vif_show), core::ptr::null_mut()).is_null();
+        made += usize::from(ok);
+        ok = ok && !b::proc_create_net_single(c"oxip_mr_cache".as_ptr(), 0o444, dir, Some(mr_cache_show), core::ptr::null_mut()).is_null();
+        ok
+    };
+    if !ok {
+        for name in PROC_NAMES.iter().take(made) {
+            // SAFETY: made above, in this order.
+            unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
+        }
+        // SAFETY: nothing else refers to them yet (no proc file of ours is left).
+        unsafe {
+            NetMroute::unregister((*st).mroute);
+            b::free_percpu((*st).mib);
+            b::free_percpu((*st).drops);
+            *st = NetState { mib: core::ptr::null_mut(), drops: core::ptr::null_mut(), mroute: core::ptr::null_mut() };
+        }
+        return -(b::ENOMEM as c_int);
     }
     0
 }
@@ -275,11 +323,37 @@ unsafe extern "C" fn mr_cache_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_
     0
 }
 
+/// Drops the packets of `net` that NFQUEUE holds.
+///
+/// oxip's okfns (`ip_rcv_finish`, `ip_forward_finish`,
+/// `ipmr_forward_finish`) are stored in the queue entries its NF_HOOK
+/// calls make, and nf_queue takes no module reference: a verdict given
+/// after unload would call into freed text. The per-netns exits run after
+/// every entry point is gone (the pernet registration is dropped last), so
+/// these drops catch every entry oxip made, as `__nf_unregister_net_hook`
+/// does for a hook's own entries. Two passes: `pre_exit` drops what is
+/// queued, the grace period the core waits between `pre_exit` and `exit`
+/// lets a verdict that dequeued an entry before that finish (verdicts are
+/// handled under `rcu_read_lock`, and an ACCEPT may queue the packet again
+/// at the next hook), and `exit` drops those. `Registration::drop` waits
+/// for the verdicts in flight during the second pass.
+fn nf_queue_drop(net: *mut b::net) {
+    // SAFETY: `net` is live (a pernet callback); the queue handler drops
+    // entries under its own locks, safe in process context.
+    unsafe { b::nf_queue_nf_hook_drop(net) };
+}
+
+unsafe extern "C" fn oxip_net_pre_exit(net: *mut b::net) {
+    nf_queue_drop(net);
+}
+
 unsafe extern "C" fn oxip_net_exit(net: *mut b::net) {
+    nf_queue_drop(net);
     // SAFETY: `net` is being dismantled; its proc dir still exists.
     let dir = unsafe { (*net).proc_net };
-    for name in [c"oxip_mr_cache", c"oxip_mr_vif", c"oxip_takeover", c"oxip_drops", c"oxip_snmp"] {
-        // SAFETY: removing the entries oxip_net_init made (no-op if absent).
+    for name in PROC_NAMES.iter().rev() {
+        // SAFETY: removing the entries oxip_net_init made (all of them: it
+        // fails otherwise, and then this exit is not called for `net`).
         unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
     }
     let st = state(net);
@@ -315,6 +389,7 @@ impl Registration {
     pub(crate) fn register() -> Result<Self> {
         let mut ops = KBox::new(b::pernet_operations::default(), GFP_KERNEL)?;
         ops.init = Some(oxip_net_init);
+        ops.pre_exit = Some(oxip_net_pre_exit);
         ops.exit = Some(oxip_net_exit);
         ops.id = NET_ID.as_ptr();
         ops.size = core::mem::size_of::<NetState>();
@@ -329,5 +404,10 @@ impl Drop for Registration {
     fn drop(&mut self) {
         // SAFETY: registered (type invariant); runs exit for every namespace.
         unsafe { b::unregister_pernet_subsys(&mut *self.ops) };
+        // A verdict that dequeued an oxip entry before the last drop may
+        // still run its okfn (under rcu_read_lock): wait for it before the
+        // module text goes.
+        // SAFETY: process context, no lock held.
+        unsafe { b::synchronize_net() };
     }
 }

@@ -69,7 +69,10 @@ impl Hook {
 
 impl Drop for Hook {
     fn drop(&mut self) {
-        // SAFETY: registered (type invariant); waits for packets in flight.
+        // SAFETY: registered (type invariant). This does not wait for the
+        // hook still running on other CPUs (the entries are freed after a
+        // grace period, `ops` is not read by them): a caller that needs
+        // them finished calls `synchronize_net()`, as `Takeover::drop` does.
         unsafe { b::nf_unregister_net_hook(self.net, &*self.ops) };
     }
 }
@@ -77,7 +80,29 @@ impl Drop for Hook {
 /// Every attached interface, in every namespace.
 static HOOKS: RtnlCell<KVec<Hook>> = RtnlCell::new(KVec::new());
 
+/// Whether the control file may attach: only between `Takeover::register`
+/// (after the netdev notifier that detaches vanishing devices exists) and
+/// the start of `Takeover::drop`. The /proc files outlive both ends (they
+/// belong to the per-netns state, made first and removed last), so a write
+/// can come before load finished or after unload began.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Module init has not reached `Takeover::register` yet.
+    Loading,
+    /// Attaches are accepted.
+    Open,
+    /// `Takeover::drop` has begun: the hooks are going, none may come.
+    Closing,
+}
+
+static STATE: RtnlCell<State> = RtnlCell::new(State::Loading);
+
 fn attach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
+    // Checked under the same RTNL hold that registers the hook, so no
+    // attach can succeed once `Takeover::drop` has set `Closing`.
+    if *STATE.get(g) != State::Open {
+        return Err(EAGAIN);
+    }
     let hooks = HOOKS.get(g);
     if hooks.iter().any(|h| h.dev == dev) {
         return Err(EEXIST);
@@ -181,6 +206,12 @@ pub(crate) unsafe extern "C" fn ctl_write(file: *mut b::file, buf: *mut c_char, 
     // SAFETY: proc_create_net_single_write files are single_open_net'd: the
     // private data is their seq_file, which carries the namespace.
     let net = unsafe { b::oxip_seq_file_single_net((*file).private_data as *mut b::seq_file) };
+    // Attaching steals a device's traffic: CAP_NET_ADMIN over the
+    // namespace's owner, as `ip link` changes need.
+    // SAFETY: `net` is the live namespace of the open file.
+    if !unsafe { b::oxip_ns_capable_net_admin(net) } {
+        return EPERM.to_errno();
+    }
     // SAFETY: `buf` holds `size` bytes copied from user space by procfs.
     let bytes = unsafe { core::slice::from_raw_parts(buf as *const u8, size) };
     let Ok(text) = core::str::from_utf8(bytes) else { return EINVAL.to_errno() };
@@ -197,37 +228,72 @@ unsafe extern "C" fn oxip_netdev_event(_nb: *mut b::notifier_block, event: c_ulo
         let mut g = unsafe { RtnlGuard::assume_held() };
         // SAFETY: `ptr` is the notifier info of a netdev event.
         let dev = unsafe { b::oxip_netdev_notifier_info_to_dev(ptr) };
-        if detach(&mut g, dev).is_ok() {
-            super::backlog::flush_dev(dev);
-        }
+        // Not attached (any more) is fine: frames it queued while attached
+        // may still wait in the backlog, so flush in every case. The device
+        // is down and a grace period has passed since (unregister_netdevice_many
+        // does both before this event), and enqueue refuses devices that
+        // are not running: nothing queues for it after this flush.
+        let _ = detach(&mut g, dev);
+        super::backlog::flush_dev(dev);
     }
     b::NOTIFY_DONE as c_int
 }
 
-/// Takeover mode for the module's lifetime: the netdev notifier and every
-/// attached hook.
+/// The netdev notifier: detaches a vanishing device and flushes what the
+/// backlog holds for it. Registered before the backlog and the hooks, and
+/// unregistered after both are gone, so every device that unregisters while
+/// a frame of it could be queued is seen.
 ///
 /// # Invariants
 ///
 /// `nb` is registered with `register_netdevice_notifier` until drop.
-pub(crate) struct Takeover {
+pub(crate) struct Notifier {
     nb: KBox<b::notifier_block>,
 }
 
 // SAFETY: only touched at init and exit.
-unsafe impl Send for Takeover {}
+unsafe impl Send for Notifier {}
 // SAFETY: no shared-reference methods.
-unsafe impl Sync for Takeover {}
+unsafe impl Sync for Notifier {}
 
-impl Takeover {
-    /// Registers the notifier and attaches the `takeover=` interfaces (init netns).
-    pub(crate) fn register(param: &str) -> Result<Self> {
+impl Notifier {
+    /// `register_netdevice_notifier`.
+    pub(crate) fn register() -> Result<Self> {
         let mut nb = KBox::new(b::notifier_block::default(), GFP_KERNEL)?;
         nb.notifier_call = Some(oxip_netdev_event);
         // SAFETY: `nb` is boxed and registered until drop.
         kernel::error::to_result(unsafe { b::register_netdevice_notifier(&mut *nb) })?;
         // INVARIANT: registered above.
-        let t = Takeover { nb };
+        Ok(Notifier { nb })
+    }
+}
+
+impl Drop for Notifier {
+    fn drop(&mut self) {
+        // SAFETY: registered (type invariant).
+        unsafe { b::unregister_netdevice_notifier(&mut *self.nb) };
+    }
+}
+
+/// Takeover mode for the module's lifetime: the control file accepts
+/// attaches while it exists, and every attached hook goes with it.
+///
+/// # Invariants
+///
+/// `STATE` is `Open` from `register` until drop begins.
+pub(crate) struct Takeover;
+
+impl Takeover {
+    /// Opens the control file and attaches the `takeover=` interfaces
+    /// (init netns). The caller has registered the [`Notifier`].
+    pub(crate) fn register(param: &str) -> Result<Self> {
+        {
+            let mut g = RtnlGuard::lock();
+            *STATE.get(&mut g) = State::Open;
+        }
+        // INVARIANT: opened above; dropping `t` on an error below closes it
+        // again and detaches what was attached.
+        let t = Takeover;
         // `init_net` is the kernel's initial namespace, always live.
         let init_net = core::ptr::addr_of_mut!(b::init_net);
         for name in ctl::param_names(param) {
@@ -248,9 +314,15 @@ impl Drop for Takeover {
     fn drop(&mut self) {
         {
             let mut g = RtnlGuard::lock();
+            // From here no attach succeeds (checked under RTNL in `attach`),
+            // though the control file stays until the per-netns exit.
+            *STATE.get(&mut g) = State::Closing;
             detach_all(&mut g);
         }
-        // SAFETY: registered (type invariant).
-        unsafe { b::unregister_netdevice_notifier(&mut *self.nb) };
+        // Unregistering does not wait for hooks running on other CPUs: wait
+        // for them here, so none is still queueing when the backlog goes
+        // and none runs module text after unload.
+        // SAFETY: process context, no lock held.
+        unsafe { b::synchronize_net() };
     }
 }
