@@ -80,7 +80,11 @@ fuzz-host-check:
 guard-test:
 	@tests/guard_test.sh
 
-check: deps host-test fuzz-host-check guard-test check-debug check-stock
+# The VM part boots the debug and the stock kernel side by side.
+check: deps host-test fuzz-host-check guard-test
+	@$(MAKE) --no-print-directory module KERNEL=debug
+	@$(MAKE) --no-print-directory module KERNEL=stock
+	@tests/vm/check_all.sh
 check-debug:
 	@$(MAKE) --no-print-directory vm-test KERNEL=debug
 check-stock:
