@@ -3,6 +3,7 @@
 (10.0.0.2). Each case says how to build its frames, how long to let them
 settle, any sysctl it needs in b, and what native must do with it (so the
 case proves it exercises what it names)."""
+import os
 import struct
 
 from pkt import csum, frame, icmp_echo, iphdr, tcp_syn, udp
@@ -63,7 +64,6 @@ DEFAULTS = {
     "net.ipv4.conf.veth-b.accept_source_route": 0,
     # What the replayed fuzz cases (fuzz_cases.txt) set, at the kernel's defaults.
     "net.ipv4.conf.veth-bc.send_redirects": 1,
-    "net.ipv4.tcp_syncookies": 1,
     "net.ipv4.conf.all.route_localnet": 0,
     "net.ipv4.conf.veth-b.route_localnet": 0,
     "net.ipv4.conf.all.accept_local": 0,
@@ -72,6 +72,9 @@ DEFAULTS = {
     "net.ipv4.conf.veth-b.bc_forwarding": 0,
     "net.ipv4.conf.veth-bc.bc_forwarding": 0,
 }
+
+if os.path.exists("/proc/sys/net/ipv4/tcp_syncookies"):  # CONFIG_SYN_COOKIES
+    DEFAULTS["net.ipv4.tcp_syncookies"] = 1
 
 
 def setup(sysctl):
@@ -288,7 +291,6 @@ def fuzz_cases(path=None):
     one case a line: NAME mode=MODE profile=K=V,... pkts=L2:HEX[,L2:HEX...].
     Each replays its packets under its profile's sysctls; with fragments it
     waits for the reassembly queues to expire."""
-    import os
     from fuzzgen import Packet, l2_dst, parse_profile, profile_sysctls
     path = path or os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz_cases.txt")
     out = []

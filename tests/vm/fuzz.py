@@ -62,6 +62,8 @@ class FuzzRig(Rig):
         super().__init__()
         for s in (self.cap, self.udp, self.udp_c):
             s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+        # Room for every SYN of a batch (without SYN cookies).
+        self.tcp.listen(4096)
         for s in (self.udp, self.udp_c):
             for opt in (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS):
                 s.setsockopt(socket.IPPROTO_IP, opt, 1)

@@ -20,6 +20,7 @@ Each packet carries its index in a tag: the IP id, the UDP/TCP source port
 (PORT_BASE + idx % PORT_SPAN), the ICMP echo id, and the UDP payload
 (MARKER + idx), so whatever comes out can be attributed to it.
 """
+import os
 import random
 import struct
 
@@ -119,13 +120,16 @@ PROFILE_KNOBS = {
 }
 # Fixed for every fuzz batch: no redirects (their rate limit is per source
 # and time-based: oxip keeps its own, native an inet_peer), and SYN cookies
-# always (a SYN leaves no request socket whose SYN-ACK retransmits later).
+# always where the kernel has them (a SYN leaves no request socket whose
+# SYN-ACK retransmits later; without them, SYNs to the listening port come
+# only from hosts that answer the SYN-ACK with a reset: see base_packet).
 PROFILE_FIXED = {
     "net.ipv4.conf.all.send_redirects": 0,
     "net.ipv4.conf.veth-b.send_redirects": 0,
     "net.ipv4.conf.veth-bc.send_redirects": 0,
-    "net.ipv4.tcp_syncookies": 2,
 }
+if os.path.exists("/proc/sys/net/ipv4/tcp_syncookies"):  # CONFIG_SYN_COOKIES
+    PROFILE_FIXED["net.ipv4.tcp_syncookies"] = 2
 
 
 def random_profile(r):
@@ -326,6 +330,11 @@ def base_packet(r, idx):
         return src, dst, IPPROTO_ICMP, icmp(8, 0, struct.pack("!HH", idx & 0xFFFF, 1), body), "echo"
     if kind == "tcp":
         dport = r.choice([80, 80, 81])
+        if src not in (A, A2, C) or dst not in (A, A2, B, B2, C):
+            # Without SYN cookies, a SYN-ACK no one resets (sent nowhere,
+            # or from 127.0.0.1 with route_localnet) leaves a request that
+            # retransmits it a second later, into another batch.
+            dport = 81
         return src, dst, IPPROTO_TCP, tcp_syn(src, dst, port, dport, idx), f"syn:{dport}"
     if kind == "raw":
         proto = r.choice(PROTOCOLS)
