@@ -400,6 +400,7 @@ def main():
     cases_path = os.path.join(out_dir, "fuzz-divergences.txt")
     verbose = os.environ.get("FUZZ_VERBOSE", "0") == "1"
 
+    t_start = time.monotonic()
     from corpus import setup
     setup(sysctl)
     # a and c answer what b forwards to them: no ICMP rate limit there either.
@@ -412,7 +413,7 @@ def main():
     rig = FuzzRig()
     time.sleep(float(os.environ.get("DIFF_WARMUP", "3")))  # IGMP reports of the joins
     fz = Fuzzer(rig, seed, modes)
-    print(f"fuzz: seed {seed}, up to {count} packets"
+    print(f"fuzz: set up in {time.monotonic() - t_start:.1f} s; seed {seed}, up to {count} packets"
           + (f" or {secs:.0f} s" if secs else "") + f", batches of {size}, native vs {' and '.join(modes)}")
     sys.stdout.flush()
 

@@ -9,6 +9,7 @@
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 diff_topology
+echo "topology set up in ${SECONDS}s"
 # ip_error's per-source rate limit (net.ipv4.route.error_cost, global, in
 # jiffies) would let the first path through answer and the later ones not.
 cost=$(cat /proc/sys/net/ipv4/route/error_cost)
@@ -22,6 +23,7 @@ if [ -z "${FUZZ_SECS:-}" ]; then
   export FUZZ_SECS=500 FUZZ_MIN_PACKETS=$FUZZ_PACKETS
 fi
 python3 "$OXIP_TOP/tests/vm/fuzz.py" | tee "$OXIP_OUT/fuzz-differential.txt"
+echo "fuzz_differential: ${SECONDS}s in all"
 # Nothing may have waited for ARP (it would make outcomes depend on time).
 for n in a b c; do
   if ip -n $n neigh show | grep -vE 'PERMANENT|NOARP' | grep .; then
