@@ -18,7 +18,8 @@ by bisection), and the case is printed and written to
 $OXIP_OUT/fuzz-divergences.txt in the format of tests/vm/fuzz_cases.txt,
 which corpus.py replays as part of the differential corpus.
 
-Environment: FUZZ_SEED (1), FUZZ_PACKETS (2000), FUZZ_SECS (0: no limit),
+Environment: FUZZ_SEED (1), FUZZ_PACKETS (2000), FUZZ_SECS (0: no limit; sending
+stops then, narrowing a divergence found by then 20 s later at most),
 FUZZ_BATCH (100), FUZZ_MODES ("ethertype takeover"), FUZZ_MIN_PACKETS (0: the
 run fails if fewer were sent when FUZZ_SECS ran out).
 Exit status: 0 when every batch matched.
@@ -304,7 +305,8 @@ def count_list(xs):
 # --- running -----------------------------------------------------------------
 
 class Fuzzer:
-    def __init__(self, rig, seed, modes):
+    def __init__(self, rig, seed, modes, deadline):
+        self.deadline = deadline
         self.rig = rig
         self.seed = seed
         self.modes = modes
@@ -362,7 +364,7 @@ class Fuzzer:
         found = []
         for idx in suspects:
             one = [p for p in pkts if p.idx == idx]
-            if budget[0] <= 0:
+            if budget[0] <= 0 or time.monotonic() > self.deadline:
                 break
             budget[0] -= 1
             if self.differs(one, mode)[0]:
@@ -372,7 +374,7 @@ class Fuzzer:
         return self.bisect(pkts, mode, budget)
 
     def bisect(self, pkts, mode, budget):
-        if len(pkts) <= 1 or budget[0] <= 0:
+        if len(pkts) <= 1 or budget[0] <= 0 or time.monotonic() > self.deadline:
             return [pkts]
         half = len(pkts) // 2
         out = []
@@ -412,7 +414,8 @@ def main():
         f.write("1")
     rig = FuzzRig()
     time.sleep(float(os.environ.get("DIFF_WARMUP", "3")))  # IGMP reports of the joins
-    fz = Fuzzer(rig, seed, modes)
+    # Narrowing a divergence may run 20 s past FUZZ_SECS, no more.
+    fz = Fuzzer(rig, seed, modes, time.monotonic() + (secs or 1e9) + 20)
     print(f"fuzz: set up in {time.monotonic() - t_start:.1f} s; seed {seed}, up to {count} packets"
           + (f" or {secs:.0f} s" if secs else "") + f", batches of {size}, native vs {' and '.join(modes)}")
     sys.stdout.flush()

@@ -510,18 +510,16 @@ def gen_fragments(r, idx0):
 
 
 def generate(seed, count, start=0):
-    """count packets of the stream of seed, from index start on (the
+    """Yields count packets of the stream of seed, from index start on (the
     stream is the same whatever count is asked for)."""
     r = random.Random(seed)
     idx = 0
-    out = []
     while idx < start + count:
         pkts = gen_fragments(r, idx) if r.random() < 0.1 else [gen_single(r, idx)]
         for p in pkts:
             if start <= p.idx < start + count:
-                out.append(p)
+                yield p
         idx += len(pkts)
-    return out
 
 
 def batches(seed, count, size):
