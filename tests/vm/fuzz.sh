@@ -9,7 +9,9 @@
 # FUZZ_ROUND_SECS (480) of sending, each in a fresh VM whose kernel log is
 # checked (KASAN, lockdep, ... on the debug kernel), round n with seed
 # FUZZ_SEED+n, until FUZZ_SECS (wall clock, boots included) or FUZZ_PACKETS
-# is used up. Divergences are appended to tests/vm/fuzz_cases.txt (once
+# is used up. Rounds alternate between the single-packet receive paths
+# (fuzz_differential) and listified receive (fuzz_differential_list);
+# FUZZ_PATHS=single or FUZZ_PATHS=list keeps to one. Divergences are appended to tests/vm/fuzz_cases.txt (once
 # each), which the differential corpus replays; the rounds' logs are kept in
 # out/fuzz/. Prints packets/s and divergences per round and in total; exits
 # non-zero on any divergence or failed round.
@@ -19,6 +21,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KERNEL=${1:-debug}
 SEED=${FUZZ_SEED:-1}
 ROUND=${FUZZ_ROUND_SECS:-480}
+read -r -a PATHS <<<"${FUZZ_PATHS:-single list}"
 if [ -z "${FUZZ_SECS:-}" ] && [ -z "${FUZZ_PACKETS:-}" ]; then FUZZ_SECS=900; fi
 SECS=${FUZZ_SECS:-0}
 PACKETS=${FUZZ_PACKETS:-0}
@@ -44,11 +47,13 @@ while :; do
     [ "$want" -gt 0 ] || break
   fi
   seed=$(( SEED + round ))
-  step "fuzz round $round: seed $seed, up to ${left}s"
-  ONLY=fuzz_differential FUZZ_SEED=$seed FUZZ_SECS=$left FUZZ_PACKETS=$want \
+  scen=fuzz_differential
+  [ "${PATHS[round % ${#PATHS[@]}]}" = list ] && scen=fuzz_differential_list
+  step "fuzz round $round ($scen): seed $seed, up to ${left}s"
+  ONLY=$scen FUZZ_SEED=$seed FUZZ_SECS=$left FUZZ_PACKETS=$want \
     "$TOP/tests/vm/run.sh" check "$KERNEL" > "$OUT/round-$round.txt" 2>&1 || failed=$((failed + 1))
   vmout=$TOP/out/vm-check-$KERNEL
-  cp "$vmout/fuzz_differential.log" "$OUT/round-$round.log" 2>/dev/null || true
+  cp "$vmout/$scen.log" "$OUT/round-$round.log" 2>/dev/null || true
   cp "$vmout/dmesg.log" "$OUT/round-$round.dmesg" 2>/dev/null || true
   line=$(grep '^fuzz: .* packets sent' "$OUT/round-$round.log" 2>/dev/null | tail -1)
   if [ -z "$line" ]; then
@@ -70,7 +75,7 @@ while :; do
   round=$((round + 1))
 done
 el=$(( $(date +%s) - start ))
-rate=$(awk -v s="$sent" -v t="$guest_secs" 'BEGIN { printf "%.1f", t > 0 ? s / t : 0 }')
+rate=$(awk -v s="$sent" -v t="$guest_secs" 'BEGIN { printf "%.1f", (t > 0 ? s / t : 0) }')
 echo
 echo "fuzz ($KERNEL kernel): $round round(s), seeds $SEED..$((SEED + round - 1)), $sent packets ($frames frames) in ${guest_secs}s of guest time ($el s wall): $rate packets/s; divergences $divs ($added new case(s) appended to tests/vm/fuzz_cases.txt); failed rounds $failed"
 [ "$divs" = 0 ] && [ "$failed" = 0 ] && [ "$round" -gt 0 ]
