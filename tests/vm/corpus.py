@@ -3,6 +3,7 @@
 (10.0.0.2). Each case says how to build its frames, how long to let them
 settle, any sysctl it needs in b, and what native must do with it (so the
 case proves it exercises what it names)."""
+import os
 import struct
 
 from pkt import csum, frame, icmp_echo, iphdr, tcp_syn, udp
@@ -61,7 +62,19 @@ DEFAULTS = {
     "net.ipv4.conf.veth-b.send_redirects": 1,
     "net.ipv4.conf.all.accept_source_route": 0,
     "net.ipv4.conf.veth-b.accept_source_route": 0,
+    # What the replayed fuzz cases (fuzz_cases.txt) set, at the kernel's defaults.
+    "net.ipv4.conf.veth-bc.send_redirects": 1,
+    "net.ipv4.conf.all.route_localnet": 0,
+    "net.ipv4.conf.veth-b.route_localnet": 0,
+    "net.ipv4.conf.all.accept_local": 0,
+    "net.ipv4.conf.veth-b.accept_local": 0,
+    "net.ipv4.conf.all.bc_forwarding": 0,
+    "net.ipv4.conf.veth-b.bc_forwarding": 0,
+    "net.ipv4.conf.veth-bc.bc_forwarding": 0,
 }
+
+if os.path.exists("/proc/sys/net/ipv4/tcp_syncookies"):  # CONFIG_SYN_COOKIES
+    DEFAULTS["net.ipv4.tcp_syncookies"] = 1
 
 
 def setup(sysctl):
@@ -271,3 +284,32 @@ CASES = [
          sysctls={"net.ipv4.conf.all.rp_filter": 1, "net.ipv4.conf.veth-b.rp_filter": 1}),
     Case("off_link_source_accepted", u(src="192.0.2.78"), expect=delivered(1)),
 ]
+
+
+def fuzz_cases(path=None):
+    """The divergences the fuzzer (fuzz.py) found, saved in fuzz_cases.txt,
+    one case a line: NAME mode=MODE profile=K=V,... pkts=L2:HEX[,L2:HEX...].
+    Each replays its packets under its profile's sysctls; with fragments it
+    waits for the reassembly queues to expire."""
+    from fuzzgen import Packet, l2_dst, parse_profile, profile_sysctls
+    path = path or os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz_cases.txt")
+    out = []
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, *fields = line.split()
+        kv = dict(f.split("=", 1) for f in fields)
+        pkts = [Packet.decode(i, t) for i, t in enumerate(kv["pkts"].split(","))]
+
+        def build(rig, et, pkts=pkts):
+            return [frame(l2_dst(p.l2, p.ip, rig.b_mac), rig.a_mac, et, p.ip) for p in pkts]
+        settle = 1.6 if any(p.is_fragment for p in pkts) else 0.0
+        out.append(Case(name, build, settle=settle, sysctls=profile_sysctls(parse_profile(kv["profile"]))))
+    return out
+
+
+CASES += fuzz_cases()
+
