@@ -21,7 +21,7 @@ NAME := $(KERNEL)
 endif
 
 .PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock \
-	demo bench clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz
+	demo bench clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz fuzz
 
 all: module
 
@@ -35,6 +35,7 @@ help:
 	@echo "make kernel          prepare or build KERNEL's tree (cached)"
 	@echo "make host-test       the core's host tests only"
 	@echo "make fuzz-host       fuzz the pure core on the host (FUZZ_SECS per target, default 120)"
+	@echo "make fuzz            differential fuzzing in the VM, native vs oxip (FUZZ_SECS, FUZZ_SEED, KERNEL)"
 	@echo "make vm-test         KUnit + VM scenarios on KERNEL (ONLY='a b' for some)"
 	@echo "make KERNEL=debug|bench|stock ...   choose the kernel; KDIR=/path/to/linux for your own"
 
@@ -75,6 +76,11 @@ fuzz-host:
 	@scripts/fuzz-host.sh $(FUZZ_SECS)
 fuzz-host-check:
 	@scripts/fuzz-host.sh 10
+
+# Differential fuzzing in the VM (tests/vm/fuzz.sh): 15 minutes unless
+# FUZZ_SECS or FUZZ_PACKETS say otherwise; FUZZ_SEED picks the first seed.
+fuzz: module
+	tests/vm/fuzz.sh $(NAME)
 
 # The export guard must refuse a Module.symvers that does not match.
 guard-test:

@@ -60,7 +60,7 @@ start=$(date +%s)
 if [ "$NAME" = debug ]; then tmo=4500; per=1200; else tmo=2400; per=600; fi
 timeout "${VM_TIMEOUT:-$tmo}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G \
   --rwdir "$OUT" --cwd "$TOP" \
-  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
