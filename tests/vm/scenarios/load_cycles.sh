@@ -11,7 +11,7 @@
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 CYCLES=${CYCLES:-100}
-BUDGET=${BUDGET:-300}
+BUDGET=${BUDGET:-180}
 for n in h1 r h2; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up; done
 for i in 1 2; do
   ip link add veth-h$i netns h$i type veth peer name veth-r$i netns r

@@ -11,7 +11,7 @@ set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 ROUNDS=${ROUNDS:-30}
 # TCG is slow (about 14 s a round on the stock kernel): stop early after BUDGET s.
-BUDGET=${BUDGET:-240}
+BUDGET=${BUDGET:-150}
 NS="p1 p2 p3"
 i=0
 for n in $NS; do

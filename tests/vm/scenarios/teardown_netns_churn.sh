@@ -12,7 +12,7 @@ set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 ROUNDS=${ROUNDS:-50}
 # TCG with KASAN is slow: stop after BUDGET s and print the rounds done.
-BUDGET=${BUDGET:-300}
+BUDGET=${BUDGET:-180}
 old_weight=$(sysctl -n net.core.dev_weight)
 sysctl -qw net.core.dev_weight=1000
 t0=$(date +%s)
