@@ -33,6 +33,11 @@ else
     # A scenario marked "oxip-check: opt-in" runs only when named in ONLY
     # (make fuzz uses those).
     [ -z "${ONLY:-}" ] && grep -q '^# oxip-check: opt-in' "$s" && continue
+    # SHARD=i/n: the scenarios that remain are dealt round-robin.
+    if [ -n "${SHARD:-}" ]; then
+      k=$(( ${k:--1} + 1 ))
+      [ $(( k % ${SHARD#*/} )) = $(( ${SHARD%/*} - 1 )) ] || continue
+    fi
     echo "=== $name"
     t0=$(date +%s)
     timeout "${SCENARIO_TIMEOUT:-600}" bash "$s" > "$OUT/$name.log" 2>&1

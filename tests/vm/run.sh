@@ -31,7 +31,10 @@ command -v vng >/dev/null || die "vng (virtme-ng) not found: run 'make deps'"
 has_kunit=0
 grep -q '^CONFIG_KUNIT=y' "$KDIR/.config" 2>/dev/null && has_kunit=1
 
-OUT=$TOP/out/vm-$MODE-$NAME
+# SHARD=i/n: this run takes every n-th scenario from the i-th (check_all.sh
+# splits the debug kernel's scenarios over two VMs).
+SHARD=${SHARD:-}
+OUT=$TOP/out/vm-$MODE-$NAME${SHARD:+-${SHARD%/*}}
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 # KVM if it works here, TCG otherwise. The probe boots once per machine and
@@ -60,7 +63,7 @@ start=$(date +%s)
 if [ "$NAME" = debug ]; then tmo=4500; per=1200; else tmo=2400; per=600; fi
 timeout "${VM_TIMEOUT:-$tmo}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G \
   --rwdir "$OUT" --cwd "$TOP" \
-  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
@@ -112,5 +115,5 @@ else
   echo "no WARN/BUG/Oops/KASAN/lockdep/RCU/UBSAN/leak report in the kernel log"
 fi
 echo
-echo "vm ($NAME kernel): ${pass:-0} passed, ${nfail:-0} failed"
+echo "vm ($NAME kernel${SHARD:+, shard $SHARD}): ${pass:-0} passed, ${nfail:-0} failed"
 exit $fail
