@@ -127,9 +127,14 @@ fn detach_all(g: &mut RtnlGuard) {
 }
 
 fn dev_by_name(net: *mut b::net, name: &str) -> Option<*mut b::net_device> {
+    // The `takeover=` names come here unchecked by `ctl`: a name of
+    // IFNAMSIZ bytes or more names no device (and would leave no NUL).
+    if name.len() >= ctl::IFNAMSIZ {
+        return None;
+    }
     let mut buf = [0u8; ctl::IFNAMSIZ];
     buf.get_mut(..name.len())?.copy_from_slice(name.as_bytes());
-    // SAFETY: RTNL is held by the caller; `buf` is NUL-terminated (name < IFNAMSIZ).
+    // SAFETY: RTNL is held by the caller; `buf` is NUL-terminated (name < IFNAMSIZ, checked above).
     let dev = unsafe { b::__dev_get_by_name(net, buf.as_ptr() as *const c_char) };
     (!dev.is_null()).then_some(dev)
 }

@@ -32,6 +32,8 @@ insmod "$OXIP_KO" takeover=veth-x,veth-y
 grep -qx veth-x /proc/net/oxip_takeover
 rmmod oxip
 ! insmod "$OXIP_KO" takeover=nosuchif0 2>/dev/null
+# A name of IFNAMSIZ (16) characters names no device.
+! insmod "$OXIP_KO" takeover=abcdefghijklmnop 2>/dev/null
 insmod "$OXIP_KO"
 # A device that disappears while attached is detached by the notifier.
 echo +veth-x > /proc/net/oxip_takeover
