@@ -51,9 +51,9 @@ impl Skb {
     /// `ptr` is null or a valid skb whose reference the caller gives up.
     pub(crate) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
-        // SAFETY: `ptr` is valid when non-null.
         NonNull::new(ptr).map(|ptr| Skb {
             ptr,
+            // SAFETY: `ptr` is non-null here, so valid (caller's contract).
             dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) },
             ip_protocol_after_share_check: false,
         })
