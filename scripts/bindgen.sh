@@ -41,11 +41,13 @@ bindgen "$TOP/src/glue/bindings.h" \
   --allowlist-function 'napi_enable|napi_disable|napi_complete_done|free_netdev|skb_queue_tail|skb_dequeue' \
   --allowlist-function 'register_fib_notifier|unregister_fib_notifier' \
   --allowlist-function 'netdev_is_rx_handler_busy|skb_ensure_writable' \
-  --allowlist-function 'inet_select_addr' \
+  --allowlist-function 'inet_select_addr|ip_send_check' \
   --allowlist-function 'nf_queue_nf_hook_drop' \
   --allowlist-type 'packet_type|nf_hook_ops|nf_hook_state|iphdr|inet_skb_parm|rtable|pernet_operations|notifier_block|skb_drop_reason|net_device|sk_buff|net|seq_file|dst_entry|file|list_head|proc_dir_entry|nf_dev_hooks|netdev_cmd|oxip_consts|napi_struct|sk_buff_head|fib_event_type|fib_notifier_info' \
   --allowlist-var 'ETH_P_.*|EBUSY' \
   --allowlist-var 'AF_INET' \
+  --allowlist-var 'ICMP_.*|IPOPT_.*|MAX_IPOPTLEN|IP_CE|IP_DF|IP_MF|IP_OFFSET|INET_ECN_.*|INET_DSCP_MASK|IPPROTO_.*' \
+  --allowlist-var 'MAXVIFS|VIFF_.*|IFNAMSIZ|TC_PRIO_.*|IPTOS_TOS_MASK|ip_tos2prio' \
   --allowlist-var 'ETH_P_IP|NFPROTO_NETDEV|NF_NETDEV_INGRESS|NF_STOLEN|NF_ACCEPT|NF_DROP|NETDEV_UNREGISTER|NOTIFY_DONE|NET_RX_SUCCESS|NET_RX_DROP|PACKET_.*|RTN_.*|IPSKB_.*|GFP_ATOMIC|GFP_KERNEL|___GFP_.*|RTCF_.*|EINVAL|ENODEV|EEXIST|ENOMEM|init_net' \
   -o "$OUT" -- "${args[@]}" -I"$TOP/src/glue" -DKBUILD_MODNAME='"oxip"'
 # The kernel's drop reason names, by value, for /proc/net/oxip_drops.

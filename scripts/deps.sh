@@ -12,10 +12,11 @@ WHAT=${1:-all}
 
 # Enough for the stock kernel: prepare its tree, build oxip, run the VM.
 APT_DEMO=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev dwarves
-  python3-venv libclang1-19 iproute2 iputils-ping iperf3 jq ethtool busybox-static xz-utils)
+  python3-venv libclang1-19 iproute2 iputils-ping iperf3 jq ethtool busybox-static xz-utils
+  smcroute nftables)
 # Everything else: clang/LLVM for the debug kernel, and the test tools.
-APT_ALL=(libclang-19-dev llvm-19 lld-19 clang-19 python3-pip iperf netsniff-ng smcroute
-  socat tcpdump python3-scapy nftables iptables gnuplot-nox)
+APT_ALL=(libclang-19-dev llvm-19 lld-19 clang-19 python3-pip iperf netsniff-ng
+  socat tcpdump python3-scapy iptables gnuplot-nox traceroute netcat-openbsd shellcheck)
 pkgs=("${APT_DEMO[@]}")
 [ "$WHAT" = demo ] || pkgs+=("${APT_ALL[@]}")
 
@@ -63,7 +64,8 @@ stock_release() {
 # The stock kernel's packages, downloaded (not installed: they are for the
 # VM and for preparing a tree) and unpacked under $CACHE/stock/$rel.
 stock_packages() {
-  local rel=$1 d=$CACHE/stock/$rel
+  local rel=$1
+  local d=$CACHE/stock/$rel
   [ -f "$d/.oxip-unpacked" ] && return 0
   step "apt: downloading Debian's $rel kernel (headers, image, modules)"
   rm -rf "$d.tmp"; mkdir -p "$d.tmp/debs"
@@ -94,7 +96,7 @@ bindgen_cli() {
   [ -x "$root/bin/bindgen" ] && return 0
   step "cargo: building bindgen-cli $BINDGEN_VER (the stock kernel's bindgen)"
   # Built with whatever toolchain is the default: only its version matters.
-  RUSTUP_TOOLCHAIN= cargo install -q --locked bindgen-cli --version "$BINDGEN_VER" --root "$root" 2>&1 | tail -5
+  RUSTUP_TOOLCHAIN='' cargo install -q --locked bindgen-cli --version "$BINDGEN_VER" --root "$root" 2>&1 | tail -5
 }
 
 virtme_ng() {
@@ -148,7 +150,7 @@ cfg=$CACHE/stock/$rel/root/usr/src/linux-headers-$rel/.config
 wait $pid_stock || die "downloading the stock kernel $rel failed"
 RUST_VER=$(config_text "$cfg" RUSTC_VERSION_TEXT | awk '{print $2}')
 BINDGEN_VER=$(config_text "$cfg" BINDGEN_VERSION_TEXT | awk '{print $2}')
-[ -n "$RUST_VER" ] && [ -n "$BINDGEN_VER" ] || die "$cfg names no Rust toolchain: is CONFIG_RUST set in $rel?"
+{ [ -n "$RUST_VER" ] && [ -n "$BINDGEN_VER" ]; } || die "$cfg names no Rust toolchain: is CONFIG_RUST set in $rel?"
 printf 'RUST_VER=%s\nBINDGEN_VER=%s\n' "$RUST_VER" "$BINDGEN_VER" > "$CACHE/toolchain"
 export RUSTUP_TOOLCHAIN=$RUST_VER
 export PATH="$CACHE/tools/bindgen-$BINDGEN_VER/bin:$PATH"

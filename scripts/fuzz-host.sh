@@ -32,7 +32,7 @@ else
   export RUSTC_BOOTSTRAP=1
 fi
 
-cd "$TOP/fuzz"
+cd "$TOP/fuzz" || exit 1
 if [ $# -gt 0 ]; then
   targets=("$@")
 else
@@ -79,6 +79,7 @@ for t in "${targets[@]}"; do
     printf 'fuzz-host: %-16s ok     %10s execs %8s exec/s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-}"
   else
     fail=$((fail + 1))
+    # shellcheck disable=SC2012 # the newest artifact; libFuzzer names them crash-<sha1>
     art=$(ls -t "$OUT/artifacts/$t"/ 2>/dev/null | head -1)
     printf 'fuzz-host: %-16s FAILED %10s execs %8s exec/s  (exit %s)\n' "$t" "${execs:-?}" "${rate:-?}" "$rc"
     grep -m1 -A3 -E 'panicked at|ERROR: (AddressSanitizer|libFuzzer)' "$log" | sed 's/^/    /'

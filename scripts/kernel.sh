@@ -37,7 +37,7 @@ if ! grep -q '^CONFIG_RUST=y' "$B/.config"; then
   die "CONFIG_RUST did not stick: the Rust toolchain is not usable for this tree (see above)"
 fi
 # shellcheck disable=SC2046
-missing=$(cat $(kernel_fragments "$VARIANT") | grep -E '^CONFIG_[A-Z0-9_]+=y' | while read -r l; do
+missing=$(grep -hE '^CONFIG_[A-Z0-9_]+=y' $(kernel_fragments "$VARIANT") | while read -r l; do
   grep -qx "$l" "$B/.config" || echo "${l%%=*}"; done | tr '\n' ' ')
 [ -z "$missing" ] || printf '    note: options not set (dependencies): %s\n' "$missing" >&2
 # What building a module for this tree needs in its environment (scripts/module.sh).

@@ -5,6 +5,8 @@ CACHE=${OXIP_CACHE:-$HOME/.cache/oxip}
 VENV=$CACHE/venv
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
+# SUDO: for the scripts that source this one.
+# shellcheck disable=SC2034
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 ok()   { printf '    ok: %s\n' "$*" >&2; }

@@ -28,5 +28,5 @@ if [ ! -f "$OUTD/gen/bindings_generated.rs" ] || [ "$(cat "$stamp" 2>/dev/null)"
   echo "$want" > "$stamp"
 fi
 # The module's own sources, seen by Kbuild through M=; outputs under MO=.
-make -C "$KDIR" M="$TOP" MO="$OUTD" ${MAKE_TARGET:-modules} >&2
+make -C "$KDIR" M="$TOP" MO="$OUTD" "${MAKE_TARGET:-modules}" >&2
 echo "$OUTD/oxip.ko"

@@ -11,7 +11,8 @@
 //! `dev_valid_name()` over the bytes the kernel would see -- non-empty,
 //! shorter than IFNAMSIZ, not `.`/`..`, no `/`, `:` or `isspace()` byte
 //! (lib/ctype.c: \t \n \v \f \r, space and 0xA0) -- and no NUL (the kernel
-//! would see a shorter name than the one checked); an accepted name is a
+//! would see a shorter name than the one checked); the name `all` is the
+//! keyword (`AttachAll`/`DetachAll`); an accepted name is a
 //! sub-slice of the input; `param_names` yields exactly the non-empty
 //! trimmed comma-separated fields.
 #![no_main]
@@ -58,7 +59,9 @@ fuzz_target!(|data: &[u8]| {
     let got = ctl::parse(text);
     let want = ref_parse(text);
     match (got, want) {
+        (Ok(Command::AttachAll), Ok((true, w))) | (Ok(Command::DetachAll), Ok((false, w))) => assert_eq!(w, ctl::ALL),
         (Ok(Command::Attach(n)), Ok((true, w))) | (Ok(Command::Detach(n)), Ok((false, w))) => {
+            assert_ne!(n, ctl::ALL);
             assert_eq!(n, w);
             let (t0, t1) = (text.as_ptr() as usize, text.as_ptr() as usize + text.len());
             assert!(n.as_ptr() as usize >= t0 && n.as_ptr() as usize + n.len() <= t1);

@@ -51,12 +51,17 @@ use oxip_core::mfc::MAXVIFS;
 use oxip_core::mfc::MFC_CAPACITY;
 use oxip_core::mfc::VIFF_REGISTER;
 use oxip_core::mfc::VIFF_TUNNEL;
+use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 
-const ORIGINS: [u32; 4] = [0, 0x0a00_0001, 0x0a00_0002, 0xc0a8_0001];
-const GROUPS: [u32; 4] = [0, 0xe101_0101, 0xe101_0102, 0xef00_0001];
+/// `INADDR_ANY`, the wildcard of (*,G) and (*,*).
+const Z: Ipv4Address = Ipv4Address::UNSPECIFIED;
+const ORIGINS: [Ipv4Address; 4] =
+    [Z, Ipv4Address::new(10, 0, 0, 1), Ipv4Address::new(10, 0, 0, 2), Ipv4Address::new(192, 168, 0, 1)];
+const GROUPS: [Ipv4Address; 4] =
+    [Z, Ipv4Address::new(225, 1, 1, 1), Ipv4Address::new(225, 1, 1, 2), Ipv4Address::new(239, 0, 0, 1)];
 
-fn who(b: u8) -> (u32, u32) {
+fn who(b: u8) -> (Ipv4Address, Ipv4Address) {
     (ORIGINS[usize::from(b & 3)], GROUPS[usize::from(b >> 2 & 3)])
 }
 
@@ -76,17 +81,17 @@ impl Model {
     fn find_vif(&self, ifindex: i32) -> Option<usize> {
         (0..MAXVIFS).rev().find(|&i| self.vif(i).is_some_and(|v| v.ifindex == ifindex))
     }
-    fn find(&self, origin: u32, group: u32) -> Option<usize> {
+    fn find(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<usize> {
         self.entries.iter().position(|(e, _)| e.origin == origin && e.group == group)
     }
     /// mr_mfc_find_any_parent(): the (*,*) entry, if it forwards to `vifi`.
     fn any_parent(&self, vifi: usize) -> Option<usize> {
-        self.find(0, 0).filter(|&i| self.entries[i].0.ttls[vifi] < 255)
+        self.find(Z, Z).filter(|&i| self.entries[i].0.ttls[vifi] < 255)
     }
     /// ipmr_cache_find_any() / mr_mfc_find_any().
-    fn find_any(&self, group: u32, vifi: usize) -> Option<usize> {
-        if group != 0 {
-            if let Some(i) = self.find(0, group) {
+    fn find_any(&self, group: Ipv4Address, vifi: usize) -> Option<usize> {
+        if group != Z {
+            if let Some(i) = self.find(Z, group) {
                 let e = &self.entries[i].0;
                 if e.ttls[vifi] < 255 {
                     return Some(i);
@@ -101,7 +106,7 @@ impl Model {
         self.any_parent(vifi)
     }
     /// ip_mr_input(): ipmr_cache_find(), then by the input VIF.
-    fn lookup(&self, s: u32, g: u32, ifindex: i32) -> Option<usize> {
+    fn lookup(&self, s: Ipv4Address, g: Ipv4Address, ifindex: i32) -> Option<usize> {
         self.find(s, g).or_else(|| self.find_vif(ifindex).and_then(|v| self.find_any(g, v)))
     }
     fn add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
@@ -124,7 +129,7 @@ impl Model {
         let true_vifi = self.find_vif(ifindex);
         let vif = usize::from(c.parent);
         let mut ok = false;
-        if c.origin == 0 {
+        if c.origin == Z {
             if let Some(tv) = true_vifi {
                 if let Some(p) = self.any_parent(vif) {
                     ok = self.entries[p].0.ttls[tv] < 255;
@@ -134,7 +139,7 @@ impl Model {
         if !ok && (true_vifi.is_none() || self.vif(vif).map(|v| v.ifindex) != Some(ifindex)) {
             return Err(());
         }
-        if c.origin == 0 && c.group == 0 {
+        if c.origin == Z && c.group == Z {
             return match true_vifi {
                 Some(tv) if tv != vif && ttl > c.ttls[vif] => Ok((1 << vif, vif)),
                 _ => Ok((0, vif)),
@@ -142,7 +147,7 @@ impl Model {
         }
         let mut oifs = 0;
         for ct in (0..MAXVIFS).rev() {
-            if (c.origin != 0 || Some(ct) != true_vifi) && ttl > c.ttls[ct] {
+            if (c.origin != Z || Some(ct) != true_vifi) && ttl > c.ttls[ct] {
                 oifs |= 1 << ct;
             }
         }
@@ -265,7 +270,7 @@ fuzz_target!(|data: &[u8]| {
                 let ifindex = i32::from(inp.u8() & 15);
                 let got = t.lookup(s, g, ifindex).copied();
                 let want = m.lookup(s, g, ifindex).map(|i| m.entries[i].0);
-                assert_eq!(got, want, "op {op}: lookup({s:#x}, {g:#x}, if {ifindex})");
+                assert_eq!(got, want, "op {op}: lookup({s}, {g}, if {ifindex})");
             }
             5 => {
                 let (s, g) = who(inp.u8());

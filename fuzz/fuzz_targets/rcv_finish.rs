@@ -24,6 +24,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use oxip_core::hint::RouteHint;
+use oxip_core::wire::Ipv4Address;
 use oxip_core::mib::DropReason;
 use oxip_core::mib::IpMib;
 use oxip_core::mib::MibArray;
@@ -100,7 +101,7 @@ impl FinishSkb for FuzzSkb<'_> {
     fn route_localnet(&self) -> bool {
         self.k.localnet
     }
-    fn route_input(&mut self, _d: u32, _s: u32, _dscp: u8) -> Result<(), DropReason> {
+    fn route_input(&mut self, _d: Ipv4Address, _s: Ipv4Address, _dscp: u8) -> Result<(), DropReason> {
         self.lookups += 1;
         if let Some(r) = self.k.fib_fails {
             return Err(r);
@@ -179,7 +180,7 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
     };
     if let Some(hint) = hint {
         // ip_can_use_hint()
-        if dst == Dst::None && hint.daddr == daddr && hint.tos == tos {
+        if dst == Dst::None && hint.daddr.to_bits() == daddr && hint.tos == tos {
             // ip_route_use_hint()
             let first = saddr >> 24;
             let r = if !k.in_dev {
@@ -298,7 +299,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let field = |at: usize| hdr.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
     let hint = RouteHint {
-        daddr: if f2 & 0x10 != 0 { field(16).unwrap_or(hdaddr) } else { hdaddr },
+        daddr: Ipv4Address::from_bits(if f2 & 0x10 != 0 { field(16).unwrap_or(hdaddr) } else { hdaddr }),
         tos: if f2 & 0x20 != 0 { hdr.get(1).copied().unwrap_or(htos) } else { htos },
         rt_flags: hflags,
         skb: 0x1000,

@@ -23,6 +23,7 @@ use oxip_core::forward::redirect_key;
 use oxip_core::forward::RedirectLimits;
 use oxip_core::forward::RedirectPeers;
 use oxip_core::forward::REDIRECT_SLOTS;
+use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 
 const SOURCES: [u32; 8] =
@@ -86,7 +87,7 @@ fuzz_target!(|data: &[u8]| {
         now = now.wrapping_add(delta);
         let saddr = SOURCES[usize::from(sel & 7)];
         let vif = i32::from(sel >> 3 & 1);
-        let key = redirect_key(1, saddr, vif);
+        let key = redirect_key(1, Ipv4Address::from_bits(saddr), vif);
 
         let got = match peers.get(key) {
             Some(p) => {

@@ -3,7 +3,14 @@
 //!
 //! `attach IFNAME` starts stealing that interface's `ETH_P_IP` frames into
 //! oxip; `detach IFNAME` stops; `+IFNAME`/`-IFNAME` are short forms. One
-//! command a write. The load-time parameter `takeover=` takes a comma list.
+//! command a write. `+all` (`attach all`) takes over every eligible
+//! interface of the namespace, present and future; `-all` stops that and
+//! detaches the namespace's interfaces. The load-time parameter `takeover=`
+//! takes a comma list, where `all` means every namespace.
+
+/// The keyword for every interface (a device cannot be named so usefully:
+/// `conf/all` is taken in sysctl, so `register_netdevice` of "all" fails).
+pub const ALL: &str = "all";
 
 /// `IFNAMSIZ` (include/uapi/linux/if.h), the terminating NUL included.
 pub const IFNAMSIZ: usize = 16;
@@ -15,6 +22,10 @@ pub enum Command<'a> {
     Attach(&'a str),
     /// Stop taking over `ifname`.
     Detach(&'a str),
+    /// Take over every eligible interface of the namespace, now and later.
+    AttachAll,
+    /// Leave `all` mode and detach every interface of the namespace.
+    DetachAll,
 }
 
 /// Why a command was refused (the write returns `-EINVAL`).
@@ -61,7 +72,12 @@ pub fn parse(input: &str) -> Result<Command<'_>, CtlError> {
     if !dev_valid_name(name) {
         return Err(CtlError::BadName);
     }
-    Ok(if attach { Command::Attach(name) } else { Command::Detach(name) })
+    Ok(match (attach, name == ALL) {
+        (true, true) => Command::AttachAll,
+        (false, true) => Command::DetachAll,
+        (true, false) => Command::Attach(name),
+        (false, false) => Command::Detach(name),
+    })
 }
 
 /// The names in the `takeover=` parameter: comma separated, empty ones skipped.
@@ -101,6 +117,15 @@ mod tests {
         assert_eq!(parse("+\u{e0}"), Err(CtlError::BadName));
         assert!(!dev_valid_name("a\0"));
         assert!(dev_valid_name("veth-0.1_x"));
+    }
+
+    #[test]
+    fn all_keyword() {
+        assert_eq!(parse("+all\n"), Ok(Command::AttachAll));
+        assert_eq!(parse("attach all"), Ok(Command::AttachAll));
+        assert_eq!(parse("-all"), Ok(Command::DetachAll));
+        assert_eq!(parse("detach all"), Ok(Command::DetachAll));
+        assert_eq!(parse("+allx"), Ok(Command::Attach("allx")));
     }
 
     #[test]

@@ -13,7 +13,8 @@ use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
 use super::rcv::PktType;
-use super::wire;
+use super::wire::Ipv4Address;
+use super::wire::Packet;
 
 /// `ICMP_DEST_UNREACH`.
 pub const ICMP_DEST_UNREACH: u8 = 3;
@@ -29,8 +30,8 @@ pub const ICMP_SR_FAILED: u8 = 5;
 pub const ICMP_EXC_TTL: u8 = 0;
 /// `ICMP_REDIR_HOST`.
 pub const ICMP_REDIR_HOST: u8 = 1;
-/// `IP_MAX_MTU`.
-pub const IP_MAX_MTU: u32 = 0xFFF0;
+/// `IP_MAX_MTU` (include/linux/ip.h): the largest `tot_len`.
+pub const IP_MAX_MTU: u32 = 0xFFFF;
 
 /// What `ip_dst_mtu_maybe_forward(dst, true)` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -119,28 +120,41 @@ pub fn ip_exceeds_mtu(c: &MtuCheck, mtu: u32, gso_fits: impl FnOnce(u32) -> bool
     true
 }
 
-/// Decrements the TTL and updates the checksum incrementally (RFC 1624).
-///
-/// C: include/net/ip.h, `ip_decrease_ttl()`. Returns the new TTL, or `None`
-/// if `hdr` is shorter than a header.
-pub fn ip_decrease_ttl(hdr: &mut [u8]) -> Option<u8> {
-    let check = hdr.get(wire::field::CHECK..wire::field::CHECK + 2)?;
-    let c = u32::from(u16::from_be_bytes([*check.first()?, *check.get(1)?])) + 0x0100;
-    let c = c + u32::from(c >= 0xFFFF);
-    // CAST: the checksum is the low 16 bits, as the C truncation does.
-    let new = (c as u16).to_be_bytes();
-    hdr.get_mut(wire::field::CHECK..wire::field::CHECK + 2)?.copy_from_slice(&new);
-    let ttl = hdr.get_mut(wire::field::TTL)?;
-    *ttl = ttl.wrapping_sub(1);
-    Some(*ttl)
-}
+/// `TC_PRIO_BESTEFFORT` (include/uapi/linux/pkt_sched.h).
+pub const TC_PRIO_BESTEFFORT: u8 = 0;
+/// `TC_PRIO_BULK`.
+pub const TC_PRIO_BULK: u8 = 2;
+/// `TC_PRIO_INTERACTIVE_BULK`.
+pub const TC_PRIO_INTERACTIVE_BULK: u8 = 4;
+/// `TC_PRIO_INTERACTIVE`.
+pub const TC_PRIO_INTERACTIVE: u8 = 6;
+/// `IPTOS_TOS_MASK` (include/uapi/linux/ip.h).
+pub const IPTOS_TOS_MASK: u8 = 0x1e;
 
-/// `ip_tos2prio` (net/ipv4/route.c): `TC_PRIO_*` by `IPTOS_TOS(tos) >> 1`.
-const IP_TOS2PRIO: [u8; 16] = [0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4];
+/// `ip_tos2prio` (net/ipv4/route.c): `TC_PRIO_*` by `IPTOS_TOS(tos) >> 1`
+/// (`ECN_OR_COST(class)` is `TC_PRIO_class`).
+pub const IP_TOS2PRIO: [u8; 16] = [
+    TC_PRIO_BESTEFFORT,
+    TC_PRIO_BESTEFFORT,
+    TC_PRIO_BESTEFFORT,
+    TC_PRIO_BESTEFFORT,
+    TC_PRIO_BULK,
+    TC_PRIO_BULK,
+    TC_PRIO_BULK,
+    TC_PRIO_BULK,
+    TC_PRIO_INTERACTIVE,
+    TC_PRIO_INTERACTIVE,
+    TC_PRIO_INTERACTIVE,
+    TC_PRIO_INTERACTIVE,
+    TC_PRIO_INTERACTIVE_BULK,
+    TC_PRIO_INTERACTIVE_BULK,
+    TC_PRIO_INTERACTIVE_BULK,
+    TC_PRIO_INTERACTIVE_BULK,
+];
 
 /// `rt_tos2priority(tos)` (include/net/route.h).
 pub fn rt_tos2priority(tos: u8) -> u32 {
-    u32::from(IP_TOS2PRIO.get(usize::from((tos & 0x1e) >> 1)).copied().unwrap_or(0))
+    u32::from(IP_TOS2PRIO.get(usize::from((tos & IPTOS_TOS_MASK) >> 1)).copied().unwrap_or(0))
 }
 
 /// The inet_peer state `ip_rt_send_redirect()` keeps per source address.
@@ -231,11 +245,11 @@ impl Default for RedirectPeers {
 }
 
 /// The [`RedirectPeers`] key of a source in a namespace and VRF.
-pub fn redirect_key(net_id: u64, saddr: u32, vif: i32) -> u64 {
+pub fn redirect_key(net_id: u64, saddr: Ipv4Address, vif: i32) -> u64 {
     // FNV-1a over the three values.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     // CAST: the bit pattern of vif is what matters.
-    for b in net_id.to_le_bytes().into_iter().chain(saddr.to_le_bytes()).chain((vif as u32).to_le_bytes()) {
+    for b in net_id.to_le_bytes().into_iter().chain(saddr.octets()).chain((vif as u32).to_le_bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -355,10 +369,11 @@ pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Forwar
     let Some(hdr) = skb.header_mut() else {
         return drop(DropReason::NotSpecified);
     };
-    let tos = match ip_decrease_ttl(hdr) {
-        Some(_) => wire::Ipv4Header::new_checked(&*hdr).map(|h| h.tos()).unwrap_or(0),
-        None => return drop(DropReason::NotSpecified),
+    let Ok(mut iph) = Packet::new_checked(hdr) else {
+        return drop(DropReason::NotSpecified);
     };
+    iph.decrease_ttl();
+    let tos = iph.tos();
 
     if skb.wants_redirect() {
         skb.send_redirect();
@@ -385,94 +400,48 @@ pub struct ForwardOptions {
     pub ts: u8,
     /// `opt->ts_needaddr`.
     pub ts_needaddr: bool,
-    /// `opt->nexthop`, network-order bytes.
-    pub nexthop: [u8; 4],
+    /// `opt->nexthop`.
+    pub nexthop: Ipv4Address,
     /// `opt->is_changed`: `ip_options_compile` already wrote into the
     /// header (a timestamp), so the checksum must be redone.
     pub is_changed: bool,
-}
-
-fn put_addr(hdr: &mut [u8], at: usize, addr: [u8; 4]) -> bool {
-    match hdr.get_mut(at..at + 4) {
-        Some(s) => {
-            s.copy_from_slice(&addr);
-            true
-        }
-        None => false,
-    }
 }
 
 /// Fills the options a forwarded packet carries with this router's address.
 ///
 /// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is the glue's
 /// `ip_rt_get_source()`, asked at each slot with the header's daddr at that
-/// point (host order), as native reads `ip_hdr(skb)->daddr` there: the
-/// source-route slot and the timestamp after it see the next hop already
-/// written. Returns whether the header changed (the caller clears
-/// `opt->is_changed`); the checksum is then recomputed here.
-pub fn ip_forward_options(hdr: &mut [u8], o: &ForwardOptions, mut src: impl FnMut(u32) -> [u8; 4]) -> bool {
-    let daddr = |hdr: &[u8]| wire::Ipv4Header::new_checked(hdr).map(|h| h.daddr()).unwrap_or(0);
+/// point, as native reads `ip_hdr(skb)->daddr` there: the source-route slot
+/// and the timestamp after it see the next hop already written. The bytes
+/// are written by [`Packet`]'s option setters. Returns whether the header
+/// changed (the caller clears `opt->is_changed`); the checksum is then
+/// recomputed here (`ip_send_check()`).
+pub fn ip_forward_options<T: AsRef<[u8]> + AsMut<[u8]>>(
+    iph: &mut Packet<T>,
+    o: &ForwardOptions,
+    mut src: impl FnMut(Ipv4Address) -> Ipv4Address,
+) -> bool {
     let mut changed = o.is_changed;
-    let at = |off: u8, idx: usize, back: usize, hdr: &[u8]| -> Option<usize> {
-        let base = usize::from(off);
-        let ptr = usize::from(*hdr.get(base + idx)?);
-        (base + ptr).checked_sub(back)
-    };
     if o.rr_needaddr {
-        if let Some(p) = at(o.rr, 2, 5, hdr) {
-            let a = src(daddr(hdr));
-            changed |= put_addr(hdr, p, a);
-        }
+        let a = src(iph.daddr());
+        changed |= iph.rr_fill(o.rr, a);
     }
     if o.srr_is_hit {
-        let base = usize::from(o.srr);
-        let mut srrptr = usize::from(hdr.get(base + 2).copied().unwrap_or(0));
-        let srrspace = usize::from(hdr.get(base + 1).copied().unwrap_or(0));
-        while srrptr <= srrspace {
-            if srrptr + 3 > srrspace {
-                break;
-            }
-            if srrptr >= 1 && hdr.get(base + srrptr - 1..base + srrptr + 3) == Some(&o.nexthop[..]) {
-                break;
-            }
-            srrptr += 4;
-        }
-        if srrptr + 3 <= srrspace && srrptr >= 1 {
+        if let Some(srrptr) = iph.srr_slot(o.srr, o.nexthop) {
             changed = true;
-            put_addr(hdr, wire::field::DADDR, o.nexthop);
-            let a = src(daddr(hdr));
-            put_addr(hdr, base + srrptr - 1, a);
-            if let Some(p) = hdr.get_mut(base + 2) {
-                // CAST: srrptr + 4 <= srrspace + 4 <= 259; the C stores a byte too.
-                *p = (srrptr + 4) as u8;
-            }
+            iph.set_daddr(o.nexthop);
+            let a = src(iph.daddr());
+            iph.srr_fill(o.srr, srrptr, a);
         }
         if o.ts_needaddr {
-            if let Some(p) = at(o.ts, 2, 9, hdr) {
-                let a = src(daddr(hdr));
-                changed |= put_addr(hdr, p, a);
-            }
+            let a = src(iph.daddr());
+            changed |= iph.ts_fill_addr(o.ts, a);
         }
     }
     if changed {
-        ip_send_check(hdr);
+        iph.fill_checksum();
     }
     changed
-}
-
-/// `ip_send_check()`: recomputes the header checksum in place.
-pub fn ip_send_check(hdr: &mut [u8]) {
-    let ihl = usize::from(hdr.first().copied().unwrap_or(0) & 0xf) * 4;
-    if let Some(c) = hdr.get_mut(wire::field::CHECK..wire::field::CHECK + 2) {
-        c.copy_from_slice(&[0, 0]);
-    }
-    let sum = match hdr.get(..ihl) {
-        Some(h) => wire::checksum(h),
-        None => return,
-    };
-    if let Some(c) = hdr.get_mut(wire::field::CHECK..wire::field::CHECK + 2) {
-        c.copy_from_slice(&sum.to_be_bytes());
-    }
 }
 
 #[cfg(test)]

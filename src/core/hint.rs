@@ -6,7 +6,7 @@
 //! packet to the same daddr with the same tos reuses it instead of a FIB
 //! lookup.
 
-use super::wire;
+use super::wire::Ipv4Address;
 
 /// What the hint packet leaves behind for the next packets.
 ///
@@ -16,8 +16,8 @@ use super::wire;
 /// [`FinishSkb::copy_hint_dst`](super::rcv::FinishSkb::copy_hint_dst).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteHint<H> {
-    /// `ip_hdr(hint)->daddr`, host order.
-    pub daddr: u32,
+    /// `ip_hdr(hint)->daddr`.
+    pub daddr: Ipv4Address,
     /// `ip_hdr(hint)->tos`.
     pub tos: u8,
     /// The hint's `rt->rt_flags`.
@@ -28,7 +28,7 @@ pub struct RouteHint<H> {
 
 impl<H> RouteHint<H> {
     /// `ip_can_use_hint()`: no dst yet, same daddr, same tos.
-    pub fn can_use(&self, skb_has_dst: bool, daddr: u32, tos: u8) -> bool {
+    pub fn can_use(&self, skb_has_dst: bool, daddr: Ipv4Address, tos: u8) -> bool {
         !skb_has_dst && self.daddr == daddr && self.tos == tos
     }
 }
@@ -38,16 +38,17 @@ impl<H> RouteHint<H> {
 /// Not with custom FIB rules (`fib4_has_custom_rules`), not for the limited
 /// broadcast or zeronet destinations, not for a multipath route.
 /// `multipath` is `IPCB(skb)->flags & IPSKB_MULTIPATH`.
-pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: u32, multipath: bool) -> bool {
-    !(has_custom_rules || wire::ipv4_is_lbcast(daddr) || wire::ipv4_is_zeronet(daddr) || multipath)
+pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: Ipv4Address, multipath: bool) -> bool {
+    !(has_custom_rules || daddr.is_lbcast() || daddr.is_zeronet() || multipath)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const B: Ipv4Address = Ipv4Address::new(10, 0, 0, 2);
     const HINT: RouteHint<()> = RouteHint {
-        daddr: 0x0a00_0002,
+        daddr: B,
         tos: 0,
         rt_flags: 0,
         skb: (),
@@ -55,42 +56,42 @@ mod tests {
 
     #[test]
     fn same_daddr_and_tos_can_use() {
-        assert!(HINT.can_use(false, 0x0a00_0002, 0));
+        assert!(HINT.can_use(false, B, 0));
     }
 
     #[test]
     fn other_daddr_cannot_use() {
-        assert!(!HINT.can_use(false, 0x0a00_0003, 0));
+        assert!(!HINT.can_use(false, Ipv4Address::new(10, 0, 0, 3), 0));
     }
 
     #[test]
     fn other_tos_cannot_use() {
-        assert!(!HINT.can_use(false, 0x0a00_0002, 0x10));
+        assert!(!HINT.can_use(false, B, 0x10));
     }
 
     #[test]
     fn skb_with_dst_cannot_use() {
-        assert!(!HINT.can_use(true, 0x0a00_0002, 0));
+        assert!(!HINT.can_use(true, B, 0));
     }
 
     #[test]
     fn no_hint_with_custom_rules() {
-        assert!(!ip_extract_route_hint(true, 0x0a00_0002, false));
+        assert!(!ip_extract_route_hint(true, B, false));
     }
 
     #[test]
     fn no_hint_for_broadcast_or_zeronet() {
-        assert!(!ip_extract_route_hint(false, 0xffff_ffff, false));
-        assert!(!ip_extract_route_hint(false, 0x0000_0001, false));
+        assert!(!ip_extract_route_hint(false, Ipv4Address::BROADCAST, false));
+        assert!(!ip_extract_route_hint(false, Ipv4Address::new(0, 0, 0, 1), false));
     }
 
     #[test]
     fn no_hint_for_multipath() {
-        assert!(!ip_extract_route_hint(false, 0x0a00_0002, true));
+        assert!(!ip_extract_route_hint(false, B, true));
     }
 
     #[test]
     fn plain_unicast_is_a_hint() {
-        assert!(ip_extract_route_hint(false, 0x0a00_0002, false));
+        assert!(ip_extract_route_hint(false, B, false));
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod ctl;
 pub mod forward;
+pub mod golden;
 pub mod hint;
 pub mod mfc;
 pub mod mib;

@@ -9,12 +9,14 @@
 //! (`FIB_EVENT_VIF_*`, `FIB_EVENT_ENTRY_*` for `RTNL_FAMILY_IPMR`); this
 //! file has no notion of where the entries come from.
 
+use super::wire::Ipv4Address;
+
 /// `MAXVIFS`.
 pub const MAXVIFS: usize = 32;
 /// Entries one table mirrors (the glue refuses more and says so).
 pub const MFC_CAPACITY: usize = 1024;
-/// `INADDR_ANY`.
-const ANY: u32 = 0;
+/// `INADDR_ANY`: the origin of (*,G) and (*,*), the group of (*,*).
+const ANY: Ipv4Address = Ipv4Address::UNSPECIFIED;
 
 /// A virtual interface: `struct vif_device` as far as forwarding needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,10 +32,10 @@ pub struct Vif {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(C)]
 pub struct MfcEntry {
-    /// `mfc_origin` (host order); 0 for (*,G) and (*,*).
-    pub origin: u32,
-    /// `mfc_mcastgrp` (host order); 0 for (*,*).
-    pub group: u32,
+    /// `mfc_origin`; `INADDR_ANY` for (*,G) and (*,*).
+    pub origin: Ipv4Address,
+    /// `mfc_mcastgrp`; `INADDR_ANY` for (*,*).
+    pub group: Ipv4Address,
     /// `mfc_parent`: the incoming VIF.
     pub parent: u16,
     /// `mfc_un.res.ttls`: per-VIF TTL threshold, 255 = not an oif.
@@ -42,7 +44,7 @@ pub struct MfcEntry {
 
 impl MfcEntry {
     /// An entry with no outgoing VIFs.
-    pub const fn new(origin: u32, group: u32, parent: u16) -> Self {
+    pub const fn new(origin: Ipv4Address, group: Ipv4Address, parent: u16) -> Self {
         MfcEntry { origin, group, parent, ttls: [255; MAXVIFS] }
     }
 
@@ -108,7 +110,7 @@ const NO_VIF_COUNTERS: VifCounters = VifCounters { pkt_in: 0, bytes_in: 0, pkt_o
 const NO_VIF: VifSlot = VifSlot { present: false, vif: Vif { ifindex: 0, flags: 0 }, counters: NO_VIF_COUNTERS };
 const NO_MFC: MfcSlot = MfcSlot {
     used: false,
-    e: MfcEntry { origin: 0, group: 0, parent: 0, ttls: [0; MAXVIFS] },
+    e: MfcEntry { origin: ANY, group: ANY, parent: 0, ttls: [0; MAXVIFS] },
     counters: MfcCounters { pkt: 0, bytes: 0, wrong_if: 0 },
 };
 
@@ -171,7 +173,7 @@ impl MrTable {
         self.vifs.iter().rposition(|s| s.present && s.vif.ifindex == ifindex)
     }
 
-    fn slot(&self, origin: u32, group: u32) -> Option<usize> {
+    fn slot(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<usize> {
         self.entries.iter().position(|s| s.used && s.e.origin == origin && s.e.group == group)
     }
 
@@ -212,7 +214,7 @@ impl MrTable {
 
     /// `FIB_EVENT_ENTRY_DEL`. Deleting an entry this mirror never held
     /// takes one from the unmirrored count.
-    pub fn entry_del(&mut self, origin: u32, group: u32) {
+    pub fn entry_del(&mut self, origin: Ipv4Address, group: Ipv4Address) {
         match self.slot(origin, group) {
             Some(i) => {
                 if let Some(s) = self.entries.get_mut(i) {
@@ -289,7 +291,7 @@ impl MrTable {
     }
 
     /// `ipmr_cache_find(mrt, origin, mcastgrp)`: the (S,G) entry.
-    pub fn cache_find(&self, origin: u32, group: u32) -> Option<&MfcEntry> {
+    pub fn cache_find(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<&MfcEntry> {
         self.iter().find(|e| e.origin == origin && e.group == group)
     }
 
@@ -301,7 +303,7 @@ impl MrTable {
 
     /// `ipmr_cache_find_any(mrt, mcastgrp, vifi)`: a (*,G) entry that
     /// forwards to `vifi` (or whose (*,*) proxy does), else the (*,*) one.
-    pub fn cache_find_any(&self, group: u32, vifi: usize) -> Option<&MfcEntry> {
+    pub fn cache_find_any(&self, group: Ipv4Address, vifi: usize) -> Option<&MfcEntry> {
         if group != ANY {
             for e in self.iter().filter(|e| e.origin == ANY && e.group == group) {
                 if e.ttl(vifi) < 255 {
@@ -316,7 +318,7 @@ impl MrTable {
     }
 
     /// `ip_mr_input`'s lookup: (S,G), then by the input VIF (*,G) / (*,*).
-    pub fn lookup(&self, saddr: u32, daddr: u32, in_ifindex: i32) -> Option<&MfcEntry> {
+    pub fn lookup(&self, saddr: Ipv4Address, daddr: Ipv4Address, in_ifindex: i32) -> Option<&MfcEntry> {
         self.cache_find(saddr, daddr)
             .or_else(|| self.find_vif(in_ifindex).and_then(|v| self.cache_find_any(daddr, v)))
     }
@@ -408,10 +410,10 @@ pub enum MrInput {
 /// What `ip_mr_input` reads of the packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MrPacket {
-    /// Source, host order.
-    pub saddr: u32,
-    /// Group, host order.
-    pub daddr: u32,
+    /// `iph->saddr`: the source.
+    pub saddr: Ipv4Address,
+    /// `iph->daddr`: the group.
+    pub daddr: Ipv4Address,
     /// The receiving device.
     pub in_ifindex: i32,
     /// `iph->ttl`.

@@ -4,6 +4,8 @@
 //! C: include/uapi/linux/snmp.h (`IPSTATS_MIB_*`, `LINUX_MIB_*`),
 //! include/net/dropreason-core.h (`enum skb_drop_reason`).
 
+use super::wire;
+
 /// The IP MIB counters oxip keeps, one per `IPSTATS_MIB_*` it bumps, plus
 /// `LINUX_MIB_IPRPFILTER`. The names are the ones /proc/net/snmp and
 /// /proc/net/netstat print, so a test can add them to the kernel's.
@@ -177,10 +179,10 @@ impl IpMib {
 
     /// The ECN counter for a packet's `tos` (`IPSTATS_MIB_NOECTPKTS + (tos & INET_ECN_MASK)`).
     pub const fn ecn(tos: u8) -> IpMib {
-        match tos & super::wire::INET_ECN_MASK {
-            0 => IpMib::InNoECTPkts,
-            1 => IpMib::InECT1Pkts,
-            2 => IpMib::InECT0Pkts,
+        match tos & wire::INET_ECN_MASK {
+            wire::INET_ECN_NOT_ECT => IpMib::InNoECTPkts,
+            wire::INET_ECN_ECT_1 => IpMib::InECT1Pkts,
+            wire::INET_ECN_ECT_0 => IpMib::InECT0Pkts,
             _ => IpMib::InCEPkts,
         }
     }

@@ -13,7 +13,8 @@ use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
 use super::wire;
-use super::wire::Ipv4Header;
+use super::wire::Ipv4Address;
+use super::wire::Packet;
 
 /// `skb->pkt_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +31,23 @@ pub enum PktType {
     Other,
 }
 
+/// `PACKET_HOST` (include/uapi/linux/if_packet.h).
+pub const PACKET_HOST: u8 = 0;
+/// `PACKET_BROADCAST`.
+pub const PACKET_BROADCAST: u8 = 1;
+/// `PACKET_MULTICAST`.
+pub const PACKET_MULTICAST: u8 = 2;
+/// `PACKET_OTHERHOST`.
+pub const PACKET_OTHERHOST: u8 = 3;
+
 impl PktType {
-    /// From the kernel's `PACKET_*` value (include/uapi/linux/if_packet.h).
+    /// From the kernel's `PACKET_*` value.
     pub const fn from_raw(v: u8) -> Self {
         match v {
-            0 => PktType::Host,
-            1 => PktType::Broadcast,
-            2 => PktType::Multicast,
-            3 => PktType::OtherHost,
+            PACKET_HOST => PktType::Host,
+            PACKET_BROADCAST => PktType::Broadcast,
+            PACKET_MULTICAST => PktType::Multicast,
+            PACKET_OTHERHOST => PktType::OtherHost,
             _ => PktType::Other,
         }
     }
@@ -117,7 +127,7 @@ pub fn ip_rcv_core<S: RcvSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Result<()
     if !skb.may_pull(wire::IPHDR_LEN) {
         return Err(inhdr_error(mib, DropReason::NotSpecified));
     }
-    let (ihl_len, tos) = match Ipv4Header::new_checked(skb.network_header()) {
+    let (ihl_len, tos) = match Packet::new_checked(skb.network_header()) {
         Ok(h) if h.ihl() >= 5 && h.version() == 4 => (h.header_len(), h.tos()),
         _ => return Err(inhdr_error(mib, DropReason::NotSpecified)),
     };
@@ -127,7 +137,7 @@ pub fn ip_rcv_core<S: RcvSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Result<()
     if !skb.may_pull(ihl_len) {
         return Err(inhdr_error(mib, DropReason::NotSpecified));
     }
-    let (csum_ok, tot_len) = match Ipv4Header::new_checked(skb.network_header()) {
+    let (csum_ok, tot_len) = match Packet::new_checked(skb.network_header()) {
         Ok(h) => (h.checksum_ok(), h.tot_len()),
         Err(_) => return Err(inhdr_error(mib, DropReason::NotSpecified)),
     };
@@ -178,14 +188,23 @@ pub enum RtnType {
     Other(u8),
 }
 
+/// `RTN_UNICAST` (include/uapi/linux/rtnetlink.h).
+pub const RTN_UNICAST: u8 = 1;
+/// `RTN_LOCAL`.
+pub const RTN_LOCAL: u8 = 2;
+/// `RTN_BROADCAST`.
+pub const RTN_BROADCAST: u8 = 3;
+/// `RTN_MULTICAST`.
+pub const RTN_MULTICAST: u8 = 5;
+
 impl RtnType {
     /// From the kernel's `RTN_*` value.
     pub const fn from_raw(v: u8) -> Self {
         match v {
-            1 => RtnType::Unicast,
-            2 => RtnType::Local,
-            3 => RtnType::Broadcast,
-            5 => RtnType::Multicast,
+            RTN_UNICAST => RtnType::Unicast,
+            RTN_LOCAL => RtnType::Local,
+            RTN_BROADCAST => RtnType::Broadcast,
+            RTN_MULTICAST => RtnType::Multicast,
             o => RtnType::Other(o),
         }
     }
@@ -235,7 +254,7 @@ pub trait FinishSkb {
     /// `IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)`.
     fn route_localnet(&self) -> bool;
     /// `ip_route_input_noref(skb, daddr, saddr, dscp, dev)`.
-    fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason>;
+    fn route_input(&mut self, daddr: Ipv4Address, saddr: Ipv4Address, dscp: u8) -> Result<(), DropReason>;
     /// The hint packet as the glue holds it while later packets reuse its
     /// route: a borrow, so it outlives every use.
     type HintSkb<'h>;
@@ -270,7 +289,7 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
     mib: &mut M,
     hint: Option<&RouteHint<S::HintSkb<'_>>>,
 ) -> Result<RouteView, DropReason> {
-    let (daddr, saddr, tos, ihl) = match Ipv4Header::new_checked(skb.network_header()) {
+    let (daddr, saddr, tos, ihl) = match Packet::new_checked(skb.network_header()) {
         Ok(h) => (h.daddr(), h.saddr(), h.tos(), h.ihl()),
         Err(_) => return Err(DropReason::IpInhdr),
     };
@@ -288,7 +307,7 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
 
     if !skb.has_valid_dst() {
         mib.inc(IpMib::FibLookups);
-        if let Err(r) = skb.route_input(daddr, saddr, tos & 0xfc) {
+        if let Err(r) = skb.route_input(daddr, saddr, tos & wire::INET_DSCP_MASK) {
             return Err(drop_error(mib, r));
         }
     } else {
@@ -369,20 +388,20 @@ pub fn ip_rcv_options<S: FinishSkb, M: MibSink>(
 /// lookup, which validates the source the same way.
 pub fn ip_route_use_hint<S: FinishSkb>(
     skb: &mut S,
-    _daddr: u32,
-    saddr: u32,
+    _daddr: Ipv4Address,
+    saddr: Ipv4Address,
     hint: &RouteHint<S::HintSkb<'_>>,
 ) -> Result<(), DropReason> {
     if !skb.has_in_dev() {
         return Err(DropReason::NotSpecified);
     }
-    if wire::ipv4_is_multicast(saddr) || wire::ipv4_is_lbcast(saddr) {
+    if saddr.is_multicast() || saddr.is_lbcast() {
         return Err(DropReason::IpInvalidSource);
     }
-    if wire::ipv4_is_zeronet(saddr) {
+    if saddr.is_zeronet() {
         return Err(DropReason::IpInvalidSource);
     }
-    if wire::ipv4_is_loopback(saddr) && !skb.route_localnet() {
+    if saddr.is_loopback() && !skb.route_localnet() {
         return Err(DropReason::IpLocalnet);
     }
     if hint.rt_flags & RTCF_LOCAL != 0 {

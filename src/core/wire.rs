@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-//! A zero-copy, panic-free view of an IPv4 header.
+//! A zero-copy, panic-free view of an IPv4 header, its setters, a parsed
+//! representation and an address type whose byte order is fixed by type.
 //!
-//! C: include/uapi/linux/ip.h (`struct iphdr`), include/net/ip.h helpers.
-//! After [`Ipv4Header::new_checked`] no accessor can panic or index out of range.
+//! C: include/uapi/linux/ip.h (`struct iphdr`, `IPOPT_*`), include/net/ip.h
+//! (`ip_decrease_ttl()`, `ip_send_check()`, `ipv4_is_*()`),
+//! net/ipv4/ip_options.c (the option slots `ip_forward_options()` writes).
+//! Modelled on smoltcp's `wire/ipv4.rs`: after [`Packet::new_checked`] no
+//! getter or setter can panic or index out of range.
+
+use core::fmt;
 
 /// Byte offsets of the `struct iphdr` fields.
 pub mod field {
@@ -30,6 +36,8 @@ pub mod field {
 
 /// `sizeof(struct iphdr)`.
 pub const IPHDR_LEN: usize = 20;
+/// `MAX_IPOPTLEN`: the most option bytes a header holds (`ihl` 15).
+pub const MAX_IPOPTLEN: usize = 40;
 /// `IP_CE`: congestion.
 pub const IP_CE: u16 = 0x8000;
 /// `IP_DF`: don't fragment.
@@ -38,8 +46,18 @@ pub const IP_DF: u16 = 0x4000;
 pub const IP_MF: u16 = 0x2000;
 /// `IP_OFFSET`.
 pub const IP_OFFSET: u16 = 0x1fff;
-/// `INET_ECN_MASK`.
+/// `INET_ECN_MASK` (include/net/inet_ecn.h): the ECN bits of `tos`.
 pub const INET_ECN_MASK: u8 = 3;
+/// `INET_ECN_NOT_ECT`.
+pub const INET_ECN_NOT_ECT: u8 = 0;
+/// `INET_ECN_ECT_1`.
+pub const INET_ECN_ECT_1: u8 = 1;
+/// `INET_ECN_ECT_0`.
+pub const INET_ECN_ECT_0: u8 = 2;
+/// `INET_ECN_CE`.
+pub const INET_ECN_CE: u8 = 3;
+/// `INET_DSCP_MASK`: the DSCP bits of `tos` (include/net/inet_dscp.h).
+pub const INET_DSCP_MASK: u8 = 0xfc;
 
 /// `IPPROTO_ICMP`.
 pub const IPPROTO_ICMP: u8 = 1;
@@ -50,20 +68,149 @@ pub const IPPROTO_TCP: u8 = 6;
 /// `IPPROTO_UDP`.
 pub const IPPROTO_UDP: u8 = 17;
 
-/// Why a byte slice is not an IPv4 header we can read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WireError {
-    /// Fewer bytes than the header claims (or than 20).
-    Truncated,
+/// `IPOPT_OPTVAL`: offset of an option's type byte.
+pub const IPOPT_OPTVAL: usize = 0;
+/// `IPOPT_OLEN`: offset of an option's length byte.
+pub const IPOPT_OLEN: usize = 1;
+/// `IPOPT_OFFSET`: offset of an option's pointer byte (RR, SRR, TS).
+pub const IPOPT_OFFSET: usize = 2;
+/// `IPOPT_MINOFF`: the smallest pointer (the first slot).
+pub const IPOPT_MINOFF: u8 = 4;
+/// `IPOPT_END`: end of the option list.
+pub const IPOPT_END: u8 = 0;
+/// `IPOPT_NOOP`.
+pub const IPOPT_NOOP: u8 = 1;
+/// `IPOPT_RR`: record route.
+pub const IPOPT_RR: u8 = 7;
+/// `IPOPT_TIMESTAMP`.
+pub const IPOPT_TIMESTAMP: u8 = 68;
+/// `IPOPT_LSRR`: loose source route.
+pub const IPOPT_LSRR: u8 = 131;
+/// `IPOPT_SSRR`: strict source route.
+pub const IPOPT_SSRR: u8 = 137;
+/// `IPOPT_RA`: router alert.
+pub const IPOPT_RA: u8 = 148;
+
+/// An IPv4 address, stored as its four bytes in network order.
+///
+/// The kernel holds addresses as `__be32`; the core never holds a bare
+/// `u32` address, so a value cannot be in the wrong order: the glue
+/// converts with [`Ipv4Address::from_be32`]/[`Ipv4Address::to_be32`], tests
+/// and the host write them with [`Ipv4Address::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct Ipv4Address(pub [u8; 4]);
+
+impl Ipv4Address {
+    /// `INADDR_ANY`, 0.0.0.0.
+    pub const UNSPECIFIED: Ipv4Address = Ipv4Address([0; 4]);
+    /// `INADDR_BROADCAST`, 255.255.255.255.
+    pub const BROADCAST: Ipv4Address = Ipv4Address([255; 4]);
+
+    /// `a.b.c.d`.
+    pub const fn new(a: u8, b: u8, c: u8, d: u8) -> Self {
+        Ipv4Address([a, b, c, d])
+    }
+
+    /// From the four bytes on the wire.
+    pub const fn from_octets(o: [u8; 4]) -> Self {
+        Ipv4Address(o)
+    }
+
+    /// The four bytes on the wire.
+    pub const fn octets(self) -> [u8; 4] {
+        self.0
+    }
+
+    /// From a `__be32` as the kernel stores it (`iph->saddr`, `fl4->daddr`):
+    /// its bytes in memory are the wire bytes.
+    pub const fn from_be32(raw: u32) -> Self {
+        Ipv4Address(raw.to_ne_bytes())
+    }
+
+    /// The `__be32` the kernel wants (`ip_route_input_noref(.., daddr, ..)`).
+    pub const fn to_be32(self) -> u32 {
+        u32::from_ne_bytes(self.0)
+    }
+
+    /// The address as a number, 10.0.0.1 = 0x0a000001 (`ntohl(addr)`).
+    pub const fn to_bits(self) -> u32 {
+        u32::from_be_bytes(self.0)
+    }
+
+    /// From a number, 0x0a000001 = 10.0.0.1 (`htonl(n)`).
+    pub const fn from_bits(n: u32) -> Self {
+        Ipv4Address(n.to_be_bytes())
+    }
+
+    /// `addr == INADDR_ANY`.
+    pub const fn is_unspecified(self) -> bool {
+        self.to_bits() == 0
+    }
+
+    /// `ipv4_is_multicast()`: 224.0.0.0/4.
+    pub const fn is_multicast(self) -> bool {
+        self.0[0] & 0xf0 == 0xe0
+    }
+
+    /// `ipv4_is_lbcast()`: 255.255.255.255.
+    pub const fn is_lbcast(self) -> bool {
+        self.to_bits() == u32::MAX
+    }
+
+    /// `ipv4_is_zeronet()`: 0.0.0.0/8.
+    pub const fn is_zeronet(self) -> bool {
+        self.0[0] == 0
+    }
+
+    /// `ipv4_is_loopback()`: 127.0.0.0/8.
+    pub const fn is_loopback(self) -> bool {
+        self.0[0] == 127
+    }
 }
 
-/// A read-only view of an IPv4 header in `buffer`.
+impl fmt::Display for Ipv4Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d] = self.0;
+        write!(f, "{a}.{b}.{c}.{d}")
+    }
+}
+
+/// Why bytes are not an IPv4 header (or packet) we can use. One variant per
+/// rejection of `ip_rcv_core()`, which counts them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireError {
+    /// Fewer bytes than the header needs (20, or `ihl * 4`): native's
+    /// failed `pskb_may_pull`, `IP_INHDR`.
+    Truncated,
+    /// `version != 4`: `IP_INHDR`.
+    Version,
+    /// `ihl < 5`: `IP_INHDR`.
+    HeaderLen,
+    /// The header does not sum to 0xffff: `IP_CSUM`.
+    Checksum,
+    /// `tot_len` is more than the bytes there are: `PKT_TOO_SMALL`
+    /// (`InTruncatedPkts`).
+    TotLenOver,
+    /// `tot_len` is less than the header: `IP_INHDR`.
+    TotLenShort,
+    /// [`Repr::emit`]: options that are not a multiple of 4 bytes or more
+    /// than [`MAX_IPOPTLEN`], or a buffer too short for what is emitted.
+    Emit,
+}
+
+/// A view of an IPv4 header (and what follows it) in `buffer`.
+///
+/// C: `struct iphdr` read through `ip_hdr(skb)`. Getters need
+/// `T: AsRef<[u8]>`, setters `T: AsMut<[u8]>` as well.
 ///
 /// # Invariants
 ///
-/// `buffer.as_ref().len() >= IPHDR_LEN`.
+/// `buffer.as_ref().len() >= IPHDR_LEN`: the fixed header is there. The
+/// options (`ihl * 4 - 20` bytes) may not be: [`Packet::options`] and
+/// [`Packet::checksum_ok`] look only at what the buffer holds.
 #[derive(Debug, Clone, Copy)]
-pub struct Ipv4Header<T: AsRef<[u8]>> {
+pub struct Packet<T: AsRef<[u8]>> {
     buffer: T,
 }
 
@@ -76,10 +223,10 @@ fn be16(b: &[u8], at: usize) -> u16 {
 }
 
 #[inline]
-fn be32(b: &[u8], at: usize) -> u32 {
+fn addr(b: &[u8], at: usize) -> Ipv4Address {
     match b.get(at..at + 4) {
-        Some(&[a, b1, c, d]) => u32::from_be_bytes([a, b1, c, d]),
-        _ => 0,
+        Some(&[a, b1, c, d]) => Ipv4Address([a, b1, c, d]),
+        _ => Ipv4Address::UNSPECIFIED,
     }
 }
 
@@ -88,7 +235,19 @@ fn byte(b: &[u8], at: usize) -> u8 {
     b.get(at).copied().unwrap_or(0)
 }
 
-impl<T: AsRef<[u8]>> Ipv4Header<T> {
+/// Writes `v` at `at`; false if the bytes are not there.
+#[inline]
+fn put(b: &mut [u8], at: usize, v: &[u8]) -> bool {
+    match b.get_mut(at..at + v.len()) {
+        Some(s) => {
+            s.copy_from_slice(v);
+            true
+        }
+        None => false,
+    }
+}
+
+impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps `buffer` if it holds at least the fixed 20-byte header.
     pub fn new_checked(buffer: T) -> Result<Self, WireError> {
         if buffer.as_ref().len() < IPHDR_LEN {
@@ -96,6 +255,11 @@ impl<T: AsRef<[u8]>> Ipv4Header<T> {
         }
         // INVARIANT: length checked above.
         Ok(Self { buffer })
+    }
+
+    /// The buffer back.
+    pub fn into_inner(self) -> T {
+        self.buffer
     }
 
     fn b(&self) -> &[u8] {
@@ -120,7 +284,7 @@ impl<T: AsRef<[u8]>> Ipv4Header<T> {
     }
     /// `ip4h_dscp(iph)`: the DSCP bits of tos, in place.
     pub fn dscp(&self) -> u8 {
-        self.tos() & 0xfc
+        self.tos() & INET_DSCP_MASK
     }
     /// `iph->tot_len`, host order.
     pub fn tot_len(&self) -> u16 {
@@ -133,6 +297,10 @@ impl<T: AsRef<[u8]>> Ipv4Header<T> {
     /// `iph->frag_off`, host order, flags included.
     pub fn frag_off(&self) -> u16 {
         be16(self.b(), field::FRAG_OFF)
+    }
+    /// `iph->frag_off & htons(IP_DF)`.
+    pub fn dont_frag(&self) -> bool {
+        self.frag_off() & IP_DF != 0
     }
     /// `ip_is_fragment(iph)`.
     pub fn is_fragment(&self) -> bool {
@@ -150,18 +318,24 @@ impl<T: AsRef<[u8]>> Ipv4Header<T> {
     pub fn check(&self) -> u16 {
         be16(self.b(), field::CHECK)
     }
-    /// `iph->saddr`, host order.
-    pub fn saddr(&self) -> u32 {
-        be32(self.b(), field::SADDR)
+    /// `iph->saddr`.
+    pub fn saddr(&self) -> Ipv4Address {
+        addr(self.b(), field::SADDR)
     }
-    /// `iph->daddr`, host order.
-    pub fn daddr(&self) -> u32 {
-        be32(self.b(), field::DADDR)
+    /// `iph->daddr`.
+    pub fn daddr(&self) -> Ipv4Address {
+        addr(self.b(), field::DADDR)
     }
     /// The options, `ihl * 4 - 20` bytes, or fewer if the buffer is short.
     pub fn options(&self) -> &[u8] {
         let end = self.header_len().min(self.b().len());
         self.b().get(IPHDR_LEN..end).unwrap_or(&[])
+    }
+    /// The bytes after the header, up to `tot_len` (fewer if the buffer is
+    /// short, none if `tot_len` is below the header).
+    pub fn payload(&self) -> &[u8] {
+        let end = usize::from(self.tot_len()).min(self.b().len());
+        self.b().get(self.header_len()..end).unwrap_or(&[])
     }
     /// `ip_fast_csum(iph, iph->ihl) == 0`: the header sums to 0xffff.
     ///
@@ -171,6 +345,171 @@ impl<T: AsRef<[u8]>> Ipv4Header<T> {
             Some(h) => checksum(h) == 0,
             None => false,
         }
+    }
+
+    /// The pointer byte (`optptr[2]`) of the option at `off` bytes from the
+    /// header's start, as 1-based offset into the option.
+    fn opt_ptr(&self, off: u8) -> Option<usize> {
+        self.b().get(usize::from(off) + IPOPT_OFFSET).map(|p| usize::from(*p))
+    }
+
+    /// The source-route slot a forwarded packet's router fills: the first
+    /// slot from the option's pointer on that holds `nexthop` or, if none
+    /// does, the first with room (its 1-based pointer, `srrptr`); `None` if
+    /// the route is used up ("Argh! Destination lost!" in C).
+    ///
+    /// C: net/ipv4/ip_options.c, `ip_forward_options()`, the `srrptr` loop
+    /// over the option at `srr` (`opt->srr`, from the header's start).
+    pub fn srr_slot(&self, srr: u8, nexthop: Ipv4Address) -> Option<usize> {
+        let base = usize::from(srr);
+        let mut srrptr = self.opt_ptr(srr).unwrap_or(0);
+        let srrspace = usize::from(byte(self.b(), base + IPOPT_OLEN));
+        while srrptr <= srrspace {
+            if srrptr + 3 > srrspace {
+                break;
+            }
+            if srrptr >= 1 && self.b().get(base + srrptr - 1..base + srrptr + 3) == Some(&nexthop.0[..]) {
+                break;
+            }
+            srrptr += 4;
+        }
+        (srrptr + 3 <= srrspace && srrptr >= 1).then_some(srrptr)
+    }
+}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
+    fn m(&mut self) -> &mut [u8] {
+        self.buffer.as_mut()
+    }
+
+    fn set_byte(&mut self, at: usize, v: u8) {
+        if let Some(b) = self.m().get_mut(at) {
+            *b = v;
+        }
+    }
+
+    /// Sets `iph->version`.
+    pub fn set_version(&mut self, v: u8) {
+        let ihl = self.ihl();
+        self.set_byte(field::VER_IHL, (v << 4) | ihl);
+    }
+    /// Sets `iph->ihl`, in 32-bit words (the low 4 bits of `ihl`).
+    pub fn set_ihl(&mut self, ihl: u8) {
+        let v = self.version();
+        self.set_byte(field::VER_IHL, (v << 4) | (ihl & 0x0f));
+    }
+    /// Sets `iph->tos`.
+    pub fn set_tos(&mut self, tos: u8) {
+        self.set_byte(field::TOS, tos);
+    }
+    /// Sets `iph->tot_len` (host order in, network order stored).
+    pub fn set_tot_len(&mut self, len: u16) {
+        put(self.m(), field::TOT_LEN, &len.to_be_bytes());
+    }
+    /// Sets `iph->id`.
+    pub fn set_id(&mut self, id: u16) {
+        put(self.m(), field::ID, &id.to_be_bytes());
+    }
+    /// Sets `iph->frag_off`, flags included.
+    pub fn set_frag_off(&mut self, frag_off: u16) {
+        put(self.m(), field::FRAG_OFF, &frag_off.to_be_bytes());
+    }
+    /// Sets `iph->ttl` (the checksum is left alone: see
+    /// [`Packet::decrease_ttl`] and [`Packet::fill_checksum`]).
+    pub fn set_ttl(&mut self, ttl: u8) {
+        self.set_byte(field::TTL, ttl);
+    }
+    /// Sets `iph->protocol`.
+    pub fn set_protocol(&mut self, p: u8) {
+        self.set_byte(field::PROTOCOL, p);
+    }
+    /// Sets `iph->check` as it is read by [`Packet::check`].
+    pub fn set_check(&mut self, check: u16) {
+        put(self.m(), field::CHECK, &check.to_be_bytes());
+    }
+    /// Sets `iph->saddr`.
+    pub fn set_saddr(&mut self, a: Ipv4Address) {
+        put(self.m(), field::SADDR, &a.0);
+    }
+    /// Sets `iph->daddr`.
+    pub fn set_daddr(&mut self, a: Ipv4Address) {
+        put(self.m(), field::DADDR, &a.0);
+    }
+    /// The options, writable (as [`Packet::options`]).
+    pub fn options_mut(&mut self) -> &mut [u8] {
+        let end = self.header_len().min(self.b().len());
+        self.m().get_mut(IPHDR_LEN..end).unwrap_or(&mut [])
+    }
+
+    /// Recomputes the header checksum over `ihl * 4` bytes (nothing if the
+    /// buffer holds fewer).
+    ///
+    /// C: include/net/ip.h, `ip_send_check()`.
+    pub fn fill_checksum(&mut self) {
+        let hl = self.header_len();
+        self.set_check(0);
+        let sum = match self.b().get(..hl) {
+            Some(h) => checksum(h),
+            None => return,
+        };
+        self.set_check(sum);
+    }
+
+    /// Decrements the TTL and updates the checksum incrementally (RFC
+    /// 1624), as native does for every forwarded packet; returns the new
+    /// TTL.
+    ///
+    /// C: include/net/ip.h, `ip_decrease_ttl()`: `check += htons(0x0100)`
+    /// with the end-around carry, on the stored bytes.
+    pub fn decrease_ttl(&mut self) -> u8 {
+        let c = u32::from(self.check()) + 0x0100;
+        let c = c + u32::from(c >= 0xFFFF);
+        // CAST: the checksum is the low 16 bits, as the C truncation does.
+        self.set_check(c as u16);
+        let ttl = self.ttl().wrapping_sub(1);
+        self.set_ttl(ttl);
+        ttl
+    }
+
+    /// Writes `a` into the record-route slot before the option's pointer
+    /// (`&optptr[optptr[2] - 5]`, the option at `rr` bytes from the header's
+    /// start); false if the slot is not in the buffer.
+    ///
+    /// C: net/ipv4/ip_options.c, `ip_forward_options()`, `opt->rr_needaddr`.
+    pub fn rr_fill(&mut self, rr: u8, a: Ipv4Address) -> bool {
+        self.fill_before_ptr(rr, 5, a)
+    }
+
+    /// Writes `a` into the address of the timestamp slot before the
+    /// option's pointer (`&optptr[optptr[2] - 9]`); false if the slot is
+    /// not in the buffer.
+    ///
+    /// C: net/ipv4/ip_options.c, `ip_forward_options()`, `opt->ts_needaddr`.
+    pub fn ts_fill_addr(&mut self, ts: u8, a: Ipv4Address) -> bool {
+        self.fill_before_ptr(ts, 9, a)
+    }
+
+    fn fill_before_ptr(&mut self, off: u8, back: usize, a: Ipv4Address) -> bool {
+        let Some(ptr) = self.opt_ptr(off) else { return false };
+        match (usize::from(off) + ptr).checked_sub(back) {
+            Some(at) => put(self.m(), at, &a.0),
+            None => false,
+        }
+    }
+
+    /// Fills source-route slot `srrptr` (from [`Packet::srr_slot`]) of the
+    /// option at `srr`: `daddr` becomes `nexthop` (set it first: `a` is
+    /// this router's source toward it), `a` goes into the slot and the
+    /// option's pointer moves past it.
+    ///
+    /// C: net/ipv4/ip_options.c, `ip_forward_options()`, `opt->srr_is_hit`.
+    pub fn srr_fill(&mut self, srr: u8, srrptr: usize, a: Ipv4Address) {
+        let base = usize::from(srr);
+        if srrptr >= 1 {
+            put(self.m(), base + srrptr - 1, &a.0);
+        }
+        // CAST: srrptr + 4 <= srrspace + 4 <= 259; the C stores a byte too.
+        self.set_byte(base + IPOPT_OFFSET, (srrptr + 4) as u8);
     }
 }
 
@@ -193,21 +532,103 @@ pub fn checksum(data: &[u8]) -> u16 {
     !(sum as u16)
 }
 
-/// `ipv4_is_multicast()`: 224.0.0.0/4.
-pub fn ipv4_is_multicast(a: u32) -> bool {
-    a & 0xf000_0000 == 0xe000_0000
+/// A parsed IPv4 header: what `ip_rcv_core()` validated, as values.
+///
+/// `parse` makes the checks of `ip_rcv_core` in its order and with its
+/// distinctions (see [`WireError`]); `emit` writes a header that parses
+/// back to the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repr<'a> {
+    /// `tos`.
+    pub tos: u8,
+    /// `id`.
+    pub id: u16,
+    /// `frag_off`, flags included.
+    pub frag_off: u16,
+    /// `ttl`.
+    pub ttl: u8,
+    /// `protocol`.
+    pub protocol: u8,
+    /// `saddr`.
+    pub saddr: Ipv4Address,
+    /// `daddr`.
+    pub daddr: Ipv4Address,
+    /// The options, `ihl * 4 - 20` bytes.
+    pub options: &'a [u8],
+    /// `tot_len - ihl * 4`.
+    pub payload_len: usize,
 }
-/// `ipv4_is_lbcast()`: 255.255.255.255.
-pub fn ipv4_is_lbcast(a: u32) -> bool {
-    a == 0xffff_ffff
-}
-/// `ipv4_is_zeronet()`: 0.0.0.0/8.
-pub fn ipv4_is_zeronet(a: u32) -> bool {
-    a & 0xff00_0000 == 0
-}
-/// `ipv4_is_loopback()`: 127.0.0.0/8.
-pub fn ipv4_is_loopback(a: u32) -> bool {
-    a & 0xff00_0000 == 0x7f00_0000
+
+impl<'a> Repr<'a> {
+    /// Parses and validates the header at the start of `p`; `p` holds the
+    /// packet (`skb->len` bytes: trailing padding is allowed, as
+    /// `pskb_trim_rcsum` trims it).
+    ///
+    /// C: net/ipv4/ip_input.c, `ip_rcv_core()`, its header checks. Differs:
+    /// no BIG TCP (`tot_len` 0 with GSO), which needs the skb.
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(p: &Packet<&'a T>) -> Result<Self, WireError> {
+        let t: &'a T = p.buffer;
+        let b: &'a [u8] = t.as_ref();
+        if p.version() != 4 {
+            return Err(WireError::Version);
+        }
+        if p.ihl() < 5 {
+            return Err(WireError::HeaderLen);
+        }
+        let hl = p.header_len();
+        if b.len() < hl {
+            return Err(WireError::Truncated);
+        }
+        if !p.checksum_ok() {
+            return Err(WireError::Checksum);
+        }
+        let tot_len = usize::from(p.tot_len());
+        if b.len() < tot_len {
+            return Err(WireError::TotLenOver);
+        }
+        if tot_len < hl {
+            return Err(WireError::TotLenShort);
+        }
+        Ok(Repr {
+            tos: p.tos(),
+            id: p.id(),
+            frag_off: p.frag_off(),
+            ttl: p.ttl(),
+            protocol: p.protocol(),
+            saddr: p.saddr(),
+            daddr: p.daddr(),
+            options: b.get(IPHDR_LEN..hl).unwrap_or(&[]),
+            payload_len: tot_len - hl,
+        })
+    }
+
+    /// `ihl * 4` of the header `emit` writes.
+    pub fn header_len(&self) -> usize {
+        IPHDR_LEN + self.options.len()
+    }
+
+    /// Writes the header (options included, checksum filled) at the start
+    /// of `p`; the payload is the caller's.
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(&self, p: &mut Packet<T>) -> Result<(), WireError> {
+        let hl = self.header_len();
+        if self.options.len() & 3 != 0 || self.options.len() > MAX_IPOPTLEN || p.b().len() < hl {
+            return Err(WireError::Emit);
+        }
+        let tot_len = u16::try_from(hl + self.payload_len).map_err(|_| WireError::Emit)?;
+        // CAST: hl <= 60, so hl / 4 <= 15.
+        p.set_byte(field::VER_IHL, 0x40 | (hl / 4) as u8);
+        p.set_tos(self.tos);
+        p.set_tot_len(tot_len);
+        p.set_id(self.id);
+        p.set_frag_off(self.frag_off);
+        p.set_ttl(self.ttl);
+        p.set_protocol(self.protocol);
+        p.set_saddr(self.saddr);
+        p.set_daddr(self.daddr);
+        put(p.m(), IPHDR_LEN, self.options);
+        p.fill_checksum();
+        Ok(())
+    }
 }
 
 /// `ETH_P_IP` (include/uapi/linux/if_ether.h).
@@ -334,56 +755,229 @@ pub(crate) mod tests {
         0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10,
         0, 0, 2,
     ];
+    /// `UDP_HDR` with its checksum, computed apart from the core.
+    const UDP_HDR_CHECK: u16 = 0x149b;
 
     pub(crate) fn with_csum(mut h: [u8; 20]) -> [u8; 20] {
-        h[10] = 0;
-        h[11] = 0;
-        let c = checksum(&h).to_be_bytes();
-        h[10] = c[0];
-        h[11] = c[1];
+        Packet::new_checked(&mut h[..]).unwrap().fill_checksum();
         h
     }
 
     #[test]
     fn fields() {
         let h = with_csum(UDP_HDR);
-        let v = Ipv4Header::new_checked(&h[..]).unwrap();
+        let v = Packet::new_checked(&h[..]).unwrap();
         assert_eq!(v.version(), 4);
         assert_eq!(v.ihl(), 5);
         assert_eq!(v.tot_len(), 28);
+        assert_eq!(v.id(), 0x1234);
+        assert_eq!(v.ttl(), 64);
         assert_eq!(v.protocol(), IPPROTO_UDP);
-        assert_eq!(v.saddr(), 0x0a00_0001);
-        assert_eq!(v.daddr(), 0x0a00_0002);
+        assert_eq!(v.saddr(), Ipv4Address::new(10, 0, 0, 1));
+        assert_eq!(v.daddr(), Ipv4Address::new(10, 0, 0, 2));
         assert_eq!(v.frag_off(), IP_DF);
+        assert!(v.dont_frag());
         assert!(!v.is_fragment());
+        assert_eq!(v.check(), UDP_HDR_CHECK);
         assert!(v.checksum_ok());
         assert!(v.options().is_empty());
     }
 
     #[test]
     fn short_buffer_rejected() {
-        assert_eq!(
-            Ipv4Header::new_checked(&UDP_HDR[..19]).unwrap_err(),
-            WireError::Truncated
-        );
+        assert_eq!(Packet::new_checked(&UDP_HDR[..19]).unwrap_err(), WireError::Truncated);
     }
 
     #[test]
     fn checksum_of_short_options_fails_not_panics() {
         let mut h = with_csum(UDP_HDR);
         h[0] = 0x46; // claims 24 bytes, buffer has 20
-        let v = Ipv4Header::new_checked(&h[..]).unwrap();
+        let v = Packet::new_checked(&h[..]).unwrap();
         assert!(!v.checksum_ok());
         assert!(v.options().is_empty());
     }
 
     #[test]
+    fn setters_write_what_getters_read() {
+        let mut h = [0u8; 24];
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        p.set_version(4);
+        p.set_ihl(6);
+        p.set_tos(0xb8);
+        p.set_tot_len(0x0102);
+        p.set_id(0xbeef);
+        p.set_frag_off(IP_MF | 7);
+        p.set_ttl(3);
+        p.set_protocol(IPPROTO_TCP);
+        p.set_saddr(Ipv4Address::new(192, 0, 2, 1));
+        p.set_daddr(Ipv4Address::new(198, 51, 100, 7));
+        p.options_mut().copy_from_slice(&[IPOPT_NOOP, IPOPT_NOOP, IPOPT_NOOP, IPOPT_END]);
+        p.fill_checksum();
+        assert_eq!(
+            h,
+            [
+                0x46, 0xb8, 0x01, 0x02, 0xbe, 0xef, 0x20, 0x07, 3, 6, 0xe8, 0x0a, 192, 0, 2, 1, 198, 51, 100, 7, 1,
+                1, 1, 0
+            ]
+        );
+        let v = Packet::new_checked(&h[..]).unwrap();
+        assert!(v.checksum_ok());
+        assert_eq!(v.dscp(), 0xb8);
+        assert!(v.is_fragment());
+    }
+
+    #[test]
+    fn fill_checksum_matches_the_independent_one() {
+        let mut h = UDP_HDR;
+        h[10] = 0xde;
+        h[11] = 0xad;
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        p.fill_checksum();
+        assert_eq!(p.check(), UDP_HDR_CHECK);
+    }
+
+    /// `ip_decrease_ttl()`'s incremental update gives what a full
+    /// recompute does, for every TTL and a spread of tos values.
+    #[test]
+    fn decrease_ttl_keeps_the_checksum_valid() {
+        for ttl in 1..=255u8 {
+            for tos in [0u8, 0x10, 0xfc, 0xff] {
+                let mut h = UDP_HDR;
+                h[1] = tos;
+                h[8] = ttl;
+                let mut h = with_csum(h);
+                let mut p = Packet::new_checked(&mut h[..]).unwrap();
+                assert_eq!(p.decrease_ttl(), ttl - 1);
+                assert!(p.checksum_ok(), "ttl {ttl} tos {tos}");
+                let incr = p.check();
+                p.fill_checksum();
+                assert_eq!(p.check(), incr, "ttl {ttl} tos {tos}");
+            }
+        }
+    }
+
+    /// The end-around carry: a stored check of 0xfeff + 0x0100 is 0xffff,
+    /// which the C folds to 0x0000.
+    #[test]
+    fn decrease_ttl_folds_the_carry_as_c_does() {
+        let mut h = UDP_HDR;
+        h[10] = 0xfe;
+        h[11] = 0xff;
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        p.decrease_ttl();
+        assert_eq!(p.check(), 0x0000);
+        assert_eq!(p.ttl(), 63);
+    }
+
+    #[test]
+    fn record_route_slot_is_before_the_pointer() {
+        let mut h = [0u8; 32];
+        h[..20].copy_from_slice(&UDP_HDR);
+        h[0] = 0x48;
+        // RR at 20: len 11, pointer 8 (ip_options_compile moved it past slot 1).
+        h[20..23].copy_from_slice(&[IPOPT_RR, 11, 8]);
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        assert!(p.rr_fill(20, Ipv4Address::new(10, 0, 1, 1)));
+        assert_eq!(&h[23..27], &[10, 0, 1, 1]);
+    }
+
+    #[test]
+    fn timestamp_address_slot_is_before_the_pointer() {
+        let mut h = [0u8; 32];
+        h[..20].copy_from_slice(&UDP_HDR);
+        h[0] = 0x48;
+        // TS (flag 1: address + time) at 20: len 12, pointer 13 (past one entry).
+        h[20..24].copy_from_slice(&[IPOPT_TIMESTAMP, 12, 13, 1]);
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        assert!(p.ts_fill_addr(20, Ipv4Address::new(10, 0, 1, 1)));
+        assert_eq!(&h[24..28], &[10, 0, 1, 1]);
+    }
+
+    #[test]
+    fn option_slot_outside_the_buffer_is_refused() {
+        let mut h = UDP_HDR;
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        assert!(!p.rr_fill(200, Ipv4Address::new(1, 2, 3, 4)));
+        assert!(!p.ts_fill_addr(18, Ipv4Address::new(1, 2, 3, 4)));
+        assert_eq!(p.srr_slot(250, Ipv4Address::new(1, 2, 3, 4)), None);
+        assert_eq!(h, UDP_HDR);
+    }
+
+    /// LSRR 10.9.9.9 then 10.8.8.8, pointer at the first: the slot holding
+    /// the next hop is found, filled, and the pointer moves past it.
+    #[test]
+    fn source_route_slot_of_the_next_hop() {
+        let mut h = [0u8; 32];
+        h[..20].copy_from_slice(&UDP_HDR);
+        h[0] = 0x48;
+        h[20..31].copy_from_slice(&[IPOPT_LSRR, 11, 4, 10, 9, 9, 9, 10, 8, 8, 8]);
+        let hop = Ipv4Address::new(10, 8, 8, 8);
+        let mut p = Packet::new_checked(&mut h[..]).unwrap();
+        assert_eq!(p.srr_slot(20, hop), Some(8));
+        p.set_daddr(hop);
+        p.srr_fill(20, 8, Ipv4Address::new(10, 0, 0, 254));
+        assert_eq!(&h[27..31], &[10, 0, 0, 254]);
+        assert_eq!(h[22], 12);
+        assert_eq!(&h[16..20], &[10, 8, 8, 8]);
+    }
+
+    #[test]
+    fn used_up_source_route_has_no_slot() {
+        let mut h = [0u8; 28];
+        h[..20].copy_from_slice(&UDP_HDR);
+        h[0] = 0x47;
+        h[20..27].copy_from_slice(&[IPOPT_SSRR, 7, 8, 10, 9, 9, 9]);
+        let p = Packet::new_checked(&h[..]).unwrap();
+        assert_eq!(p.srr_slot(20, Ipv4Address::new(10, 9, 9, 9)), None);
+    }
+
+    #[test]
+    fn repr_refuses_options_emit_cannot_write() {
+        let r = Repr {
+            tos: 0,
+            id: 0,
+            frag_off: 0,
+            ttl: 1,
+            protocol: IPPROTO_UDP,
+            saddr: Ipv4Address::UNSPECIFIED,
+            daddr: Ipv4Address::BROADCAST,
+            options: &[IPOPT_NOOP],
+            payload_len: 0,
+        };
+        let mut buf = [0u8; 60];
+        let mut p = Packet::new_checked(&mut buf[..]).unwrap();
+        assert_eq!(r.emit(&mut p), Err(WireError::Emit));
+        let r = Repr { options: &[0; 44], ..r };
+        assert_eq!(r.emit(&mut p), Err(WireError::Emit));
+        let r = Repr { options: &[], payload_len: 65536 - 20, ..r };
+        assert_eq!(r.emit(&mut p), Err(WireError::Emit));
+        let r = Repr { payload_len: 65535 - 20, ..r };
+        assert_eq!(r.emit(&mut p), Ok(()));
+        assert_eq!(Packet::new_checked(&buf[..]).unwrap().tot_len(), 65535);
+    }
+
+    #[test]
+    fn address_byte_order_is_fixed_by_type() {
+        let a = Ipv4Address::new(10, 0, 0, 1);
+        assert_eq!(a.octets(), [10, 0, 0, 1]);
+        assert_eq!(a.to_bits(), 0x0a00_0001);
+        assert_eq!(Ipv4Address::from_bits(0x0a00_0001), a);
+        // A __be32 holds the wire bytes in memory order, whatever the host.
+        assert_eq!(a.to_be32().to_ne_bytes(), [10, 0, 0, 1]);
+        assert_eq!(Ipv4Address::from_be32(u32::from_ne_bytes([10, 0, 0, 1])), a);
+        assert_eq!(format!("{a}"), "10.0.0.1");
+    }
+
+    #[test]
     fn address_classes() {
-        assert!(ipv4_is_multicast(0xe000_0001));
-        assert!(!ipv4_is_multicast(0x0a00_0001));
-        assert!(ipv4_is_lbcast(0xffff_ffff));
-        assert!(ipv4_is_zeronet(0x00ff_0000));
-        assert!(ipv4_is_loopback(0x7f00_0001));
+        assert!(Ipv4Address::new(224, 0, 0, 1).is_multicast());
+        assert!(Ipv4Address::new(239, 255, 255, 255).is_multicast());
+        assert!(!Ipv4Address::new(240, 0, 0, 1).is_multicast());
+        assert!(!Ipv4Address::new(10, 0, 0, 1).is_multicast());
+        assert!(Ipv4Address::BROADCAST.is_lbcast());
+        assert!(Ipv4Address::new(0, 255, 0, 0).is_zeronet());
+        assert!(Ipv4Address::new(127, 0, 0, 1).is_loopback());
+        assert!(Ipv4Address::UNSPECIFIED.is_unspecified());
     }
 
     #[test]

@@ -3,6 +3,15 @@
 #include "helpers.h"
 #include "params.h"
 
+/* Headers of the constants the core names and src/glue/kunit.rs checks
+ * against (ICMP_*, INET_ECN_*, INET_DSCP_MASK, TC_PRIO_*, IFNAMSIZ, ...). */
+#include <linux/icmp.h>
+#include <linux/if.h>
+#include <linux/pkt_sched.h>
+#include <linux/mroute.h>
+#include <net/inet_ecn.h>
+#include <net/inet_dscp.h>
+
 /* Exported (EXPORT_SYMBOL_GPL, net/netfilter/nf_queue.c) but declared only in
  * net/netfilter/nf_internals.h, outside include/: its prototype. */
 void nf_queue_nf_hook_drop(struct net *net);
@@ -15,4 +24,7 @@ enum oxip_consts {
 	OXIP_IPSKB_DOREDIRECT = IPSKB_DOREDIRECT,
 	OXIP_RTNL_FAMILY_IPMR = RTNL_FAMILY_IPMR,
 	OXIP_RT_TABLE_DEFAULT = RT_TABLE_DEFAULT,
+	/* Macros over enum members or with a U suffix. */
+	OXIP_RTN_MAX = RTN_MAX,
+	OXIP_IP_MAX_MTU = IP_MAX_MTU,
 };

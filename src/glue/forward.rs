@@ -27,7 +27,9 @@ use crate::oxip_core::forward::RedirectLimits;
 use crate::oxip_core::forward::RedirectPeers;
 use crate::oxip_core::rcv::PktType;
 use crate::oxip_core::rcv::RcvSkb;
-use crate::oxip_core::wire::Ipv4Header;
+use crate::oxip_core::wire;
+use crate::oxip_core::wire::Ipv4Address;
+use crate::oxip_core::wire::Packet;
 
 kernel::sync::global_lock! {
     // SAFETY: initialised by `init()` from the module's init, before any
@@ -96,8 +98,8 @@ impl Skb {
         unsafe { Rtable::of_skb(self.as_ptr(), g) }
     }
 
-    fn hdr(&self) -> Option<(u32, u32)> {
-        let h = Ipv4Header::new_checked(RcvSkb::network_header(self)).ok()?;
+    fn hdr(&self) -> Option<(Ipv4Address, Ipv4Address)> {
+        let h = Packet::new_checked(RcvSkb::network_header(self)).ok()?;
         Some((h.saddr(), h.daddr()))
     }
 
@@ -116,11 +118,11 @@ impl Skb {
                 srr_is_hit: b::oxip_ipcb_srr_is_hit(p),
                 ts: opt.ts,
                 ts_needaddr: b::oxip_ipcb_ts_needaddr(p),
-                nexthop: opt.nexthop.to_ne_bytes(),
+                nexthop: Ipv4Address::from_be32(opt.nexthop),
                 is_changed: b::oxip_ipcb_is_changed(p),
             }
         };
-        let Ok(h) = Ipv4Header::new_checked(RcvSkb::network_header(self)) else { return };
+        let Ok(h) = Packet::new_checked(RcvSkb::network_header(self)) else { return };
         let (saddr, tos) = (h.saddr(), h.tos());
         // SAFETY: `p` is valid; `skb->dev` is live while its packet is processed.
         let (iif, mark) = unsafe { ((*b::oxip_skb_dev(p)).ifindex, b::oxip_skb_mark(p)) };
@@ -128,8 +130,8 @@ impl Skb {
         // SAFETY: `p` is valid now; its route lives while `g` is held.
         let Some(rt) = (unsafe { Rtable::of_skb(p, &g) }) else { return };
         let q = SourceQuery { rt, saddr, tos, iif, mark };
-        let Some(hdr) = self.ip_header_mut() else { return };
-        if forward::ip_forward_options(hdr, &o, |daddr| q.ip_rt_get_source(daddr)) {
+        let Some(Ok(mut iph)) = self.ip_header_mut().map(Packet::new_checked) else { return };
+        if forward::ip_forward_options(&mut iph, &o, |daddr| q.ip_rt_get_source(daddr)) {
             // SAFETY: IPCB(skb) of our owned skb.
             unsafe { b::oxip_ipcb_clear_is_changed(self.as_ptr()) };
         }
@@ -140,7 +142,7 @@ impl Skb {
 /// under the RCU guard that keeps `rt` alive.
 struct SourceQuery<'g> {
     rt: &'g Rtable,
-    saddr: u32,
+    saddr: Ipv4Address,
     tos: u8,
     /// `skb->dev->ifindex`.
     iif: i32,
@@ -150,22 +152,22 @@ struct SourceQuery<'g> {
 
 impl SourceQuery<'_> {
     /// C: net/ipv4/route.c, `ip_rt_get_source()`, for the header's daddr
-    /// of the moment (host order); the address as network-order bytes.
+    /// of the moment.
     ///
     /// An output route (multicast forwarding's) gives the packet's saddr.
     /// An input route gives the preferred source of a FIB lookup toward
     /// the out device (`fib_lookup`, an inline over the exported
     /// `fib_table_lookup`/`__fib_lookup`), else the out device's address
     /// toward the next hop.
-    fn ip_rt_get_source(&self, daddr: u32) -> [u8; 4] {
+    fn ip_rt_get_source(&self, daddr: Ipv4Address) -> Ipv4Address {
         if self.rt.is_output_route() {
-            return self.saddr.to_be_bytes();
+            return self.saddr;
         }
         let dev = self.rt.dst().dev();
         let mut fl4 = b::flowi4::default();
-        fl4.daddr = daddr.to_be();
-        fl4.saddr = self.saddr.to_be();
-        fl4.__fl_common.flowic_dscp = self.tos & INET_DSCP_MASK;
+        fl4.daddr = daddr.to_be32();
+        fl4.saddr = self.saddr.to_be32();
+        fl4.__fl_common.flowic_dscp = self.tos & wire::INET_DSCP_MASK;
         // SAFETY: `dev` is live while `self.rt` is (borrowed from it).
         fl4.__fl_common.flowic_oif = unsafe { (*dev.as_ptr()).ifindex };
         fl4.__fl_common.flowic_iif = self.iif;
@@ -181,16 +183,13 @@ impl SourceQuery<'_> {
         } else {
             // SAFETY: the route and its device are live under the guard.
             unsafe {
-                let nh = b::oxip_rt_nexthop(self.rt.as_ptr(), daddr.to_be());
+                let nh = b::oxip_rt_nexthop(self.rt.as_ptr(), daddr.to_be32());
                 b::oxip_inet_select_addr_universe(dev.as_ptr(), nh)
             }
         };
-        src.to_ne_bytes()
+        Ipv4Address::from_be32(src)
     }
 }
-
-/// `INET_DSCP_MASK`: `inet_dsfield_to_dscp()`, as `ip4h_dscp()` takes it.
-const INET_DSCP_MASK: u8 = 0xfc;
 
 /// C: net/ipv4/fib_semantics.c, `fib_result_prefsrc()` (not exported): the
 /// route's `src`, else the next hop's address, computed as
@@ -246,7 +245,7 @@ impl ForwardSkb for Skb {
         unsafe { b::oxip_skb_forward_csum(self.as_ptr()) };
     }
     fn ttl(&self) -> u8 {
-        Ipv4Header::new_checked(RcvSkb::network_header(self)).map(|h| h.ttl()).unwrap_or(0)
+        Packet::new_checked(RcvSkb::network_header(self)).map(|h| h.ttl()).unwrap_or(0)
     }
     fn xfrm_route_ok(&mut self) -> bool {
         // SAFETY: as above; owned.
@@ -282,13 +281,13 @@ impl ForwardSkb for Skb {
         }
     }
     fn mtu_check(&self) -> MtuCheck {
-        let h = Ipv4Header::new_checked(RcvSkb::network_header(self));
+        let h = Packet::new_checked(RcvSkb::network_header(self));
         let p = self.as_ptr();
         // SAFETY: `p` is valid; IPCB points into its cb.
         unsafe {
             MtuCheck {
                 len: (*p).len,
-                df: h.map(|h| h.frag_off() & crate::oxip_core::wire::IP_DF != 0).unwrap_or(false),
+                df: h.is_ok_and(|h| h.dont_frag()),
                 frag_max_size: u32::from((*b::oxip_ipcb(p)).frag_max_size),
                 ignore_df: b::oxip_skb_ignore_df(p),
                 gso: b::oxip_skb_is_gso(p),
@@ -339,7 +338,7 @@ impl ForwardSkb for Skb {
                 (
                     b::oxip_l3mdev_master_ifindex_rcu(dev),
                     b::oxip_dev_net(dev),
-                    b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be()),
+                    b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be32()),
                 )
             };
             (gw, forward::redirect_key(net as u64, saddr, vif))

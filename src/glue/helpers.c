@@ -34,6 +34,7 @@ void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol) { skb->protocol
 
 struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb) { return IPCB(skb); }
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_csum(iph, ihl); }
+int oxip_ip_decrease_ttl(struct iphdr *iph) { return ip_decrease_ttl(iph); }
 
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb) { return skb_dst(skb); }
 bool oxip_skb_valid_dst(const struct sk_buff *skb) { return skb_valid_dst(skb); }
@@ -55,6 +56,12 @@ void *oxip_net_generic(const struct net *net, unsigned int id) { return net_gene
 struct net *oxip_seq_file_net(struct seq_file *seq) { return seq_file_net(seq); }
 struct net *oxip_seq_file_single_net(struct seq_file *seq) { return seq_file_single_net(seq); }
 struct net_device *oxip_netdev_notifier_info_to_dev(void *info) { return netdev_notifier_info_to_dev(info); }
+bool oxip_changeupper_linking(void *info) { return ((struct netdev_notifier_changeupper_info *)info)->linking; }
+bool oxip_changeupper_master(void *info) { return ((struct netdev_notifier_changeupper_info *)info)->master; }
+struct net_device *oxip_first_net_device(struct net *net) { return first_net_device(net); }
+struct net_device *oxip_next_net_device(struct net_device *dev) { return next_net_device(dev); }
+bool oxip_dev_is_loopback(const struct net_device *dev) { return dev->flags & IFF_LOOPBACK; }
+unsigned int oxip_net_inum(const struct net *net) { return net->ns.inum; }
 
 int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL, okfn); }
 void oxip_nf_hook_list_prerouting(struct net *net, struct list_head *head, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { NF_HOOK_LIST(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, head, dev, NULL, okfn); }

@@ -67,6 +67,7 @@ void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
 /* net/ip.h */
 struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb);
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
+int oxip_ip_decrease_ttl(struct iphdr *iph);
 /* net/dst.h, net/route.h, net/dst_metadata.h */
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
 bool oxip_skb_valid_dst(const struct sk_buff *skb);
@@ -88,6 +89,12 @@ void *oxip_net_generic(const struct net *net, unsigned int id);
 struct net *oxip_seq_file_net(struct seq_file *seq);
 struct net *oxip_seq_file_single_net(struct seq_file *seq);
 struct net_device *oxip_netdev_notifier_info_to_dev(void *info);
+bool oxip_changeupper_linking(void *info);
+bool oxip_changeupper_master(void *info);
+struct net_device *oxip_first_net_device(struct net *net);
+struct net_device *oxip_next_net_device(struct net_device *dev);
+bool oxip_dev_is_loopback(const struct net_device *dev);
+unsigned int oxip_net_inum(const struct net *net);
 /* linux/netfilter.h */
 int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev,
 			    int (*okfn)(struct net *, struct sock *, struct sk_buff *));

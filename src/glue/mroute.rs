@@ -22,7 +22,6 @@ use kernel::sync::SpinLock;
 use super::bindings as b;
 use super::pernet::Stats;
 use super::skb::Skb;
-use crate::oxip_core::forward;
 use crate::oxip_core::mfc;
 use crate::oxip_core::mfc::MfcEntry;
 use crate::oxip_core::mfc::MrInput;
@@ -32,7 +31,8 @@ use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibSink;
 use crate::oxip_core::rcv::RcvSkb;
 use crate::oxip_core::wire;
-use crate::oxip_core::wire::Ipv4Header;
+use crate::oxip_core::wire::Ipv4Address;
+use crate::oxip_core::wire::Packet;
 use crate::oxip_core::mfc::MrTable;
 use crate::oxip_core::mfc::Vif;
 use crate::oxip_core::mfc::MAXVIFS;
@@ -75,6 +75,10 @@ pub(crate) struct NetMroute {
     #[pin]
     table: SpinLock<MrTable>,
 }
+
+// The notifier callbacks cast `nb` back to its `NetMroute`: it is the first
+// field (checked here, at build time, rather than in KUnit).
+const _: () = assert!(core::mem::offset_of!(NetMroute, nb) == 0);
 
 impl NetMroute {
     /// Allocates the mirror for `net` and registers its notifier, which
@@ -146,8 +150,8 @@ impl NetMroute {
             write!(
                 w,
                 "{:08X} {:08X} {:<3} {:8} {:8} {:8}",
-                e.group.to_be(),
-                e.origin.to_be(),
+                e.group.to_be32(),
+                e.origin.to_be32(),
                 e.parent,
                 c.pkt,
                 c.bytes,
@@ -221,8 +225,8 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
                 if b::oxip_mfc_info_tb_id(info) != default {
                     return b::NOTIFY_DONE as c_int;
                 }
-                let origin = u32::from_be(b::oxip_mfc_info_origin(info));
-                let group = u32::from_be(b::oxip_mfc_info_group(info));
+                let origin = Ipv4Address::from_be32(b::oxip_mfc_info_origin(info));
+                let group = Ipv4Address::from_be32(b::oxip_mfc_info_group(info));
                 let mut t = (*m).table.lock();
                 if ev == b::fib_event_type_FIB_EVENT_ENTRY_DEL {
                     t.entry_del(origin, group);
@@ -248,7 +252,7 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
 /// C: net/ipv4/ipmr.c, `ip_mr_input()`, `ip_mr_forward()`. `local` is the
 /// route's `RTCF_LOCAL` (this host joined the group): a copy is delivered.
 pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats, m: *mut NetMroute, local: bool) -> c_int {
-    let Ok(h) = Ipv4Header::new_checked(RcvSkb::network_header(&skb)) else {
+    let Ok(h) = Packet::new_checked(RcvSkb::network_header(&skb)) else {
         return skb.dst_input();
     };
     let p = skb.as_ptr();
@@ -336,9 +340,17 @@ fn consume_unforwarded(skb: Skb, st: &mut Stats) -> c_int {
 /// C: net/ipv4/ipmr.c, `ipmr_queue_xmit()` for a plain (not tunnel, not
 /// register) VIF: route out of its device, refuse DF over MTU (no ICMP for
 /// multicast), make room, count, decrement TTL, FORWARD hook.
-fn ipmr_queue_xmit(net: *mut b::net, mut skb: Skb, ifindex: i32, tos: u8, daddr: u32, m: *mut NetMroute, st: &mut Stats) {
+fn ipmr_queue_xmit(
+    net: *mut b::net,
+    mut skb: Skb,
+    ifindex: i32,
+    tos: u8,
+    daddr: Ipv4Address,
+    m: *mut NetMroute,
+    st: &mut Stats,
+) {
     // SAFETY: `net` is live; the result is a held route or NULL.
-    let rt = unsafe { b::oxip_ip_route_output_mc(net, daddr.to_be(), tos, ifindex) };
+    let rt = unsafe { b::oxip_ip_route_output_mc(net, daddr.to_be32(), tos, ifindex) };
     if rt.is_null() {
         st.count_drop(DropReason::NotSpecified);
         skb.drop_reason(DropReason::NotSpecified);
@@ -346,9 +358,7 @@ fn ipmr_queue_xmit(net: *mut b::net, mut skb: Skb, ifindex: i32, tos: u8, daddr:
     }
     // SAFETY: `rt` is a route we hold.
     let dst = unsafe { core::ptr::addr_of_mut!((*rt).dst) };
-    let df = Ipv4Header::new_checked(RcvSkb::network_header(&skb))
-        .map(|h| h.frag_off() & wire::IP_DF != 0)
-        .unwrap_or(false);
+    let df = Packet::new_checked(RcvSkb::network_header(&skb)).is_ok_and(|h| h.dont_frag());
     let len = RcvSkb::len(&skb);
     // SAFETY: `dst` is held.
     if len > unsafe { b::oxip_dst_mtu(dst) } && df {
@@ -382,12 +392,13 @@ fn ipmr_queue_xmit(net: *mut b::net, mut skb: Skb, ifindex: i32, tos: u8, daddr:
         b::oxip_skb_dst_set(p, dst);
     }
     // The head is private after skb_cow_for_output: ip_header_mut's
-    // skb_ensure_writable only checks that.
-    if skb.ip_header_mut().and_then(forward::ip_decrease_ttl).is_none() {
+    // skb_ensure_writable only checks that. C: `ip_decrease_ttl(ip_hdr(skb))`.
+    let Some(Ok(mut iph)) = skb.ip_header_mut().map(Packet::new_checked) else {
         st.count_drop(DropReason::Nomem);
         skb.drop_reason(DropReason::Nomem);
         return;
-    }
+    };
+    iph.decrease_ttl();
     // SAFETY: IPCB(skb) of our owned skb.
     unsafe { (*b::oxip_ipcb(p)).flags |= b::oxip_consts_OXIP_IPSKB_FORWARDED as u16 };
     // SAFETY: `dst` is now the skb's route.

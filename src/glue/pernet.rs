@@ -194,7 +194,7 @@ fn fold_drops(net: *mut b::net) -> DropArray {
 }
 
 /// `core::fmt::Write` into a `seq_file`.
-struct SeqWriter(*mut b::seq_file);
+pub(crate) struct SeqWriter(pub(crate) *mut b::seq_file);
 
 impl core::fmt::Write for SeqWriter {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
@@ -226,6 +226,14 @@ unsafe extern "C" fn drops_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int
 /// The /proc/net files, in the order `oxip_net_init` makes them.
 const PROC_NAMES: [&core::ffi::CStr; 5] = [c"oxip_snmp", c"oxip_drops", c"oxip_takeover", c"oxip_mr_vif", c"oxip_mr_cache"];
 
+/// The kernel-wide files, in the initial namespace only, made after
+/// `PROC_NAMES` (see `takeover::global_show`).
+const GLOBAL_NAMES: [&core::ffi::CStr; 2] = [c"oxip_global", c"oxip_global_takeover"];
+
+fn is_init_net(net: *mut b::net) -> bool {
+    core::ptr::eq(net, core::ptr::addr_of_mut!(b::init_net))
+}
+
 unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     let st = state(net);
     if st.is_null() {
@@ -251,6 +259,10 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
     // INVARIANT: both allocated above.
     // SAFETY: `st` is this net's zeroed slot, ours to fill.
     unsafe { *st = NetState { mib, drops, mroute } };
+    // Known to takeover (`all` mode, the global view) before any device of
+    // a new namespace registers: those come from pernet device ops, which
+    // run after the subsystems'.
+    let known = super::takeover::net_init(net).is_ok();
     // SAFETY: `net->proc_net` is this namespace's /proc/net directory.
     let dir = unsafe { (*net).proc_net };
     // Every file or none, as native's ip_proc_init_net: the exit removes
@@ -277,10 +289,22 @@ unsafe extern "C" fn oxip_net_init(net: *mut b::net) -> c_int {
         ok = ok && !b::proc_create_net_single(c"oxip_mr_vif".as_ptr(), 0o444, dir, Some(mr_vif_show), core::ptr::null_mut()).is_null();
         made += usize::from(ok);
         ok = ok && !b::proc_create_net_single(c"oxip_mr_cache".as_ptr(), 0o444, dir, Some(mr_cache_show), core::ptr::null_mut()).is_null();
-        ok
+        made += usize::from(ok);
+        if is_init_net(net) {
+            ok = ok && !b::proc_create_net_single(c"oxip_global".as_ptr(), 0o444, dir, Some(super::takeover::global_show), core::ptr::null_mut()).is_null();
+            made += usize::from(ok);
+            ok = ok
+                && !b::proc_create_net_single(c"oxip_global_takeover".as_ptr(), 0o444, dir, Some(super::takeover::global_takeover_show), core::ptr::null_mut())
+                    .is_null();
+            made += usize::from(ok);
+        }
+        ok && known
     };
     if !ok {
-        for name in PROC_NAMES.iter().take(made) {
+        if known {
+            super::takeover::net_exit(net, false);
+        }
+        for name in Iterator::chain(PROC_NAMES.iter(), GLOBAL_NAMES.iter()).take(made) {
             // SAFETY: made above, in this order.
             unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
         }
@@ -351,11 +375,14 @@ unsafe extern "C" fn oxip_net_exit(net: *mut b::net) {
     nf_queue_drop(net);
     // SAFETY: `net` is being dismantled; its proc dir still exists.
     let dir = unsafe { (*net).proc_net };
-    for name in PROC_NAMES.iter().rev() {
+    let global: &[&core::ffi::CStr] = if is_init_net(net) { &GLOBAL_NAMES } else { &[] };
+    for name in Iterator::chain(global.iter().rev(), PROC_NAMES.iter().rev()) {
         // SAFETY: removing the entries oxip_net_init made (all of them: it
         // fails otherwise, and then this exit is not called for `net`).
         unsafe { b::remove_proc_entry(name.as_ptr() as *const c_char, dir) };
     }
+    // Its counters join the gone namespaces' total before they are freed.
+    super::takeover::net_exit(net, true);
     let st = state(net);
     if st.is_null() {
         return;

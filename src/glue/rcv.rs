@@ -25,7 +25,7 @@ use crate::oxip_core::rcv::Dispatch;
 use crate::oxip_core::rcv::FinishSkb;
 use crate::oxip_core::rcv::RcvError;
 use crate::oxip_core::rcv::RouteView;
-use crate::oxip_core::wire::Ipv4Header;
+use crate::oxip_core::wire::Packet;
 
 fn stats(net: *mut b::net) -> Stats {
     // SAFETY: `net` is the live namespace of a packet being received, and
@@ -228,7 +228,7 @@ fn ip_list_rcv_finish(net: *mut b::net, head: &ListHead) {
 /// C: `ip_extract_route_hint()`: the hint's fields, if this packet's route
 /// may serve as one.
 fn ip_extract_route_hint(net: *mut b::net, skb: &Skb) -> Option<RouteHint<()>> {
-    let daddr = Ipv4Header::new_checked(FinishSkb::network_header(skb)).ok()?.daddr();
+    let daddr = Packet::new_checked(FinishSkb::network_header(skb)).ok()?.daddr();
     // SAFETY: `net` is live.
     let custom = unsafe { b::oxip_fib4_has_custom_rules(net) };
     if hint::ip_extract_route_hint(custom, daddr, skb.ipcb_multipath()) {

@@ -16,6 +16,7 @@ use super::bindings as b;
 use super::reason;
 use super::route::InDevice;
 use super::route::Rtable;
+use crate::oxip_core::wire::Ipv4Address;
 use crate::oxip_core::hint::RouteHint;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::rcv::FinishSkb;
@@ -129,7 +130,7 @@ impl Skb {
     /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
     /// the next packets copy.
     pub(crate) fn route_hint(&self) -> Option<RouteHint<&Skb>> {
-        let h = crate::oxip_core::wire::Ipv4Header::new_checked(FinishSkb::network_header(self)).ok()?;
+        let h = crate::oxip_core::wire::Packet::new_checked(FinishSkb::network_header(self)).ok()?;
         let g = rcu::read_lock();
         let rt = self.rtable(&g)?;
         Some(RouteHint { daddr: h.daddr(), tos: h.tos(), rt_flags: rt.view().rt_flags, skb: self })
@@ -177,7 +178,7 @@ impl Skb {
     ///
     /// C: net/core/skbuff.c, `skb_ensure_writable()`.
     pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
-        let hlen = crate::oxip_core::wire::Ipv4Header::new_checked(self.header_slice()).ok()?.header_len();
+        let hlen = crate::oxip_core::wire::Packet::new_checked(self.header_slice()).ok()?.header_len();
         // SAFETY: `self.ptr` is valid (type invariant).
         let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
         let write_len = u32::try_from(off).ok()?.checked_add(u32::try_from(hlen).ok()?)?;
@@ -314,11 +315,11 @@ impl FinishSkb for Skb {
         let g = rcu::read_lock();
         self.in_dev(&g).is_some_and(|d| d.route_localnet(self.net()))
     }
-    fn route_input(&mut self, daddr: u32, saddr: u32, dscp: u8) -> Result<(), DropReason> {
+    fn route_input(&mut self, daddr: Ipv4Address, saddr: Ipv4Address, dscp: u8) -> Result<(), DropReason> {
         // SAFETY: `self.ptr` is valid and owned, `dev` its receiving device;
         // called under the RCU read lock as ip_route_input_noref requires.
         let r = unsafe {
-            b::ip_route_input_noref(self.as_ptr(), daddr.to_be(), saddr.to_be(), dscp, self.dev())
+            b::ip_route_input_noref(self.as_ptr(), daddr.to_be32(), saddr.to_be32(), dscp, self.dev())
         };
         match r {
             0 => Ok(()),

@@ -6,6 +6,11 @@
 //! `NF_NETDEV_INGRESS`), net/core/dev.c (netdev notifier).
 //! Control: `echo +IF > /proc/net/oxip_takeover` (or `attach IF`), `-IF`
 //! (or `detach IF`); reading the file lists the attached interfaces.
+//! `+all` (or `takeover=all` for every namespace) attaches every eligible
+//! interface of a namespace and each one it gets later, from
+//! `NETDEV_REGISTER` on; `/proc/net/oxip_global` and
+//! `/proc/net/oxip_global_takeover` (initial namespace) sum the counters of
+//! every namespace, gone ones included, and list what is attached where.
 
 use core::ffi::c_char;
 use core::ffi::c_int;
@@ -22,6 +27,10 @@ use super::rtnl::RtnlGuard;
 use super::skb::Skb;
 use crate::oxip_core::ctl;
 use crate::oxip_core::mib::IpMib;
+use crate::oxip_core::mib::MibArray;
+use crate::oxip_core::mib::MibSink;
+use crate::oxip_core::mib::IP_MIB_MAX;
+use crate::oxip_core::snmp;
 
 /// Priority of the ingress hook: after every other ingress hook (nftables
 /// netdev chains, ...), as the native IPv4 handler sees packets after them.
@@ -43,11 +52,13 @@ struct Hook {
 unsafe impl Send for Hook {}
 
 impl Hook {
-    fn attach(dev: *mut b::net_device) -> Result<Hook> {
+    /// `port`: refuse a device with an `rx_handler` (false only for a port
+    /// being released, whose handler goes in the same RTNL section).
+    fn attach(dev: *mut b::net_device, port: Port) -> Result<Hook> {
         // A bridge, bond, team or macvlan port: native hands its frames to
         // the rx_handler, which runs after the ingress hook. Not ours.
         // SAFETY: `dev` is registered and RTNL is held (caller).
-        if unsafe { b::netdev_is_rx_handler_busy(dev) } {
+        if port == Port::Refuse && unsafe { b::netdev_is_rx_handler_busy(dev) } {
             return Err(EBUSY);
         }
         let mut ops = KBox::new(b::nf_hook_ops::default(), GFP_KERNEL)?;
@@ -77,8 +88,39 @@ impl Drop for Hook {
     }
 }
 
+/// Whether [`Hook::attach`] refuses a device with an `rx_handler`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Port {
+    /// A port (its frames are the `rx_handler`'s): `EBUSY`.
+    Refuse,
+    /// The device is leaving its master (`NETDEV_CHANGEUPPER` unlink of a
+    /// bridge, bond or team): the master unregisters the handler after the
+    /// event, under the same RTNL hold. Until then the hook passes its
+    /// frames on (it checks the handler per frame).
+    Released,
+}
+
 /// Every attached interface, in every namespace.
 static HOOKS: RtnlCell<KVec<Hook>> = RtnlCell::new(KVec::new());
+
+/// A namespace oxip has state in (between its pernet init and exit).
+struct Net {
+    net: *mut b::net,
+    /// `+all`: every eligible interface is attached, and each new one.
+    all: bool,
+}
+
+// SAFETY: only touched under RTNL (inside `NETS`).
+unsafe impl Send for Net {}
+
+/// Every namespace oxip has state in.
+static NETS: RtnlCell<KVec<Net>> = RtnlCell::new(KVec::new());
+
+/// `takeover=all`: namespaces made from now on start in `all` mode.
+static ALL_NEW: RtnlCell<bool> = RtnlCell::new(false);
+
+/// The counters of the namespaces gone since load, and how many they were.
+static GONE: RtnlCell<(MibArray, u64)> = RtnlCell::new((MibArray([0; IP_MIB_MAX]), 0));
 
 /// Whether the control file may attach: only between `Takeover::register`
 /// (after the netdev notifier that detaches vanishing devices exists) and
@@ -97,7 +139,7 @@ enum State {
 
 static STATE: RtnlCell<State> = RtnlCell::new(State::Loading);
 
-fn attach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
+fn attach(g: &mut RtnlGuard, dev: *mut b::net_device, port: Port) -> Result {
     // Checked under the same RTNL hold that registers the hook, so no
     // attach can succeed once `Takeover::drop` has set `Closing`.
     if *STATE.get(g) != State::Open {
@@ -108,7 +150,7 @@ fn attach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
         return Err(EEXIST);
     }
     hooks.reserve(1, GFP_KERNEL)?;
-    let h = Hook::attach(dev)?;
+    let h = Hook::attach(dev, port)?;
     hooks.push(h, GFP_KERNEL)?;
     Ok(())
 }
@@ -118,6 +160,83 @@ fn detach(g: &mut RtnlGuard, dev: *mut b::net_device) -> Result {
     let i = hooks.iter().position(|h| h.dev == dev).ok_or(ENOENT)?;
     // Dropping the hook unregisters it.
     hooks.remove(i).map(drop).map_err(|_| ENOENT)
+}
+
+/// Whether `all` mode takes `dev`: every device but loopback (native
+/// leaves it to `ip_rcv` too, but its traffic is the host's own) and ports
+/// (`Hook::attach` refuses those).
+fn eligible(dev: *mut b::net_device) -> bool {
+    // SAFETY: `dev` is registered, RTNL held (callers).
+    !unsafe { b::oxip_dev_is_loopback(dev) }
+}
+
+fn all_mode(g: &mut RtnlGuard, net: *mut b::net) -> bool {
+    NETS.get(g).iter().any(|n| n.net == net && n.all)
+}
+
+/// `+all` in `net`: attaches every eligible device not attached yet.
+/// Ports are skipped (`EBUSY`); the first other error is returned, after
+/// trying every device.
+fn attach_all(g: &mut RtnlGuard, net: *mut b::net) -> Result {
+    if *STATE.get(g) != State::Open {
+        return Err(EAGAIN);
+    }
+    let mut res = Ok(());
+    // SAFETY: `net` is live (it is in NETS or is the caller's namespace),
+    // RTNL held: the device list is stable.
+    let mut dev = unsafe { b::oxip_first_net_device(net) };
+    while !dev.is_null() {
+        if eligible(dev) {
+            match attach(g, dev, Port::Refuse) {
+                Ok(()) | Err(EEXIST) | Err(EBUSY) => {}
+                Err(e) => res = res.and(Err(e)),
+            }
+        }
+        // SAFETY: `dev` is in `net`'s list, RTNL held.
+        dev = unsafe { b::oxip_next_net_device(dev) };
+    }
+    res
+}
+
+/// `-all` in `net`: leaves `all` mode and detaches every device of `net`.
+fn detach_net(g: &mut RtnlGuard, net: *mut b::net) {
+    HOOKS.get(g).retain(|h| h.net != net);
+}
+
+fn set_all(g: &mut RtnlGuard, net: *mut b::net, all: bool) -> Result {
+    let n = NETS.get(g).iter_mut().find(|n| n.net == net).ok_or(ENODEV)?;
+    n.all = all;
+    Ok(())
+}
+
+/// A namespace got oxip's state (pernet init): from now on its devices
+/// may be attached, all of them when `takeover=all` was given.
+pub(crate) fn net_init(net: *mut b::net) -> Result {
+    let mut g = RtnlGuard::lock();
+    let all = *ALL_NEW.get(&mut g);
+    NETS.get(&mut g).push(Net { net, all }, GFP_KERNEL)?;
+    Ok(())
+}
+
+/// A namespace goes (pernet exit; its devices are gone, so none of its
+/// hooks is left): its counters join the total of the gone ones if
+/// `fold`, as long as its state still exists.
+pub(crate) fn net_exit(net: *mut b::net, fold: bool) {
+    let mut g = RtnlGuard::lock();
+    let nets = NETS.get(&mut g);
+    nets.retain(|n| n.net != net);
+    if nets.is_empty() {
+        // Free the buffer, which a static would otherwise keep past unload.
+        *nets = KVec::new();
+    }
+    if fold {
+        let m = super::pernet::fold_mib(net);
+        let gone = GONE.get(&mut g);
+        for c in IpMib::ALL {
+            gone.0.add(c, m.get(c));
+        }
+        gone.1 += 1;
+    }
 }
 
 fn detach_all(g: &mut RtnlGuard) {
@@ -144,8 +263,20 @@ fn command(net: *mut b::net, text: &str) -> Result {
     let cmd = ctl::parse(text).map_err(|_| EINVAL)?;
     let mut g = RtnlGuard::lock();
     match cmd {
-        ctl::Command::Attach(name) => attach(&mut g, dev_by_name(net, name).ok_or(ENODEV)?),
+        ctl::Command::Attach(name) => attach(&mut g, dev_by_name(net, name).ok_or(ENODEV)?, Port::Refuse),
         ctl::Command::Detach(name) => detach(&mut g, dev_by_name(net, name).ok_or(ENODEV)?),
+        ctl::Command::AttachAll => {
+            if *STATE.get(&mut g) != State::Open {
+                return Err(EAGAIN);
+            }
+            set_all(&mut g, net, true)?;
+            attach_all(&mut g, net)
+        }
+        ctl::Command::DetachAll => {
+            set_all(&mut g, net, false)?;
+            detach_net(&mut g, net);
+            Ok(())
+        }
     }
 }
 
@@ -228,7 +359,40 @@ pub(crate) unsafe extern "C" fn ctl_write(file: *mut b::file, buf: *mut c_char, 
 
 unsafe extern "C" fn oxip_netdev_event(_nb: *mut b::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
     // CAST: NETDEV_* fit in an unsigned long.
-    if event == b::netdev_cmd_NETDEV_UNREGISTER as c_ulong {
+    if event == b::netdev_cmd_NETDEV_REGISTER as c_ulong {
+        // SAFETY: netdev notifiers run under RTNL.
+        let mut g = unsafe { RtnlGuard::assume_held() };
+        // SAFETY: `ptr` is the notifier info of a netdev event.
+        let dev = unsafe { b::oxip_netdev_notifier_info_to_dev(ptr) };
+        // SAFETY: `dev` is being registered, RTNL held.
+        let net = unsafe { b::oxip_dev_net(dev) };
+        // `all` mode: attached before its first frame (the device is not up
+        // yet). Outside load..unload `attach` refuses (EAGAIN); a failure
+        // leaves the device to native.
+        if eligible(dev) && all_mode(&mut g, net) {
+            let _ = attach(&mut g, dev, Port::Refuse);
+        }
+    } else if event == b::netdev_cmd_NETDEV_CHANGEUPPER as c_ulong {
+        // SAFETY: netdev notifiers run under RTNL.
+        let mut g = unsafe { RtnlGuard::assume_held() };
+        // SAFETY: `ptr` is the notifier info of a netdev event.
+        let dev = unsafe { b::oxip_netdev_notifier_info_to_dev(ptr) };
+        // SAFETY: `dev` is registered, RTNL held.
+        let net = unsafe { b::oxip_dev_net(dev) };
+        if all_mode(&mut g, net) {
+            // SAFETY: a NETDEV_CHANGEUPPER's info is a changeupper info.
+            let (linking, master) = unsafe { (b::oxip_changeupper_linking(ptr), b::oxip_changeupper_master(ptr)) };
+            // SAFETY: `dev` is registered, RTNL held.
+            if linking && unsafe { b::netdev_is_rx_handler_busy(dev) } {
+                // It became a port (bridge, bond, team: the handler is set
+                // before the link; macvlan, ipvlan: their lower device).
+                let _ = detach(&mut g, dev);
+            } else if !linking && master && eligible(dev) {
+                // It leaves a bridge, bond or team: no longer a port.
+                let _ = attach(&mut g, dev, Port::Released);
+            }
+        }
+    } else if event == b::netdev_cmd_NETDEV_UNREGISTER as c_ulong {
         // SAFETY: netdev notifiers run under RTNL.
         let mut g = unsafe { RtnlGuard::assume_held() };
         // SAFETY: `ptr` is the notifier info of a netdev event.
@@ -301,14 +465,33 @@ impl Takeover {
         let t = Takeover;
         // `init_net` is the kernel's initial namespace, always live.
         let init_net = core::ptr::addr_of_mut!(b::init_net);
-        for name in ctl::param_names(param) {
+        for name in ctl::param_names(param).filter(|n| *n != ctl::ALL) {
             let mut g = RtnlGuard::lock();
             match dev_by_name(init_net, name) {
-                Some(dev) => attach(&mut g, dev)?,
+                Some(dev) => attach(&mut g, dev, Port::Refuse)?,
                 None => {
                     pr_err!("takeover: no interface {} in the initial namespace\n", name);
                     return Err(ENODEV);
                 }
+            }
+        }
+        if ctl::param_names(param).any(|n| n == ctl::ALL) {
+            // One RTNL hold: a namespace made meanwhile is either in NETS
+            // now or starts in `all` mode; a device registered meanwhile is
+            // either listed now or seen by the notifier in `all` mode.
+            let mut g = RtnlGuard::lock();
+            *ALL_NEW.get(&mut g) = true;
+            let nets: KVec<*mut b::net> = {
+                let nets = NETS.get(&mut g);
+                let mut v = KVec::with_capacity(nets.len(), GFP_KERNEL)?;
+                for n in nets.iter_mut() {
+                    n.all = true;
+                    v.push(n.net, GFP_KERNEL)?;
+                }
+                v
+            };
+            for net in nets {
+                attach_all(&mut g, net)?;
             }
         }
         Ok(t)
@@ -322,6 +505,7 @@ impl Drop for Takeover {
             // From here no attach succeeds (checked under RTNL in `attach`),
             // though the control file stays until the per-netns exit.
             *STATE.get(&mut g) = State::Closing;
+            *ALL_NEW.get(&mut g) = false;
             detach_all(&mut g);
         }
         // Unregistering does not wait for hooks running on other CPUs: wait
@@ -330,4 +514,63 @@ impl Drop for Takeover {
         // SAFETY: process context, no lock held.
         unsafe { b::synchronize_net() };
     }
+}
+
+/// `show` of /proc/net/oxip_global (initial namespace only): oxip's
+/// counters summed over every namespace, the ones gone since load
+/// included, in /proc/net/oxip_snmp's format, then `OxipNetns:` (live
+/// namespaces, gone ones, those in `all` mode, attached interfaces).
+pub(crate) unsafe extern "C" fn global_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    let mut g = RtnlGuard::lock();
+    let (mut sum, gone) = *GONE.get(&mut g);
+    let (mut live, mut all) = (0u64, 0u64);
+    for n in NETS.get(&mut g).iter() {
+        // The namespace's state lives until its exit, which takes it out of
+        // NETS under RTNL first.
+        let m = super::pernet::fold_mib(n.net);
+        for c in IpMib::ALL {
+            sum.add(c, m.get(c));
+        }
+        live += 1;
+        all += u64::from(n.all);
+    }
+    let attached = HOOKS.get(&mut g).len();
+    let mut w = super::pernet::SeqWriter(seq);
+    let _ = snmp::write_snmp(&mut w, &sum);
+    let _ = core::fmt::Write::write_fmt(
+        &mut w,
+        format_args!("OxipNetns: Live Gone All Attached\nOxipNetns: {live} {gone} {all} {attached}\n"),
+    );
+    0
+}
+
+/// `show` of /proc/net/oxip_global_takeover (initial namespace only): a
+/// line per namespace, `INUM all|some IFNAME...` (the namespace's inode
+/// number, as `stat -L -c %i /proc/PID/ns/net` prints it).
+pub(crate) unsafe extern "C" fn global_takeover_show(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    let mut g = RtnlGuard::lock();
+    let mut w = super::pernet::SeqWriter(seq);
+    let nets: &[Net] = NETS.get(&mut g);
+    // Two borrows of the guard are not allowed: copy what the loop needs.
+    let mut list = KVec::new();
+    for n in nets {
+        if list.push((n.net, n.all), GFP_KERNEL).is_err() {
+            return ENOMEM.to_errno();
+        }
+    }
+    let hooks: &[Hook] = HOOKS.get(&mut g);
+    for (net, all) in list {
+        // SAFETY: `net` is live (in NETS, RTNL held).
+        let inum = unsafe { b::oxip_net_inum(net) };
+        let mode = if all { "all" } else { "some" };
+        let _ = core::fmt::Write::write_fmt(&mut w, format_args!("{inum} {mode}"));
+        for h in hooks.iter().filter(|h| h.net == net) {
+            // SAFETY: `h.dev` is registered (Hook invariant, RTNL held);
+            // `name` is a NUL-terminated array inside it.
+            let name = unsafe { core::ffi::CStr::from_ptr((*h.dev).name.as_ptr()) };
+            let _ = core::fmt::Write::write_fmt(&mut w, format_args!(" {}", name.to_str().unwrap_or("?")));
+        }
+        let _ = core::fmt::Write::write_str(&mut w, "\n");
+    }
+    0
 }

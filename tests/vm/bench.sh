@@ -1,127 +1,224 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`, inside the VM: forwarding through r, native against oxip
-# (takeover on both of r's ports), in one boot. Runs alternate between the
-# two paths and repeat; every sample goes to $OXIP_OUT/bench.jsonl and the
-# host makes the table and the plot (tests/vm/bench_report.py).
+# `make bench`, inside the VM: forwarding through r by three paths in one
+# boot, and every sample to $OXIP_OUT/bench.jsonl (the host makes the table
+# and the plot: tests/vm/bench_report.py).
+#   native    the kernel's own ip_rcv / ip_forward / ip_mr_input
+#   ethertype oxip's packet_type (h1's egress rewrites the ethertype to
+#             0x88B5; native and takeover runs rewrite it to 0x0800, so the
+#             sender does the same work on every path): the Rust datapath
+#             with no takeover cost
+#   takeover  oxip attached to r's ports (ingress hook + oxip's backlog)
+# Runs alternate between the paths and repeat.
+#
+# BENCH_CLOCK=icount (run.sh boots QEMU with -icount shift=0,sleep=off): one
+# guest nanosecond is one guest instruction, so 1e9 / pps is the number of
+# instructions per packet, both vCPUs (sender included) on one clock. The
+# vCPUs then run round-robin, so packets reach r one per poll unless a row
+# sets up batching (the *_napi rows: GRO on r's veth makes it a NAPI
+# device, and threaded NAPI on the other CPU finds the ring filled by the
+# sender, as a NIC's poll finds its RX ring, so packets arrive in lists).
 #   h1 (10.0.1.2) --veth-- r (10.0.1.1 | 10.0.2.1 | 10.0.3.1) --veth-- h2 (10.0.2.2), h3 (10.0.3.2)
 # Multicast: smcroute forwards (10.0.1.2, 239.1.1.1) from h1 to h2 and h3.
 set -u
 . "$OXIP_TOP/tests/vm/lib.sh"
-REPS=${BENCH_REPS:-3}
-SECS=${BENCH_SECS:-3}
-[ -n "$REPS" ] || REPS=3
-[ -n "$SECS" ] || SECS=3
+CLOCK=${BENCH_CLOCK:-wall}
+[ -n "$CLOCK" ] || CLOCK=wall
+if [ "$CLOCK" = icount ]; then dreps=3; dsecs=0.5; else dreps=3; dsecs=3; fi
+REPS=${BENCH_REPS:-$dreps}; [ -n "$REPS" ] || REPS=$dreps
+SECS=${BENCH_SECS:-$dsecs}; [ -n "$SECS" ] || SECS=$dsecs
+ROWS=${BENCH_ROWS:-}
+[ -n "$ROWS" ] || ROWS="iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_256flow pktgen_mcast_2oif pktgen_64B_1flow_napi pktgen_64B_256flow_napi bigfib_1flow bigfib_rnd"
+modprobe pktgen 2>/dev/null  # a module in Debian's kernel, built in elsewhere
 OUT=$OXIP_OUT/bench.jsonl
 : > "$OUT"
+ETH_P_OXIP=0x88b5
+echo "bench: clock $CLOCK, $REPS reps of $SECS s, rows: $ROWS"
 
-for n in h1 r h2 h3; do ip netns del $n 2>/dev/null; ip netns add $n; ip -n $n link set lo up
-  ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
-ip link add veth-h1 netns h1 type veth peer name veth-r1 netns r
-ip link add veth-h2 netns h2 type veth peer name veth-r2 netns r
-ip link add veth-h3 netns h3 type veth peer name veth-r3 netns r
-ip -n r addr add 10.0.3.1/24 dev veth-r3
-ip -n h3 addr add 10.0.3.2/24 dev veth-h3
-ip -n r link set veth-r3 up; ip -n h3 link set veth-h3 up
-printf 'phyint veth-r1 enable\nphyint veth-r2 enable\nphyint veth-r3 enable\nmroute from veth-r1 source 10.0.1.2 group 239.1.1.1 to veth-r2 veth-r3\n' > /tmp/oxip-bench-smc.conf
-ip netns exec r smcrouted -n -N -f /tmp/oxip-bench-smc.conf -u /tmp/oxip-bench-smc.sock > "$OXIP_OUT/bench-smcrouted.log" 2>&1 &
-ip netns exec h3 tc qdisc add dev veth-h3 clsact
-ip -n h1 addr add 10.0.1.2/24 dev veth-h1
-ip -n r addr add 10.0.1.1/24 dev veth-r1
-ip -n r addr add 10.0.2.1/24 dev veth-r2
-ip -n h2 addr add 10.0.2.2/24 dev veth-h2
-for l in "h1 veth-h1" "r veth-r1" "r veth-r2" "h2 veth-h2"; do set -- $l; ip -n $1 link set $2 up; done
-ip -n h1 route add default via 10.0.1.1
-ip -n h2 route add default via 10.0.2.1
+router_topology 3
 ip -n r route add 10.0.9.0/24 via 10.0.2.2
-ip netns exec r sysctl -qw net.ipv4.ip_forward=1
-ip -n h1 neigh replace 10.0.1.1 lladdr "$(mac r veth-r1)" dev veth-h1 nud permanent
-ip -n r neigh replace 10.0.1.2 lladdr "$(mac h1 veth-h1)" dev veth-r1 nud permanent
-ip -n r neigh replace 10.0.2.2 lladdr "$(mac h2 veth-h2)" dev veth-r2 nud permanent
-ip -n h2 neigh replace 10.0.2.1 lladdr "$(mac r veth-r2)" dev veth-h2 nud permanent
-# r receives on CPU 1 (RPS), senders run on CPU 0: the receive side of a
-# router with its own core, as a NIC queue's interrupt would give it.
-ip netns exec r sh -c 'echo 2 > /sys/class/net/veth-r1/queues/rx-0/rps_cpus'
+smcroute_start r bench "phyint veth-r1 enable" "phyint veth-r2 enable" "phyint veth-r3 enable" \
+  "mroute from veth-r1 source 10.0.1.2 group 239.1.1.1 to veth-r2 veth-r3"
+ip netns exec h3 tc qdisc add dev veth-h3 clsact
 ip netns exec h2 tc qdisc add dev veth-h2 clsact
+ip netns exec h1 tc qdisc add dev veth-h1 clsact
 ip netns exec h2 iperf3 -s -D -p 5201 >/dev/null
 
+# Receive regimes. `poll`: r receives on CPU 1 (RPS), senders run on CPU 0,
+# as a NIC queue's interrupt would give it; one packet per poll under
+# icount. `napi`: GRO on veth-r1 makes it a NAPI device (veth's ptr_ring),
+# its poll a thread on CPU 1 (threaded NAPI), no RPS: the poll finds what
+# the sender queued meanwhile, and packets reach r in lists.
+regime() {
+  if [ "$1" = napi ]; then
+    ip netns exec r sh -c 'echo 0 > /sys/class/net/veth-r1/queues/rx-0/rps_cpus'
+    ip netns exec r ethtool -K veth-r1 gro on >/dev/null
+    ip netns exec r sh -c 'echo 1 > /sys/class/net/veth-r1/threaded'
+    local t; for t in $(pgrep '^napi/veth-r1'); do taskset -p 2 "$t" >/dev/null; done
+    [ -n "$(pgrep '^napi/veth-r1')" ] || echo "bench: no NAPI thread for veth-r1"
+  else
+    ip netns exec r sh -c 'echo 0 > /sys/class/net/veth-r1/threaded' 2>/dev/null
+    ip netns exec r ethtool -K veth-r1 gro off >/dev/null
+    ip netns exec r sh -c 'echo 2 > /sys/class/net/veth-r1/queues/rx-0/rps_cpus'
+  fi
+}
+regime poll
+
 rx_packets() { ip netns exec h2 cat /sys/class/net/veth-h2/statistics/rx_packets; }
-sample() { printf '{"test":"%s","path":"%s","rep":%d,"value":%s,"unit":"%s"}\n' "$1" "$2" "$3" "$4" "$5" >> "$OUT"; }
+# The oxip counters a sample reports: batch size and hint rate show the regime.
+snap() { ip netns exec r awk '/^Oxip:/{n++; if (n==1) split($0,k); else for (i=2;i<=NF;i++) print k[i], $i}' /proc/net/oxip_snmp |
+         awk '/^(ListBatches|EthertypeRcv|TakeoverRcv|HintHits|FibLookups|Forwarded) /{printf "%s=%s ", $1, $2}'; }
+sample() {  # sample TEST PATH REP VALUE UNIT [SNAP0 SNAP1]
+  local extra=""
+  if [ $# -ge 7 ]; then
+    extra=$(python3 - "$6" "$7" <<'EOF'
+import sys
+a = dict(kv.split("=") for kv in sys.argv[1].split())
+b = dict(kv.split("=") for kv in sys.argv[2].split())
+d = {k: int(b.get(k, 0)) - int(a.get(k, 0)) for k in b}
+rcv = d.get("EthertypeRcv", 0) + d.get("TakeoverRcv", 0)
+lookups = d.get("HintHits", 0) + d.get("FibLookups", 0)
+out = {"oxip_rcv": rcv}
+if d.get("ListBatches"):
+    out["batch"] = round(rcv / d["ListBatches"], 2)
+if lookups:
+    out["hint_rate"] = round(d.get("HintHits", 0) / lookups, 4)
+print("".join(f',"{k}":{v}' for k, v in out.items()))
+EOF
+)
+  fi
+  printf '{"clock":"%s","test":"%s","path":"%s","rep":%d,"value":%s,"unit":"%s"%s}\n' \
+    "$CLOCK" "$1" "$2" "$3" "$4" "$5" "$extra" >> "$OUT"
+}
+
+# h1's egress rewrites the ethertype of every frame (also for native and
+# takeover, to 0x0800, so that the sender's cost is the same on each path).
+ethertype() {
+  ip netns exec h1 tc filter del dev veth-h1 egress pref 1 2>/dev/null
+  ip netns exec h1 tc filter add dev veth-h1 egress pref 1 protocol ip matchall \
+    action pedit ex munge eth type set "$1" || echo "bench: pedit eth type $1 refused"
+}
 
 iperf() {  # iperf() PATH REP TCP|UDP
   local args=() t=tcp
   [ "$3" = UDP ] && { args=(-u -b 0 -l 1400); t=udp; }
-  local bps e0 e1
-  e0=$(ip netns exec h2 awk '/^Udp:/{n++} /^Udp:/ && n==2{print $6}' /proc/net/snmp)
+  local bps
   bps=$(taskset -c 0 ip netns exec h1 iperf3 -c 10.0.2.2 -p 5201 -t "$SECS" "${args[@]}" -J 2>/dev/null |
         jq '.end.sum_received.bits_per_second // .end.sum.bits_per_second // 0')
   sample "iperf3_$t" "$1" "$2" "$(jq -n "$bps / 1e6")" "Mbit/s"
-  e1=$(ip netns exec h2 awk '/^Udp:/{n++} /^Udp:/ && n==2{print $6}' /proc/net/snmp)
-  [ "$t" = udp ] && echo "rep $2 path $1: h2 Udp RcvbufErrors +$((e1 - e0))"
 }
 
-pktgen() {  # pktgen PATH REP FLOWS
+pktgen() {  # pktgen NAME PATH REP DST(1|256|mcast|rnd)
   # pktgen in h1 (kpktgend_0, CPU 0) sends 64-byte UDP frames to r, which
-  # forwards them to h2; we count what reaches h2.
+  # forwards them to h2; we count what reaches h2. queue_xmit: through h1's
+  # qdisc and tc egress (the ethertype rewrite).
   local pg=/proc/net/pktgen
   local run="ip netns exec h1"
   $run sh -c "echo rem_device_all > $pg/kpktgend_0; echo add_device veth-h1 > $pg/kpktgend_0"
   local d=$pg/veth-h1 rmac; rmac=$(mac r veth-r1)
-  for c in "count 0" "clone_skb 0" "pkt_size 60" "delay 0" "dst_mac $rmac" \
+  for c in "xmit_mode queue_xmit" "count 0" "clone_skb 0" "pkt_size 60" "delay 0" "dst_mac $rmac" \
            "src_min 10.0.1.2" "src_max 10.0.1.2" \
            "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
     $run sh -c "echo '$c' > $d" || echo "pktgen: '$c' refused"
   done
-  if [ "$3" = mcast ]; then
-    $run sh -c "echo 'dst 239.1.1.1' > $d; echo 'dst_mac 01:00:5e:01:01:01' > $d"
-    ip netns exec h3 tc filter add dev veth-h3 ingress pref 1 matchall action drop
-  elif [ "$3" = 1 ]; then
-    $run sh -c "echo 'dst 10.0.2.2' > $d"
-  else
-    $run sh -c "echo 'dst_min 10.0.9.0' > $d; echo 'dst_max 10.0.9.255' > $d"
-  fi
+  case "$4" in
+    mcast) $run sh -c "echo 'dst 239.1.1.1' > $d; echo 'dst_mac 01:00:5e:01:01:01' > $d"
+           ip netns exec h3 tc filter add dev veth-h3 ingress pref 1 matchall action drop;;
+    1)     $run sh -c "echo 'dst 10.0.2.2' > $d";;
+    256)   $run sh -c "echo 'dst_min 10.0.9.0' > $d; echo 'dst_max 10.0.9.255' > $d";;
+    rnd)   $run sh -c "echo 'dst_min 11.0.0.0' > $d; echo 'dst_max 223.255.255.255' > $d; echo 'flag IPDST_RND' > $d";;
+  esac
   # h2 counts and drops them at ingress, so no ICMP errors flow back.
   ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
   $run sh -c "echo start > $pg/pgctrl" &
   local ctl=$!
-  sleep 1
-  local p0 t0 p1 t1
-  p0=$(rx_packets); t0=$(date +%s.%N)
+  sleep 0.2
+  local p0 t0 p1 t1 s0 s1
+  s0=$(snap); p0=$(rx_packets); t0=$(date +%s.%N)
   sleep "$SECS"
-  p1=$(rx_packets); t1=$(date +%s.%N)
+  p1=$(rx_packets); t1=$(date +%s.%N); s1=$(snap)
   $run sh -c "echo stop > $pg/pgctrl"
   wait $ctl 2>/dev/null
   ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
-  local name="pktgen_64B_${3}flow"
-  if [ "$3" = mcast ]; then
-    ip netns exec h3 tc filter del dev veth-h3 ingress pref 1
-    name=pktgen_mcast_2oif
-  fi
-  sample "$name" "$1" "$2" "$(echo "($p1 - $p0) / ($t1 - $t0)" | bc -l)" "pps"
+  [ "$4" = mcast ] && ip netns exec h3 tc filter del dev veth-h3 ingress pref 1
+  local pps; pps=$(echo "($p1 - $p0) / ($t1 - $t0)" | bc -l)
+  sample "$1" "$2" "$3" "$pps" "pps" "$s0" "$s1"
 }
 
-path() {  # path native|oxip
-  if [ "$1" = oxip ]; then takeover r veth-r1; takeover r veth-r2; takeover r veth-r3; else
+path() {  # path native|ethertype|takeover
+  if [ "$1" = takeover ]; then takeover r veth-r1; takeover r veth-r2; takeover r veth-r3; else
     release r veth-r1 2>/dev/null; release r veth-r2 2>/dev/null; release r veth-r3 2>/dev/null; fi
-  true
+  if [ "$1" = ethertype ]; then ethertype $ETH_P_OXIP; else ethertype 0x0800; fi
 }
 
-for rep in $(seq "$REPS"); do
-  # Alternate which path goes first, so drift does not favour one.
-  if [ $((rep % 2)) = 1 ]; then order="native oxip"; else order="oxip native"; fi
-  for p in $order; do
-    path "$p"
-    f0=$(oxip_counter r Forwarded)
-    iperf "$p" "$rep" TCP
-    iperf "$p" "$rep" UDP
-    pktgen "$p" "$rep" 1
-    pktgen "$p" "$rep" 256
-    pktgen "$p" "$rep" mcast
-    f1=$(oxip_counter r Forwarded)
-    echo "rep $rep path $p: oxip Forwarded +$((f1 - f0))"
-    [ "$p" = oxip ] && sample "oxip_forwarded_check" "$p" "$rep" "$((f1 - f0))" "packets"
+# An Internet-like FIB: 100k prefixes with the prefix-length mix of a BGP
+# table (about 60% /24), all via h2, and a default route so that random
+# destinations all forward.
+bigfib() {
+  python3 - > /tmp/oxip-bigfib.batch <<'EOF'
+import random
+random.seed(7)
+mix = [(24, 58), (23, 10), (22, 12), (21, 5), (20, 5), (19, 3), (18, 2), (17, 1.5), (16, 2), (15, 0.5), (14, 0.4), (13, 0.3), (12, 0.2), (11, 0.1)]
+lens = [l for l, _ in mix]
+weights = [w for _, w in mix]
+seen = set()
+while len(seen) < 100000:
+    plen = random.choices(lens, weights)[0]
+    a = random.randrange(11 << 24, 224 << 24)
+    if a >> 24 == 127:
+        continue
+    a &= ~((1 << (32 - plen)) - 1) & 0xffffffff
+    if (a, plen) in seen:
+        continue
+    seen.add((a, plen))
+    print(f"route add {a >> 24}.{a >> 16 & 255}.{a >> 8 & 255}.{a & 255}/{plen} via 10.0.2.2")
+EOF
+  local t0; t0=$(date +%s)
+  ip -n r -force -batch /tmp/oxip-bigfib.batch 2>&1 | tail -2
+  ip -n r route add default via 10.0.2.2
+  echo "bench: $(ip -n r route show | wc -l) routes in r (installed in $(( $(date +%s) - t0 ))s guest time)"
+}
+
+run_row() {  # run_row ROW PATH REP
+  case "$1" in
+    iperf3_tcp) [ "$2" = ethertype ] || iperf "$2" "$3" TCP;;
+    iperf3_udp) [ "$2" = ethertype ] || iperf "$2" "$3" UDP;;
+    pktgen_64B_1flow) pktgen "$1" "$2" "$3" 1;;
+    pktgen_64B_256flow) pktgen "$1" "$2" "$3" 256;;
+    pktgen_mcast_2oif) pktgen "$1" "$2" "$3" mcast;;
+    pktgen_64B_1flow_napi) pktgen "$1" "$2" "$3" 1;;
+    pktgen_64B_256flow_napi) pktgen "$1" "$2" "$3" 256;;
+    bigfib_1flow) pktgen "$1" "$2" "$3" 1;;
+    bigfib_rnd) pktgen "$1" "$2" "$3" rnd;;
+  esac
+}
+
+# Rows in phases: the napi rows change r's receive regime, the bigfib rows
+# r's FIB, so each phase runs all its rows, paths and reps together.
+phase() {  # phase ROWS...
+  local rows=() r
+  for r in "$@"; do case " $ROWS " in *" $r "*) rows+=("$r");; esac; done
+  [ ${#rows[@]} -gt 0 ] || return 0
+  local rep p order
+  for rep in $(seq "$REPS"); do
+    # Rotate which path goes first, so drift does not favour one.
+    case $((rep % 3)) in
+      1) order="native ethertype takeover";; 2) order="takeover native ethertype";; 0) order="ethertype takeover native";;
+    esac
+    for p in $order; do
+      path "$p"
+      for r in "${rows[@]}"; do run_row "$r" "$p" "$rep"; done
+      echo "rep $rep path $p: done (${rows[*]})"
+    done
   done
-done
+}
+
+phase iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_256flow pktgen_mcast_2oif
+regime napi
+phase pktgen_64B_1flow_napi pktgen_64B_256flow_napi
+regime poll
+case " $ROWS " in *" bigfib_"*) bigfib; phase bigfib_1flow bigfib_rnd;; esac
 path native
+ethertype 0x0800
 ip netns exec r cat /proc/net/oxip_snmp > "$OXIP_OUT/bench-oxip_snmp.txt"
 echo "bench done: $(wc -l < "$OUT") samples"

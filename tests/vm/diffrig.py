@@ -8,7 +8,6 @@ takeover on b's two ports, and the smcroute daemon for multicast routing.
 Topology (tests/vm/lib.sh diff_topology): a (sender, 10.0.0.1 and 10.0.0.3),
 b (receiver and router, 10.0.0.2 and 10.0.1.1) and c (behind b, 10.0.1.2).
 """
-import ctypes
 import os
 import socket
 import struct
@@ -17,66 +16,15 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pkt  # noqa: E402
+from netns import In  # noqa: E402,F401
+from netns import read_mibs  # noqa: E402,F401
+from netns import setns  # noqa: E402,F401
+from netns import sysctl  # noqa: E402,F401
 
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL(None, use_errno=True)
 TRACE = "/sys/kernel/tracing"
 A_IP, B_IP = "10.0.0.1", "10.0.0.2"
 OXIP_ETHERTYPE = 0x88B5
 SETTLE = float(os.environ.get("DIFF_SETTLE", "0.1"))
-
-_root_fd = os.open("/proc/self/ns/net", os.O_RDONLY)
-_ns_fds = {}
-
-
-def setns(name):
-    if name is None:
-        fd = _root_fd
-    else:
-        if name not in _ns_fds:
-            _ns_fds[name] = os.open(f"/run/netns/{name}", os.O_RDONLY)
-        fd = _ns_fds[name]
-    if libc.setns(fd, CLONE_NEWNET) != 0:
-        raise OSError(ctypes.get_errno(), f"setns {name}")
-
-
-class In:
-    """with In('b'): ... runs the block in namespace b."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __enter__(self):
-        setns(self.name)
-
-    def __exit__(self, *a):
-        setns(None)
-
-
-def sysctl(ns, key, val):
-    with In(ns):
-        with open("/proc/sys/" + key.replace(".", "/"), "w") as f:
-            f.write(str(val))
-
-
-def read_mibs(ns):
-    """All counters of ns as {'Group.Name': value}."""
-    out = {}
-    with In(ns):
-        for path in ("/proc/net/snmp", "/proc/net/netstat", "/proc/net/oxip_snmp"):
-            tag = "oxip:" if path.endswith("oxip_snmp") else ""
-            try:
-                lines = open(path).read().splitlines()
-            except FileNotFoundError:
-                continue
-            for names, values in zip(lines[0::2], lines[1::2]):
-                g = names.split(":")[0]
-                for n, v in zip(names.split()[1:], values.split()[1:]):
-                    try:
-                        out[tag + g + "." + n] = int(v)
-                    except ValueError:
-                        pass
-    return out
 
 
 # Counters that are levels, not events, or that timers move.

@@ -16,6 +16,8 @@ KML=/sys/kernel/debug/kmemleak
 
 dmesg > "$OUT/boot.log"
 dmesg -C
+# OXIP_KO, OXIP_KERNEL, ONLY, SHARD: from the VM command line (run.sh).
+# shellcheck disable=SC2153
 if ! insmod "$OXIP_KO"; then
   echo "FAIL insmod" >> "$OUT/results"
 fi
@@ -26,6 +28,8 @@ if [ "$MODE" = demo ]; then
   bash "$TOP/tests/vm/demo.sh" > "$OUT/demo.txt" 2>&1
 elif [ "$MODE" = bench ]; then
   bash "$TOP/tests/vm/bench.sh" > "$OUT/bench.log" 2>&1
+elif [ "$MODE" = selftests ]; then
+  bash "$TOP/tests/vm/selftests_guest.sh" > "$OUT/selftests.log" 2>&1
 else
   for s in "$TOP"/tests/vm/scenarios/*.sh; do
     name=$(basename "$s" .sh)
@@ -55,12 +59,12 @@ echo "=== rmmod"
 # A hung unload must fail the run, not hang it: show where it is stuck.
 rmmod oxip &
 rm_pid=$!
-for i in $(seq 60); do kill -0 $rm_pid 2>/dev/null || break; sleep 1; done
+for _ in $(seq 60); do kill -0 $rm_pid 2>/dev/null || break; sleep 1; done
 if kill -0 $rm_pid 2>/dev/null; then
   echo "FAIL rmmod (hung for 60 s)" >> "$OUT/results"
   { echo "rmmod stack:"; cat /proc/$rm_pid/stack; echo t > /proc/sysrq-trigger; } > "$OUT/rmmod-hang.txt" 2>&1
   dmesg > "$OUT/dmesg.log"
-  sync; echo done > "$OUT/done"
+  sync; echo "done" > "$OUT/done"
   exit 0
 fi
 wait $rm_pid || echo "FAIL rmmod" >> "$OUT/results"
@@ -75,4 +79,4 @@ if [ -w $KML ]; then
 fi
 dmesg > "$OUT/dmesg.log"
 sync
-echo done > "$OUT/done"
+echo "done" > "$OUT/done"

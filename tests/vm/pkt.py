@@ -9,6 +9,9 @@ import socket
 import struct
 
 
+ETH_P_8021Q = 0x8100
+
+
 def csum(data: bytes) -> int:
     if len(data) % 2:
         data += b"\0"
@@ -76,10 +79,72 @@ def send_frames(ifname, frames):
     s.close()
 
 
+def sock_send(dst, port, count, ttl=None, mcast_if=None, rr_slots=0, interval=0.0, payload=b"oxip"):
+    """UDP through an ordinary socket (the sender's own stack builds the
+    header): multicast TTL and interface, and a record-route option of
+    rr_slots empty slots (IP_OPTIONS)."""
+    import time
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if ttl is not None:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)
+    if mcast_if:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(mcast_if))
+    if rr_slots:
+        # IPOPT_RR, length, pointer 4, the slots; an end-of-list pad.
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS,
+                     bytes([7, 3 + 4 * rr_slots, 4]) + bytes(4 * rr_slots) + b"\0")
+    for _ in range(count):
+        s.sendto(payload, (dst, port))
+        if interval:
+            time.sleep(interval)
+
+
+def capture(ifname, dst, seconds, out, ethertype=None):
+    """Count what arrives on ifname until out + '.stop' exists or seconds
+    pass (out + '.ready' is written once bound). Without ethertype: the UDP
+    packets to dst, writing 'COUNT RR' to out, RR being the record-route
+    slots of the first (comma-separated) or '-'. With ethertype: the frames
+    a packet socket of that protocol sees, by the protocol it reports
+    ('0x88b5:10 ...', sll_protocol:frames)."""
+    import os
+    import time
+    proto = 0x0800 if ethertype is None else ethertype
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM if ethertype is None else socket.SOCK_RAW,
+                      socket.htons(proto))
+    s.bind((ifname, proto))
+    s.settimeout(0.2)
+    open(out + ".ready", "w").close()
+    n, rr, seen = 0, "-", {}
+    end = time.time() + seconds
+    want = socket.inet_aton(dst) if dst else None
+    while time.time() < end and not os.path.exists(out + ".stop"):
+        try:
+            d, a = s.recvfrom(4096)
+        except socket.timeout:
+            continue
+        if a[2] == socket.PACKET_OUTGOING:
+            continue
+        if ethertype is not None:
+            seen[a[1]] = seen.get(a[1], 0) + 1
+            continue
+        if len(d) < 20 or d[9] != 17 or d[16:20] != want:
+            continue
+        n += 1
+        ihl = (d[0] & 15) * 4
+        o = d[20:ihl]
+        if n == 1 and len(o) >= 3 and o[0] == 7:
+            rr = ",".join(socket.inet_ntoa(o[i:i + 4]) for i in range(3, o[1] - 3, 4))
+    with open(out, "w") as f:
+        if ethertype is None:
+            f.write(f"{n} {rr}\n")
+        else:
+            f.write(" ".join(f"{p:#06x}:{k}" for p, k in sorted(seen.items())) + "\n")
+
+
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description="IPv4 test packets (inside the VM's namespaces)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("send")
+    p = sub.add_parser("send", help="frames built byte by byte, on an AF_PACKET socket")
     p.add_argument("--ifname", required=True)
     p.add_argument("--dst-mac", required=True)
     p.add_argument("--ethertype", type=lambda x: int(x, 0), default=0x0800)
@@ -87,21 +152,60 @@ def main():
     p.add_argument("--proto", default="udp")
     p.add_argument("--src", required=True)
     p.add_argument("--dst", required=True)
+    p.add_argument("--sport", type=int, default=40000)
     p.add_argument("--dport", type=int, default=9)
+    p.add_argument("--flows", type=int, default=1,
+                   help="cycle the UDP source port over this many values (flows)")
+    p.add_argument("--dst-range", type=int, default=1,
+                   help="cycle the destination over this many addresses from --dst")
+    p.add_argument("--ttl", type=int, default=64)
+    p.add_argument("--version", type=int, default=4, help="the IP version field to write")
+    p.add_argument("--vlan", type=int, default=None,
+                   help="an 802.1Q tag with this VID (the ethertype goes inside it)")
+    p.add_argument("--check", type=lambda x: int(x, 0), default=None,
+                   help="the IPv4 header checksum to write (default: the right one)")
+    p.add_argument("--payload-len", type=int, default=None,
+                   help="UDP payload bytes (default: 'oxip')")
+    q = sub.add_parser("sock-send", help="UDP through an ordinary socket")
+    q.add_argument("dst")
+    q.add_argument("port", type=int)
+    q.add_argument("--count", type=int, default=1)
+    q.add_argument("--ttl", type=int, default=None, help="multicast TTL")
+    q.add_argument("--mcast-if", default=None)
+    q.add_argument("--rr", type=int, default=0, help="record-route slots")
+    q.add_argument("--interval", type=float, default=0.0)
+    c = sub.add_parser("capture", help="count UDP to DST, or frames of an ethertype, on an interface")
+    c.add_argument("--ifname", required=True)
+    c.add_argument("--dst")
+    c.add_argument("--ethertype", type=lambda x: int(x, 0), default=None,
+                   help="count the frames of this protocol by sll_protocol instead")
+    c.add_argument("--seconds", type=float, default=60)
+    c.add_argument("out")
     a = ap.parse_args()
-    if a.proto == "udp":
-        l4, proto = udp(a.src, a.dst, 40000, a.dport), 17
-    elif a.proto == "icmp":
-        l4, proto = icmp_echo(), 1
-    else:
-        l4, proto = tcp_syn(a.src, a.dst, 40000, a.dport), 6
-    pkt = iphdr(a.src, a.dst, proto, len(l4)) + l4
-    fr = frame(a.dst_mac, if_mac(a.ifname), a.ethertype, pkt)
-    send_frames(a.ifname, [fr] * a.count)
-
-
-if __name__ == "__main__":
-    main()
+    if a.cmd == "sock-send":
+        sock_send(a.dst, a.port, a.count, a.ttl, a.mcast_if, a.rr, a.interval)
+        return
+    if a.cmd == "capture":
+        capture(a.ifname, a.dst, a.seconds, a.out, a.ethertype)
+        return
+    payload = b"oxip" if a.payload_len is None else b"x" * a.payload_len
+    src_mac = if_mac(a.ifname)
+    frames = []
+    for i in range(max(1, min(max(a.flows, a.dst_range), a.count))):
+        sport = a.sport + i % a.flows
+        dst = socket.inet_ntoa(struct.pack("!I", struct.unpack("!I", ip_aton(a.dst))[0] + i % a.dst_range))
+        if a.proto == "udp":
+            l4, proto = udp(a.src, dst, sport, a.dport, payload), 17
+        elif a.proto == "icmp":
+            l4, proto = icmp_echo(), 1
+        else:
+            l4, proto = tcp_syn(a.src, dst, sport, a.dport), 6
+        ip = iphdr(a.src, dst, proto, len(l4), ttl=a.ttl, check=a.check, version=a.version) + l4
+        if a.vlan is None:
+            frames.append(frame(a.dst_mac, src_mac, a.ethertype, ip))
+        else:
+            frames.append(frame(a.dst_mac, src_mac, ETH_P_8021Q, struct.pack("!HH", a.vlan, a.ethertype) + ip))
+    send_frames(a.ifname, [frames[i % len(frames)] for i in range(a.count)])
 
 
 def if_mac_ns(ns, ifname, enter):
@@ -112,3 +216,7 @@ def if_mac_ns(ns, ifname, enter):
     info = fcntl.ioctl(s.fileno(), 0x8927, struct.pack("256s", ifname.encode()))
     s.close()
     return ":".join(f"{b:02x}" for b in info[18:24])
+
+
+if __name__ == "__main__":
+    main()

@@ -5,16 +5,19 @@
 # vng's exit status or stdout, which are not reliable here).
 #   tests/vm/run.sh check [KERNEL]   KUnit + every scenario; non-zero exit on any failure
 #   tests/vm/run.sh demo  [KERNEL]   load oxip, send traffic, show the counters
-#   tests/vm/run.sh bench [KERNEL]   forwarding benchmark, native vs oxip (table + PNG)
+#   tests/vm/run.sh bench [KERNEL]   forwarding benchmark, native vs oxip (table + PNG);
+#                                    BENCH_CLOCK=icount boots with -icount shift=0,sleep=off
+#   tests/vm/run.sh selftests [KERNEL]  the kernel's IPv4 selftests, native then takeover=all
+#                                    (tests/vm/selftests.sh builds the helpers and prints the table)
 #   ONLY=name tests/vm/run.sh check   one scenario (a space-separated list works too)
-# KERNEL: debug (default for check), stock (Debian's, default for demo) or
-# bench (default for bench); its module is out/build/KERNEL/oxip.ko
+# KERNEL: debug (default for check), stock (Debian's, default for demo and
+# bench) or bench (oxip's tinyconfig kernel); its module is out/build/KERNEL/oxip.ko
 # (scripts/module.sh). BZIMAGE=/path boots another image of that tree.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib.sh"
 MODE=${1:-check}
-case "$MODE" in check) d=debug;; demo) d=stock;; bench) d=bench;; *) die "run.sh: mode check, demo or bench";; esac
+case "$MODE" in check) d=debug;; demo|selftests|bench) d=stock;; *) die "run.sh: mode check, demo, bench or selftests";; esac
 NAME=${2:-$d}
 KDIR=${KDIR:-$CACHE/kernel-$NAME}
 if [ "$NAME" = stock ]; then
@@ -34,7 +37,12 @@ grep -q '^CONFIG_KUNIT=y' "$KDIR/.config" 2>/dev/null && has_kunit=1
 # SHARD=i/n: this run takes every n-th scenario from the i-th (check_all.sh
 # splits the debug kernel's scenarios over two VMs).
 SHARD=${SHARD:-}
-OUT=$TOP/out/vm-$MODE-$NAME${SHARD:+-${SHARD%/*}}
+# BENCH_CLOCK=icount: guest time counts instructions (one per nanosecond),
+# so the bench's rates repeat to a fraction of a percent under TCG.
+CLOCK=${BENCH_CLOCK:-}
+qemu_opts=()
+[ "$MODE" = bench ] && [ "$CLOCK" = icount ] && qemu_opts=("--qemu-opts=-icount shift=0,sleep=off")
+OUT=$TOP/out/vm-$MODE-$NAME${SHARD:+-${SHARD%/*}}${CLOCK:+-$CLOCK}
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 # KVM if it works here, TCG otherwise. The probe boots once per machine and
@@ -61,9 +69,11 @@ start=$(date +%s)
 # Bounded: a hung guest must not hang CI. The debug kernel (KASAN, lockdep,
 # kmemleak under TCG) runs the same scenarios several times slower.
 if [ "$NAME" = debug ]; then tmo=4500; per=1200; else tmo=2400; per=600; fi
-timeout "${VM_TIMEOUT:-$tmo}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G \
+[ "$MODE" = selftests ] && tmo=$((tmo * 4))
+# shellcheck disable=SC2086 # ACCEL: no option or one
+timeout "${VM_TIMEOUT:-$tmo}" vng --run "$KERNEL" --force-9p $ACCEL --cpus 2 --memory 2G "${qemu_opts[@]}" \
   --rwdir "$OUT" --cwd "$TOP" \
-  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} BENCH_CLOCK=$CLOCK BENCH_ROWS='${BENCH_ROWS:-}' FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} BUDGET=${BUDGET:-} ROUNDS=${ROUNDS:-} CYCLES=${CYCLES:-} SELFTESTS='${SELFTESTS:-}' SELFTESTS_BIN=${SELFTESTS_BIN:-} SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-} SELFTESTS_BUDGET=${SELFTESTS_BUDGET:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
@@ -72,6 +82,10 @@ ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
 
 if [ "$MODE" = demo ]; then
   cat "$OUT/demo.txt"
+  exit 0
+fi
+if [ "$MODE" = selftests ]; then
+  # tests/vm/selftests.sh formats the table from selftests.tsv.
   exit 0
 fi
 if [ "$MODE" = bench ]; then

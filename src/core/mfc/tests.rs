@@ -3,8 +3,14 @@
 
 use super::*;
 
-const S: u32 = 0x0a00_0102;
-const G: u32 = 0xe101_0101;
+const S: Ipv4Address = Ipv4Address::new(10, 0, 1, 2);
+const G: Ipv4Address = Ipv4Address::new(225, 1, 1, 1);
+/// `INADDR_ANY`, the wildcard of (*,G) and (*,*).
+const Z: Ipv4Address = Ipv4Address::UNSPECIFIED;
+
+fn a(n: u32) -> Ipv4Address {
+    Ipv4Address::from_bits(n)
+}
 
 fn table() -> MrTable {
     let mut t = MrTable::new();
@@ -26,18 +32,18 @@ fn sg(parent: u16, oifs: &[(usize, u8)]) -> MfcEntry {
 fn sg_exact_match_wins() {
     let mut t = table();
     t.entry_add(sg(0, &[(1, 1)])).unwrap();
-    let mut stg = MfcEntry::new(0, G, 0);
+    let mut stg = MfcEntry::new(Z, G, 0);
     stg.ttls[0] = 1;
     stg.ttls[2] = 1;
     t.entry_add(stg).unwrap();
     assert_eq!(t.lookup(S, G, 10).unwrap().origin, S);
-    assert_eq!(t.lookup(0x0a00_0109, G, 10).unwrap().origin, 0, "other sources fall to (*,G)");
+    assert_eq!(t.lookup(a(0x0a00_0109), G, 10).unwrap().origin, Z, "other sources fall to (*,G)");
 }
 
 #[test]
 fn star_g_needs_the_input_vif_in_its_tree() {
     let mut t = table();
-    let mut stg = MfcEntry::new(0, G, 0);
+    let mut stg = MfcEntry::new(Z, G, 0);
     stg.ttls[0] = 1;
     stg.ttls[2] = 1;
     t.entry_add(stg).unwrap();
@@ -48,10 +54,10 @@ fn star_g_needs_the_input_vif_in_its_tree() {
 #[test]
 fn star_star_catches_the_rest() {
     let mut t = table();
-    let mut ss = MfcEntry::new(0, 0, 1);
+    let mut ss = MfcEntry::new(Z, Z, 1);
     ss.ttls[1] = 1;
     t.entry_add(ss).unwrap();
-    assert_eq!(t.lookup(S, G, 11).map(|e| e.group), Some(0));
+    assert_eq!(t.lookup(S, G, 11).map(|e| e.group), Some(Z));
     assert!(t.lookup(S, G, 99).is_none(), "not a VIF");
 }
 
@@ -99,15 +105,15 @@ fn bad_vif_and_full_table_are_refused() {
     assert_eq!(t.vif_add(MAXVIFS, Vif::default()), Err(MfcError::BadVif));
     assert_eq!(t.entry_add(MfcEntry::new(S, G, 40)), Err(MfcError::BadVif));
     for i in 0..MFC_CAPACITY as u32 {
-        t.entry_add(MfcEntry::new(i + 1, G, 0)).unwrap();
+        t.entry_add(MfcEntry::new(a(i + 1), G, 0)).unwrap();
     }
-    assert_eq!(t.entry_add(MfcEntry::new(0xffff, G, 0)), Err(MfcError::Full));
+    assert_eq!(t.entry_add(MfcEntry::new(a(0xffff), G, 0)), Err(MfcError::Full));
 }
 
 #[test]
 fn star_star_forwards_only_upstream() {
     let t = table();
-    let mut ss = MfcEntry::new(0, 0, 0);
+    let mut ss = MfcEntry::new(Z, Z, 0);
     ss.ttls[0] = 1;
     assert_eq!(ip_mr_forward(&t, &ss, 11, 64), MrForward::WrongVif { true_vif: Some(1) });
     assert_eq!(ip_mr_forward(&t, &ss, 10, 64), MrForward::Forward { oifs: 0, in_vif: 0 });
@@ -165,7 +171,7 @@ fn input_with_a_register_vif_goes_native() {
 #[test]
 fn star_star_is_found_by_its_oifs_not_its_parent() {
     let mut t = table();
-    let mut ss = MfcEntry::new(0, 0, 2);
+    let mut ss = MfcEntry::new(Z, Z, 2);
     ss.ttls[0] = 1;
     ss.ttls[1] = 1;
     ss.ttls[2] = 1;
@@ -182,11 +188,11 @@ fn star_star_is_found_by_its_oifs_not_its_parent() {
 #[test]
 fn star_g_is_found_through_any_star_star_proxy() {
     let mut t = table();
-    let mut stg = MfcEntry::new(0, G, 0);
+    let mut stg = MfcEntry::new(Z, G, 0);
     stg.ttls[0] = 1;
     stg.ttls[2] = 1;
     t.entry_add(stg).unwrap();
-    let mut ss = MfcEntry::new(0, 0, 2);
+    let mut ss = MfcEntry::new(Z, Z, 2);
     ss.ttls[0] = 1;
     ss.ttls[1] = 1;
     ss.ttls[2] = 1;
@@ -204,7 +210,7 @@ fn device_on_two_vifs_is_the_higher_vif() {
     let mut t = table();
     t.vif_add(7, Vif { ifindex: 10, flags: 0 }).unwrap();
     assert_eq!(t.find_vif(10), Some(7));
-    let mut stg = MfcEntry::new(0, G, 0);
+    let mut stg = MfcEntry::new(Z, G, 0);
     stg.ttls[0] = 1;
     stg.ttls[1] = 1;
     stg.ttls[7] = 1;
@@ -214,7 +220,7 @@ fn device_on_two_vifs_is_the_higher_vif() {
 /// (*,G) forwarding from VIF 0 to VIFs 1 and 2, and a packet it matches.
 fn star_g_table() -> MrTable {
     let mut t = table();
-    let mut stg = MfcEntry::new(0, G, 0);
+    let mut stg = MfcEntry::new(Z, G, 0);
     stg.ttls[0] = 1;
     stg.ttls[1] = 1;
     stg.ttls[2] = 1;
@@ -226,7 +232,7 @@ fn star_g_table() -> MrTable {
 fn fill(t: &mut MrTable) {
     let mut i = 0u32;
     while t.len() < MFC_CAPACITY {
-        t.entry_add(MfcEntry::new(0x0a00_0000 + i, 0xe200_0000 + i, 0)).unwrap();
+        t.entry_add(MfcEntry::new(a(0x0a00_0000 + i), a(0xe200_0000 + i), 0)).unwrap();
         i += 1;
     }
 }
@@ -257,7 +263,7 @@ fn unmirrored_entry_stored_on_replace_makes_the_mirror_exact_again() {
     fill(&mut t);
     assert_eq!(t.entry_add(sg(0, &[])), Err(MfcError::Full));
     // Room again: the next REPLACE of that entry stores it.
-    t.entry_del(0x0a00_0000, 0xe200_0000);
+    t.entry_del(a(0x0a00_0000), a(0xe200_0000));
     assert!(!t.exact());
     t.entry_replace(sg(0, &[])).unwrap();
     assert!(t.exact());

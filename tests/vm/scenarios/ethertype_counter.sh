@@ -5,12 +5,10 @@
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
-before=$(oxip_counter b EthertypeRcv)
-rx_before=$(oxip_counter b InReceives)
+read -r before rx_before < <(oxip_counters b EthertypeRcv InReceives)
 N=50
 send_ip a veth-a "$(mac b veth-b)" 0x88b5 "$N" udp 10.0.0.1 10.0.0.2 9
-after=$(oxip_counter b EthertypeRcv)
-rx_after=$(oxip_counter b InReceives)
+read -r after rx_after < <(oxip_counters b EthertypeRcv InReceives)
 echo "EthertypeRcv $before -> $after, InReceives $rx_before -> $rx_after"
 [ $((after - before)) -eq $N ]
 [ $((rx_after - rx_before)) -eq $N ]

@@ -14,25 +14,7 @@ fail=0
 
 # (1) The shared skb's protocol.
 out=/tmp/oxip-etp; rm -f $out $out.ready $out.stop
-ip netns exec b python3 - $out <<'PY' &
-import os, socket, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88B5))
-s.bind(("veth-b", 0x88B5))
-s.settimeout(0.2)
-open(sys.argv[1] + ".ready", "w").close()
-seen = {}
-end = time.time() + 60
-while time.time() < end and not os.path.exists(sys.argv[1] + ".stop"):
-    try:
-        _, addr = s.recvfrom(2048)
-    except socket.timeout:
-        continue
-    if addr[2] == socket.PACKET_OUTGOING:
-        continue
-    seen[addr[1]] = seen.get(addr[1], 0) + 1
-with open(sys.argv[1], "w") as f:
-    f.write(" ".join(f"{p:#06x}:{n}" for p, n in sorted(seen.items())) + "\n")
-PY
+ip netns exec b python3 "$VM/pkt.py" capture --ifname veth-b --ethertype 0x88b5 --seconds 60 $out &
 lst=$!
 # Send once the socket is bound (python starts slowly under TCG), stop it
 # once the frames are in.
@@ -43,8 +25,8 @@ sleep 1
 touch $out.stop
 wait $lst || true
 after=$(oxip_counter b EthertypeRcv)
-echo "packet socket on veth-b saw (sll_protocol:frames): $(cat $out); oxip EthertypeRcv +$((after - before))"
-[ "$(cat $out)" = "0x88b5:10" ] || { echo "FAIL: the packet socket saw another protocol than the frames carry"; fail=1; }
+echo "packet socket on veth-b saw (sll_protocol:frames): $(< $out); oxip EthertypeRcv +$((after - before))"
+[ "$(< $out)" = "0x88b5:10" ] || { echo "FAIL: the packet socket saw another protocol than the frames carry"; fail=1; }
 [ $((after - before)) -eq 10 ] || { echo "FAIL: oxip did not receive the 10 frames"; fail=1; }
 
 # (2) Refused parameters; the module is loaded again normally at the end,

@@ -10,21 +10,18 @@ two_hosts
 ip netns exec b iperf3 -s -D -1 -p 5201 >/dev/null
 sleep 0.5
 ip netns exec a iperf3 -c 10.0.0.2 -p 5201 -t "${IPERF_SECONDS:-4}" -J > "$OXIP_OUT/iperf3-native.json"
-t0=$(oxip_counter b TakeoverRcv); b0=$(oxip_counter b InOctets)
+read -r t0 b0 < <(oxip_counters b TakeoverRcv InOctets)
 takeover b veth-b
 ip netns exec b iperf3 -s -D -1 -p 5202 >/dev/null
 sleep 0.5
 ip netns exec a iperf3 -c 10.0.0.2 -p 5202 -t "${IPERF_SECONDS:-4}" -J > "$OXIP_OUT/iperf3-oxip.json"
-t1=$(oxip_counter b TakeoverRcv); b1=$(oxip_counter b InOctets)
+read -r t1 b1 < <(oxip_counters b TakeoverRcv InOctets)
 release b veth-b
 n=$(jq '.end.sum_received.bits_per_second' "$OXIP_OUT/iperf3-native.json")
 o=$(jq '.end.sum_received.bits_per_second' "$OXIP_OUT/iperf3-oxip.json")
-python3 - "$n" "$o" "$t0" "$t1" <<'PY' | tee "$OXIP_OUT/iperf3.txt"
-import sys
-n, o, t0, t1 = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-print(f"iperf3 TCP a->b  native {n/1e6:9.1f} Mbit/s   oxip (takeover) {o/1e6:9.1f} Mbit/s   ratio {o/n:.2f}")
-print(f"oxip TakeoverRcv during the oxip run: {t1 - t0} packets")
-PY
+awk -v n="$n" -v o="$o" -v t="$((t1 - t0))" 'BEGIN {
+  printf "iperf3 TCP a->b  native %9.1f Mbit/s   oxip (takeover) %9.1f Mbit/s   ratio %.2f\n", n / 1e6, o / 1e6, o / n
+  printf "oxip TakeoverRcv during the oxip run: %d packets\n", t }' | tee "$OXIP_OUT/iperf3.txt"
 got=$(jq '.end.sum_received.bytes' "$OXIP_OUT/iperf3-oxip.json")
 echo "oxip InOctets during the oxip run: $((b1 - b0)); iperf3 received $got bytes"
 [ $((t1 - t0)) -gt 0 ] && [ "$((b1 - b0))" -ge "${got%.*}" ]

@@ -12,33 +12,25 @@ set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 CYCLES=${CYCLES:-100}
 BUDGET=${BUDGET:-180}
-for n in h1 r h2; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up; done
-for i in 1 2; do
-  ip link add veth-h$i netns h$i type veth peer name veth-r$i netns r
-  ip -n h$i addr add 10.0.$i.2/24 dev veth-h$i; ip -n r addr add 10.0.$i.1/24 dev veth-r$i
-  ip -n h$i link set veth-h$i up; ip -n r link set veth-r$i up
-  ip -n h$i route add default via 10.0.$i.1
-done
-ip netns exec r sysctl -qw net.ipv4.ip_forward=1
-ip -n r neigh replace 10.0.2.2 lladdr "$(mac h2 veth-h2)" dev veth-r2 nud permanent
-conf=/tmp/oxip-lc.conf sock=/tmp/oxip-lc.sock
-printf 'phyint veth-r1 enable\nphyint veth-r2 enable\n' > $conf
-ip netns exec r smcrouted -n -N -f $conf -u $sock > "$OXIP_OUT/smcrouted-lc.log" 2>&1 &
-smc=$!
+router_topology 2
+smcroute_start r lc "phyint veth-r1 enable" "phyint veth-r2 enable"
+smc=$SMC_PID sock=$SMC_SOCK
 sleep 1
 pids=()
-ip netns exec h1 python3 "$OXIP_TOP/tests/vm/flood.py" --ifname veth-h1 --dst-mac "$(mac r veth-r1)" \
+ip netns exec h1 python3 "$VM/flood.py" --ifname veth-h1 --dst-mac "$(mac r veth-r1)" \
   --src 10.0.1.2 --dst 10.0.2.2 >/dev/null 2>&1 &
 pids+=($!)
-ip netns exec h1 bash -c "while :; do python3 $OXIP_TOP/tests/vm/mcast.py send 10.0.1.2 239.3.3.\$((RANDOM % 4 + 1)) 5000 8 50; done" >/dev/null 2>&1 &
+# Multicast to 239.3.3.1-4, one process for all of it.
+ip netns exec h1 python3 "$VM/mcast.py" send-loop 10.0.1.2 239.3.3 4 5000 8 50 >/dev/null 2>&1 &
 pids+=($!)
-ip netns exec r bash -c "while :; do g=239.3.3.\$((RANDOM % 4 + 1)); smcroutectl -u $sock add veth-r1 10.0.1.2 \$g veth-r2; sleep 0.2; smcroutectl -u $sock del veth-r1 10.0.1.2 \$g; done" >/dev/null 2>&1 &
+# shellcheck disable=SC2016 # $g and $RANDOM are the inner shell's
+ip netns exec r bash -c 'while :; do g=239.3.3.$((RANDOM % 4 + 1)); smcroutectl -u "$1" add veth-r1 10.0.1.2 $g veth-r2; sleep 0.2; smcroutectl -u "$1" del veth-r1 10.0.1.2 $g; done' - "$sock" >/dev/null 2>&1 &
 pids+=($!)
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; kill $smc 2>/dev/null || true; wait 2>/dev/null || true; grep -q '^oxip ' /proc/modules || insmod "$OXIP_KO" || true; }
 trap stop EXIT
-t0=$(date +%s)
+t0=$SECONDS
 c=0 fwd=0
-while [ $c -lt "$CYCLES" ] && [ $(( $(date +%s) - t0 )) -lt "$BUDGET" ]; do
+while [ $c -lt "$CYCLES" ] && [ $((SECONDS - t0)) -lt "$BUDGET" ]; do
   takeover r veth-r1
   sleep 0.$((RANDOM % 5))
   fwd=$((fwd + $(oxip_counter r Forwarded)))
@@ -46,7 +38,7 @@ while [ $c -lt "$CYCLES" ] && [ $(( $(date +%s) - t0 )) -lt "$BUDGET" ]; do
   insmod "$OXIP_KO"
   c=$((c + 1))
 done
-t1=$(date +%s)
+t1=$SECONDS
 takeover r veth-r1
 sleep 1
 [ "$(oxip_counter r TakeoverRcv)" -gt 0 ]
@@ -55,5 +47,5 @@ trap - EXIT
 release r veth-r1
 echo "cycles $c in $((t1 - t0)) s ($(( (t1 - t0) * 1000 / (c > 0 ? c : 1) )) ms per cycle); forwarded by oxip over the cycles: $fwd"
 [ "$fwd" -gt 0 ]
-for n in h1 r h2; do ip netns del $n; done
+printf 'netns del %s\n' h1 r h2 | ip -batch -
 echo ok

@@ -9,25 +9,9 @@
 # oxip's /proc/net/oxip_mr_cache plus native's for the oxip pass).
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
-M="python3 $OXIP_TOP/tests/vm/mcast.py"
+M=(python3 "$VM/mcast.py")
 G=239.1.1.1
-for n in h1 r h2 h3; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up
-  ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
-for i in 1 2 3; do
-  ip link add veth-h$i netns h$i type veth peer name veth-r$i netns r
-  ip -n h$i addr add 10.0.$i.2/24 dev veth-h$i
-  ip -n r addr add 10.0.$i.1/24 dev veth-r$i
-  ip -n h$i link set veth-h$i up; ip -n r link set veth-r$i up
-  ip -n h$i route add default via 10.0.$i.1
-done
-ip netns exec r sysctl -qw net.ipv4.ip_forward=1
-conf=/tmp/oxip-smcroute-fwd.conf sock=/tmp/oxip-smcroute-fwd.sock
-cat > $conf <<CONF
-phyint veth-r1 enable
-phyint veth-r2 enable
-phyint veth-r3 enable ttl-threshold 5
-mroute from veth-r1 source 10.0.1.2 group $G to veth-r2 veth-r3
-CONF
+router_topology 3
 
 cache_pkts() {  # cache_pkts FILE: Pkts and Wrong of the (10.0.1.2, G) entry
   ip netns exec r awk '$1 == "010101EF" && $2 == "0201000A" {print $4, $6}' "$1"
@@ -38,59 +22,47 @@ vif_pkts() {  # vif_pkts FILE: PktsIn of VIF 0, PktsOut of VIFs 1 and 2
 
 pass() {  # pass native|oxip -> prints "h2 h3 r wrong-iif-to-h3 after-delete"
   local mode=$1
-  ip netns exec r smcrouted -n -N -f $conf -u $sock > "$OXIP_OUT/smcrouted-$mode.log" 2>&1 &
-  local smc=$!
-  for i in $(seq 20); do [ -n "$(cache_pkts /proc/net/ip_mr_cache)" ] && break; sleep 0.3; done
-  if [ "$mode" = oxip ]; then for i in 1 2 3; do takeover r veth-r$i; done; fi
-  local out=/tmp/oxip-mc-$mode; rm -rf $out; mkdir -p $out
+  smcroute_start r "fwd-$mode" "phyint veth-r1 enable" "phyint veth-r2 enable" \
+    "phyint veth-r3 enable ttl-threshold 5" "mroute from veth-r1 source 10.0.1.2 group $G to veth-r2 veth-r3"
+  mr_cache_wait r 10.0.1.2 "$G" || true
+  if [ "$mode" = oxip ]; then takeover r veth-r1 veth-r2 veth-r3; fi
+  local out=/tmp/oxip-mc-$mode; rm -rf "$out"; mkdir -p "$out"
   # TTL 10: both receivers (veth-r3's threshold is 5) and r itself.
   # Receivers run until the sends are done (stop file), 60 s at most, and
   # each writes its count file once it has joined: send only then.
-  ip netns exec h2 $M recv 10.0.2.2 $G 5000 60 $out/h2 $out/stop & local r2=$!
-  ip netns exec h3 $M recv 10.0.3.2 $G 5000 60 $out/h3 $out/stop & local r3=$!
-  ip netns exec r $M recv 10.0.1.1 $G 5000 60 $out/r $out/stop & local rr=$!
-  for i in $(seq 100); do [ -f $out/h2 ] && [ -f $out/h3 ] && [ -f $out/r ] && break; sleep 0.2; done
-  ip netns exec h1 $M send 10.0.1.2 $G 5000 10 20
+  ip netns exec h2 "${M[@]}" recv 10.0.2.2 "$G" 5000 60 "$out/h2" "$out/stop" & local r2=$!
+  ip netns exec h3 "${M[@]}" recv 10.0.3.2 "$G" 5000 60 "$out/h3" "$out/stop" & local r3=$!
+  ip netns exec r "${M[@]}" recv 10.0.1.1 "$G" 5000 60 "$out/r" "$out/stop" & local rr=$!
+  for i in $(seq 100); do [ -f "$out/h2" ] && [ -f "$out/h3" ] && [ -f "$out/r" ] && break; sleep 0.2; done
+  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 20
   # TTL 4: h2 only.
-  ip netns exec h1 $M send 10.0.1.2 $G 5000 4 10
+  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 4 10
   # Wrong iif: the same (S,G) arriving from h2's side must not be forwarded.
-  ip netns exec h2 python3 - "$(mac r veth-r2)" <<'PY'
-import sys; sys.path.insert(0, "tests/vm")
-import pkt
-l4 = pkt.udp("10.0.1.2", "239.1.1.1", 40000, 5000)
-ip = pkt.iphdr("10.0.1.2", "239.1.1.1", 17, len(l4), ttl=10) + l4
-pkt.send_frames("veth-h2", [pkt.frame("01:00:5e:01:01:01", pkt.if_mac("veth-h2"), 0x0800, ip)] * 5)
-PY
-  sleep 1; touch $out/stop
-  wait $r2 $r3 $rr 2>/dev/null || true
-  local counts; counts="$(cat $out/h2) $(cat $out/h3) $(cat $out/r)"
+  send_ip h2 veth-h2 01:00:5e:01:01:01 0x0800 5 udp 10.0.1.2 "$G" 5000 --ttl 10
+  sleep 1; touch "$out/stop"
+  wait "$r2" "$r3" "$rr" 2>/dev/null || true
+  local counts; counts="$(< "$out/h2") $(< "$out/h3") $(< "$out/r")"
   local mfc; mfc=$(cache_pkts /proc/net/ip_mr_cache)
   local omfc="0 0" vifs ovifs="0 0 0"
   [ "$mode" = oxip ] && omfc=$(cache_pkts /proc/net/oxip_mr_cache)
   vifs=$(vif_pkts /proc/net/ip_mr_vif)
   [ "$mode" = oxip ] && ovifs=$(vif_pkts /proc/net/oxip_mr_vif)
-  echo "$vifs | $ovifs" > $out/vifs
+  echo "$vifs | $ovifs" > "$out/vifs"
   # Delete the route: nothing more reaches h2.
-  ip netns exec r smcroutectl -u $sock del veth-r1 10.0.1.2 $G
+  ip netns exec r smcroutectl -u "$SMC_SOCK" del veth-r1 10.0.1.2 "$G"
   sleep 0.3
-  ip netns exec h2 $M recv 10.0.2.2 $G 5000 60 $out/h2b $out/stop-b & local rb=$!
-  for i in $(seq 100); do [ -f $out/h2b ] && break; sleep 0.2; done
-  ip netns exec h1 $M send 10.0.1.2 $G 5000 10 5
-  sleep 1; touch $out/stop-b
-  wait $rb 2>/dev/null || true
-  if [ "$mode" = oxip ]; then for i in 1 2 3; do release r veth-r$i; done; fi
-  kill $smc; wait $smc 2>/dev/null || true
-  echo "$counts $(cat $out/h2b) | mfc native $mfc | mfc oxip $omfc | vifs native $(cut -d'|' -f1 $out/vifs)| vifs oxip$(cut -d'|' -f2 $out/vifs)"
+  ip netns exec h2 "${M[@]}" recv 10.0.2.2 "$G" 5000 60 "$out/h2b" "$out/stop-b" & local rb=$!
+  for i in $(seq 100); do [ -f "$out/h2b" ] && break; sleep 0.2; done
+  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 5
+  sleep 1; touch "$out/stop-b"
+  wait "$rb" 2>/dev/null || true
+  if [ "$mode" = oxip ]; then release r veth-r1 veth-r2 veth-r3; fi
+  smcroute_stop
+  echo "$counts $(< "$out/h2b") | mfc native $mfc | mfc oxip $omfc | vifs native $(cut -d'|' -f1 "$out/vifs")| vifs oxip$(cut -d'|' -f2 "$out/vifs")"
 }
 
-f0=$(oxip_counter r Forwarded)
-native=$(pass native)
-f1=$(oxip_counter r Forwarded)
-oxip=$(pass oxip)
-f2=$(oxip_counter r Forwarded)
-echo "native pass: h2 h3 r h2-after-delete = $native"
-echo "oxip pass:   h2 h3 r h2-after-delete = $oxip"
-echo "oxip Forwarded: native pass +$((f1 - f0)), oxip pass +$((f2 - f1))"
+two_passes "h2 h3 r h2-after-delete = "
+native=$NATIVE oxip=$OXIP
 read -r n2 n3 nr nd _ <<< "$native"
 read -r o2 o3 or od _ <<< "$oxip"
 # Expected: h2 gets all 30 (TTL 10 and TTL 4), h3 the 20 of TTL 10, r's own
@@ -100,12 +72,13 @@ read -r o2 o3 or od _ <<< "$oxip"
 # The same counters: native's entry counted 30 packets and 5 wrong-iif in
 # the native pass; in the oxip pass oxip counted the 30 it forwarded and
 # the wrong-iif ones it handed on (which native counted too).
-nm=$(echo "$native" | sed 's/.*mfc native \([0-9]* [0-9]*\).*/\1/')
-om=$(echo "$oxip" | sed 's/.*mfc oxip \([0-9]* [0-9]*\).*/\1/')
+nm='' om=''
+[[ $native =~ mfc\ native\ ([0-9]+\ [0-9]+) ]] && nm=${BASH_REMATCH[1]}
+[[ $oxip =~ mfc\ oxip\ ([0-9]+\ [0-9]+) ]] && om=${BASH_REMATCH[1]}
 echo "MFC (pkts wrong): native pass kernel $nm; oxip pass oxip $om"
 [ "$nm" = "35 5" ] || { echo "native MFC counters unexpected"; exit 1; }
 [ "$om" = "35 5" ] || { echo "oxip MFC counters differ"; exit 1; }
-[ $((f2 - f1)) -ge 50 ] || { echo "oxip forwarded too little"; exit 1; }
+[ "$FWD_OXIP" -ge 50 ] || { echo "oxip forwarded too little"; exit 1; }
 # VIF counters (PktsIn of the upstream VIF, PktsOut of the two oifs): the
 # kernel's in the native pass, oxip's in the oxip pass.
 nv=$(echo "$native" | sed 's/.*vifs native \([0-9 ]*\)|.*/\1/' | xargs)

@@ -6,22 +6,11 @@
 # routes are added and deleted and when the daemon exits.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
-for n in h1 r h2; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up; done
-ip link add veth-h1 netns h1 type veth peer name veth-r1 netns r
-ip link add veth-h2 netns h2 type veth peer name veth-r2 netns r
-ip -n r addr add 10.0.1.1/24 dev veth-r1
-ip -n r addr add 10.0.2.1/24 dev veth-r2
-for d in veth-r1 veth-r2; do ip -n r link set $d up; done
-ip netns exec r sysctl -qw net.ipv4.ip_forward=1
-conf=/tmp/oxip-smcroute.conf sock=/tmp/oxip-smcroute.sock
-cat > $conf <<'CONF'
-phyint veth-r1 enable
-phyint veth-r2 enable
-mroute from veth-r1 source 10.0.1.2 group 239.1.1.1 to veth-r2
-mroute from veth-r1 source 10.0.1.2 group 239.1.1.2 to veth-r2
-CONF
-ip netns exec r smcrouted -n -N -f $conf -u $sock > "$OXIP_OUT/smcrouted.log" 2>&1 &
-smc=$!
+router_topology 2
+smcroute_start r mirror "phyint veth-r1 enable" "phyint veth-r2 enable" \
+  "mroute from veth-r1 source 10.0.1.2 group 239.1.1.1 to veth-r2" \
+  "mroute from veth-r1 source 10.0.1.2 group 239.1.1.2 to veth-r2"
+smc=$SMC_PID sock=$SMC_SOCK
 native() { ip netns exec r awk 'NR>1 && $3 != 65535 {s=$1" "$2" "$3; for(i=7;i<=NF;i++) s=s" "$i; print s}' /proc/net/ip_mr_cache | sort; }
 mirror() { ip netns exec r awk 'NR>1 {s=$1" "$2" "$3; for(i=7;i<=NF;i++) s=s" "$i; print s}' /proc/net/oxip_mr_cache | sort; }
 vifs() { ip netns exec r awk 'NR>1' "$1" | wc -l; }
@@ -33,12 +22,12 @@ same() {
   [ "$(vifs /proc/net/ip_mr_vif)" = "$(vifs /proc/net/oxip_mr_vif)" ] || { echo "VIF count differs"; return 1; }
 }
 for i in $(seq 20); do [ -n "$(native)" ] && break; sleep 0.5; done
-[ -n "$(native)" ] || { echo "smcroute installed nothing"; cat "$OXIP_OUT/smcrouted.log"; exit 1; }
+[ -n "$(native)" ] || { echo "smcroute installed nothing"; cat "$OXIP_OUT/smcrouted-mirror.log"; exit 1; }
 same "two (S,G) routes from the config"
-ip netns exec r smcroutectl -u $sock del veth-r1 10.0.1.2 239.1.1.2
+ip netns exec r smcroutectl -u "$sock" del veth-r1 10.0.1.2 239.1.1.2
 sleep 0.5
 same "one deleted"
-ip netns exec r smcroutectl -u $sock add veth-r1 10.0.1.3 239.1.1.3 veth-r2
+ip netns exec r smcroutectl -u "$sock" add veth-r1 10.0.1.3 239.1.1.3 veth-r2
 sleep 0.5
 same "one added at run time"
 n=$(native | wc -l)

@@ -6,17 +6,16 @@
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
-ip netns exec b sysctl -qw net.ipv4.ip_forward=1
-ip netns exec b sysctl -qw net.ipv4.conf.all.send_redirects=0
-ip netns exec b sysctl -qw net.ipv4.conf.veth-b.send_redirects=0
+python3 "$VM/netns.py" sysctl b net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
+  net.ipv4.conf.veth-b.send_redirects=0
 ip -n b neigh replace 10.0.0.3 lladdr "$(mac a veth-a)" dev veth-b nud permanent
 gro_on
 export BATCHED=1
 N=200
-h0=$(oxip_counter b HintHits); f0=$(oxip_counter b FibLookups); b0=$(oxip_counter b ListBatches)
+read -r h0 f0 b0 < <(oxip_counters b HintHits FibLookups ListBatches)
 send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.3 9
 sleep 0.5
-h1=$(oxip_counter b HintHits); f1=$(oxip_counter b FibLookups); b1=$(oxip_counter b ListBatches)
+read -r h1 f1 b1 < <(oxip_counters b HintHits FibLookups ListBatches)
 echo "hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0)) for $N packets"
 [ $((b1 - b0)) -gt 0 ]
 [ $((h1 - h0)) -gt 0 ]
@@ -25,7 +24,7 @@ echo "hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0)) for $N packets"
 ip -n b rule add from 192.0.2.0/24 table 100
 send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.3 9
 sleep 0.5
-h2=$(oxip_counter b HintHits); f2=$(oxip_counter b FibLookups)
+read -r h2 f2 < <(oxip_counters b HintHits FibLookups)
 echo "with a custom rule: hints $((h2-h1)) lookups $((f2-f1))"
 [ $((h2 - h1)) -eq 0 ]
 [ $((f2 - f1)) -eq $N ]

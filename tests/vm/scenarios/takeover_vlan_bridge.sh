@@ -23,23 +23,15 @@ in_echos() {  # in_echos NS: Icmp InEchos
 
 # --- VLAN ---
 two_hosts
+i=0
 for n in a b; do
-  ip -n $n link add link veth-$n name veth-$n.10 type vlan id 10
-  ip -n $n link set veth-$n.10 up
+  i=$((i + 1))
+  printf '%s\n' "link add link veth-$n name veth-$n.10 type vlan id 10" "link set veth-$n.10 up" \
+    "addr add 10.0.10.$i/24 dev veth-$n.10" | ip -n "$n" -batch -
 done
-ip -n a addr add 10.0.10.1/24 dev veth-a.10
-ip -n b addr add 10.0.10.2/24 dev veth-b.10
 tagged_echo() {  # 5 ICMP echoes to 10.0.0.2 tagged VID 20 -> InEchos delta in b
   local e0; e0=$(in_echos b)
-  ip netns exec a python3 - "$(mac b veth-b)" <<'PY'
-import struct, sys
-sys.path.insert(0, "tests/vm")
-import pkt
-l4 = pkt.icmp_echo()
-ip = pkt.iphdr("10.0.0.1", "10.0.0.2", 1, len(l4)) + l4
-vlan = struct.pack("!HH", 20, 0x0800) + ip
-pkt.send_frames("veth-a", [pkt.frame(sys.argv[1], pkt.if_mac("veth-a"), 0x8100, vlan)] * 5)
-PY
+  send_ip a veth-a "$(mac b veth-b)" 0x0800 5 icmp 10.0.0.1 10.0.0.2 0 --vlan 20
   sleep 0.5
   echo $(( $(in_echos b) - e0 ))
 }
@@ -59,22 +51,24 @@ echo "VLAN (ping over VID 10, echoes reaching ICMP from VID 20): native $native,
 echo "untagged ping on veth-b under takeover: $p/5, TakeoverRcv +$((t2 - t1))"
 [ "$native" = "5 0" ] || { echo "FAIL: native VLAN outcome unexpected"; fail=1; }
 [ "$oxip" = "$native" ] || { echo "FAIL: takeover on the VLAN's lower device differs from native"; fail=1; }
-[ "$p" = 5 ] && [ $((t2 - t1)) -ge 5 ] || { echo "FAIL: untagged frames not taken over"; fail=1; }
+{ [ "$p" = 5 ] && [ $((t2 - t1)) -ge 5 ]; } || { echo "FAIL: untagged frames not taken over"; fail=1; }
 
 # --- bridge ---
-for n in h1 br h2; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up
-  ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
-ip -n br link add br0 type bridge
-ip -n br link set br0 up
-ip -n br addr add 10.0.20.254/24 dev br0
+ns_add h1 br h2
+veth h1 veth-h1 02:00:00:20:01:01 br veth-p1 02:00:00:20:01:02
+veth h2 veth-h2 02:00:00:20:02:01 br veth-p2 02:00:00:20:02:02
 for i in 1 2; do
-  ip link add veth-h$i netns h$i type veth peer name veth-p$i netns br
-  ip -n h$i addr add 10.0.20.$i/24 dev veth-h$i
-  ip -n h$i link set veth-h$i up
-  ip -n br link set veth-p$i up
+  printf '%s\n' "addr add 10.0.20.$i/24 dev veth-h$i" "link set veth-h$i up" | ip -n "h$i" -batch -
 done
-ip -n br link set veth-p1 master br0
-ip -n br link set veth-p2 master br0
+ip -n br -batch - <<EOF
+link add br0 type bridge
+link set br0 up
+addr add 10.0.20.254/24 dev br0
+link set veth-p1 up
+link set veth-p2 up
+link set veth-p1 master br0
+link set veth-p2 master br0
+EOF
 sleep 1   # forwarding state
 bridge_pass() { echo "$(pings h1 10.0.20.254) $(pings h1 10.0.20.2)"; }
 native=$(bridge_pass)

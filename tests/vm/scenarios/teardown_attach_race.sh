@@ -13,40 +13,40 @@ ROUNDS=${ROUNDS:-30}
 # TCG is slow (about 14 s a round on the stock kernel): stop early after BUDGET s.
 BUDGET=${BUDGET:-150}
 NS="p1 p2 p3"
+ns_add p1s p1r p2s p2r p3s p3r
 i=0
 for n in $NS; do
   i=$((i + 1))
-  for s in ${n}s ${n}r; do ip netns del $s 2>/dev/null || true; ip netns add $s; ip -n $s link set lo up; done
-  ip link add veth-s netns ${n}s type veth peer name veth-r netns ${n}r
-  ip -n ${n}s addr add 10.9.$i.1/24 dev veth-s; ip -n ${n}r addr add 10.9.$i.2/24 dev veth-r
-  ip -n ${n}s link set veth-s up; ip -n ${n}r link set veth-r up
+  veth "${n}s" veth-s "02:00:00:09:0$i:01" "${n}r" veth-r "02:00:00:09:0$i:02"
+  printf 'addr add 10.9.%s.1/24 dev veth-s\nlink set veth-s up\n' $i | ip -n "${n}s" -batch -
+  printf 'addr add 10.9.%s.2/24 dev veth-r\nlink set veth-r up\n' $i | ip -n "${n}r" -batch -
 done
 pids=()
 i=0
 for n in $NS; do
   i=$((i + 1))
   # The attach loop: errors (EEXIST, no file while unloaded) are expected.
-  ip netns exec ${n}r bash -c 'while :; do echo +veth-r > /proc/net/oxip_takeover; done 2>/dev/null' &
+  ip netns exec "${n}r" bash -c 'while :; do echo +veth-r > /proc/net/oxip_takeover; done 2>/dev/null' &
   pids+=($!)
   # The flood: UDP to the receiver, one frame after another.
-  m=$(mac ${n}r veth-r)
-  ip netns exec ${n}s python3 "$OXIP_TOP/tests/vm/flood.py" --ifname veth-s --dst-mac "$m" \
+  m=$(mac "${n}r" veth-r)
+  ip netns exec "${n}s" python3 "$VM/flood.py" --ifname veth-s --dst-mac "$m" \
     --src 10.9.$i.1 --dst 10.9.$i.2 >/dev/null 2>&1 &
   pids+=($!)
 done
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; grep -q '^oxip ' /proc/modules || insmod "$OXIP_KO" || true; }
 trap stop EXIT
 sleep 1
-t0=$(date +%s)
+t0=$SECONDS
 done_rounds=0
 for r in $(seq "$ROUNDS"); do
-  [ $(( $(date +%s) - t0 )) -lt "$BUDGET" ] || break
+  [ $((SECONDS - t0)) -lt "$BUDGET" ] || break
   sleep 0.$((RANDOM % 5))
   rmmod oxip
   sleep 0.$((RANDOM % 3))
   insmod "$OXIP_KO"
   # Attached again by the loop, and taking frames.
-  for k in $(seq 50); do
+  for _ in $(seq 50); do
     ip netns exec p1r grep -qx veth-r /proc/net/oxip_takeover && break
     sleep 0.1
   done
@@ -54,7 +54,7 @@ for r in $(seq "$ROUNDS"); do
   done_rounds=$r
   echo "round $r: unloaded and reloaded under attach writes and traffic"
 done
-t1=$(date +%s)
+t1=$SECONDS
 rcv=$(oxip_counter p1r TakeoverRcv)
 stop
 trap - EXIT
@@ -69,5 +69,5 @@ fi
 grep -q "not permitted" "$OXIP_OUT/eperm.txt"
 if ip netns exec p1r grep -qx veth-r /proc/net/oxip_takeover; then echo "listed"; exit 1; fi
 echo "without CAP_NET_ADMIN: $(cat "$OXIP_OUT/eperm.txt")"
-for n in $NS; do ip netns del ${n}s; ip netns del ${n}r; done
+printf 'netns del %s\n' p1s p1r p2s p2r p3s p3r | ip -batch -
 echo ok

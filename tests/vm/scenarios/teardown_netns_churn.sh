@@ -15,23 +15,26 @@ ROUNDS=${ROUNDS:-50}
 BUDGET=${BUDGET:-180}
 old_weight=$(sysctl -n net.core.dev_weight)
 sysctl -qw net.core.dev_weight=1000
-t0=$(date +%s)
+t0=$SECONDS
 taken=0 done_rounds=0
 for r in $(seq "$ROUNDS"); do
-  [ $(( $(date +%s) - t0 )) -lt "$BUDGET" ] || break
-  for n in ca cb; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up; done
-  ip link add veth-a netns ca type veth peer name veth-b netns cb
-  ip -n ca addr add 10.7.0.1/24 dev veth-a; ip -n cb addr add 10.7.0.2/24 dev veth-b
-  ip -n ca link set veth-a up; ip -n cb link set veth-b up
+  [ $((SECONDS - t0)) -lt "$BUDGET" ] || break
+  # One `ip` for the namespaces and the veth, one for each side.
+  {
+    for n in ca cb; do [ -e "/run/netns/$n" ] && echo "netns del $n"; echo "netns add $n"; done
+    echo "link add veth-a netns ca address 02:00:00:07:00:01 type veth peer name veth-b netns cb address 02:00:00:07:00:02"
+  } | ip -batch -
+  printf '%s\n' "link set lo up" "addr add 10.7.0.1/24 dev veth-a" "link set veth-a up" | ip -n ca -batch -
+  printf '%s\n' "link set lo up" "addr add 10.7.0.2/24 dev veth-b" "link set veth-b up" | ip -n cb -batch -
   ip netns exec cb sh -c 'echo 1 > /sys/class/net/veth-b/queues/rx-0/rps_cpus'
   takeover cb veth-b
-  m=$(mac cb veth-b)
+  m=02:00:00:07:00:02
   for k in 1 2; do
-    ip netns exec ca python3 "$OXIP_TOP/tests/vm/flood.py" --ifname veth-a --dst-mac "$m" \
+    ip netns exec ca python3 "$VM/flood.py" --ifname veth-a --dst-mac "$m" \
       --src 10.7.0.1 --dst 10.7.0.2 --dport $((9 + k)) >/dev/null 2>&1 &
   done
   # Wait until frames flow through oxip.
-  for k in $(seq 40); do
+  for _ in $(seq 40); do
     c=$(oxip_counter cb TakeoverRcv)
     [ "${c:-0}" -gt 200 ] && break
     sleep 0.1
@@ -42,6 +45,7 @@ for r in $(seq "$ROUNDS"); do
     1) how="link del"; ip -n cb link del veth-b ;;
     2) how="detach, then link del"; release cb veth-b; ip -n cb link del veth-b ;;
   esac
+  # shellcheck disable=SC2046 # one pid a word
   kill $(jobs -p) 2>/dev/null || true
   wait 2>/dev/null || true
   ip netns del ca
@@ -49,7 +53,7 @@ for r in $(seq "$ROUNDS"); do
   done_rounds=$r
   echo "round $r ($how): frames taken over so far $taken"
 done
-t1=$(date +%s)
+t1=$SECONDS
 sysctl -qw net.core.dev_weight="$old_weight"
 echo "rounds $done_rounds in $((t1 - t0)) s; frames taken over before the deletes: $taken"
 [ "$taken" -gt $((done_rounds * 100)) ]

@@ -12,16 +12,14 @@
 # hide the defect.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
-for n in qa qr qc; do ip netns del $n 2>/dev/null || true; ip netns add $n; ip -n $n link set lo up; done
-ip link add veth-a netns qa type veth peer name veth-ra netns qr
-ip link add veth-c netns qc type veth peer name veth-rc netns qr
-ip -n qa addr add 10.8.1.2/24 dev veth-a; ip -n qr addr add 10.8.1.1/24 dev veth-ra
-ip -n qc addr add 10.8.2.2/24 dev veth-c; ip -n qr addr add 10.8.2.1/24 dev veth-rc
-for l in "qa veth-a" "qr veth-ra" "qr veth-rc" "qc veth-c"; do ip -n ${l% *} link set ${l#* } up; done
-ip -n qa route add default via 10.8.1.1
-ip -n qc route add default via 10.8.2.1
-ip netns exec qr sysctl -qw net.ipv4.ip_forward=1
-ip -n qr neigh replace 10.8.2.2 lladdr "$(mac qc veth-c)" dev veth-rc nud permanent
+ns_add qa qr qc
+ns_sysctl qr net.ipv4.ip_forward=1
+veth qa veth-a 02:00:00:08:01:02 qr veth-ra 02:00:00:08:01:01
+veth qc veth-c 02:00:00:08:02:02 qr veth-rc 02:00:00:08:02:01
+printf '%s\n' "addr add 10.8.1.2/24 dev veth-a" "link set veth-a up" "route add default via 10.8.1.1" | ip -n qa -batch -
+printf '%s\n' "addr add 10.8.2.2/24 dev veth-c" "link set veth-c up" "route add default via 10.8.2.1" | ip -n qc -batch -
+printf '%s\n' "addr add 10.8.1.1/24 dev veth-ra" "addr add 10.8.2.1/24 dev veth-rc" "link set veth-ra up" \
+  "link set veth-rc up" "neigh replace 10.8.2.2 lladdr $(mac qc veth-c) dev veth-rc nud permanent" | ip -n qr -batch -
 ip netns exec qr nft -f - <<'NFT'
 table ip oxipq {
   chain qpre { type filter hook prerouting priority 0; ip daddr 10.8.1.1 udp dport 7 queue num 3; }
@@ -34,15 +32,15 @@ rmac=$(mac qr veth-ra)
 round() {
   local et=$1 out=$OXIP_OUT/nfq-$1.txt
   rm -f /tmp/nfq-go /tmp/nfq-ready
-  ip netns exec qr python3 "$OXIP_TOP/tests/vm/nfq.py" --queue 3 --go /tmp/nfq-go --ready /tmp/nfq-ready > "$out" 2>&1 &
+  ip netns exec qr python3 "$VM/nfq.py" --queue 3 --go /tmp/nfq-go --ready /tmp/nfq-ready > "$out" 2>&1 &
   local rd=$!
-  for k in $(seq 100); do [ -f /tmp/nfq-ready ] && break; sleep 0.1; done
+  for _ in $(seq 100); do [ -f /tmp/nfq-ready ] && break; sleep 0.1; done
   [ -f /tmp/nfq-ready ]
   local r0; r0=$(oxip_counter qr "$2")
   send_ip qa veth-a "$rmac" "$et" 5 udp 10.8.1.2 10.8.1.1 7
   send_ip qa veth-a "$rmac" "$et" 5 udp 10.8.1.2 10.8.2.2 7
   local held=0
-  for k in $(seq 50); do
+  for _ in $(seq 50); do
     held=$(ip netns exec qr awk '$1 == 3 {print $3}' /proc/net/netfilter/nfnetlink_queue)
     [ "${held:-0}" -ge 10 ] && break
     sleep 0.1

@@ -31,15 +31,15 @@ rmmod oxip
 insmod "$OXIP_KO" takeover=veth-x,veth-y
 grep -qx veth-x /proc/net/oxip_takeover
 rmmod oxip
-! insmod "$OXIP_KO" takeover=nosuchif0 2>/dev/null
+if insmod "$OXIP_KO" takeover=nosuchif0 2>/dev/null; then echo "loaded with takeover=nosuchif0"; exit 1; fi
 # A name of IFNAMSIZ (16) characters names no device.
-! insmod "$OXIP_KO" takeover=abcdefghijklmnop 2>/dev/null
+if insmod "$OXIP_KO" takeover=abcdefghijklmnop 2>/dev/null; then echo "loaded with a 16-character name"; exit 1; fi
 insmod "$OXIP_KO"
 # A device that disappears while attached is detached by the notifier.
 echo +veth-x > /proc/net/oxip_takeover
 ip link del veth-x
-! grep -q veth /proc/net/oxip_takeover
+if grep -q veth /proc/net/oxip_takeover; then echo "a deleted device is still attached"; exit 1; fi
 # Bad control input gets an error, not a crash.
-! sh -c 'echo "frob" > /proc/net/oxip_takeover' 2>/dev/null
-! sh -c 'echo "+nosuch" > /proc/net/oxip_takeover' 2>/dev/null
+if sh -c 'echo "frob" > /proc/net/oxip_takeover' 2>/dev/null; then echo "frob accepted"; exit 1; fi
+if sh -c 'echo "+nosuch" > /proc/net/oxip_takeover' 2>/dev/null; then echo "+nosuch accepted"; exit 1; fi
 echo ok
