@@ -21,7 +21,8 @@ NAME := $(KERNEL)
 endif
 
 .PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock \
-	demo bench stress clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz fuzz selftests
+	demo bench stress clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz fuzz selftests \
+	lint lint-shell lint-rust
 
 all: module
 
@@ -34,6 +35,8 @@ help:
 	@echo "                     guest instructions per packet (QEMU -icount) and wall clock"
 	@echo "make selftests       the kernel's IPv4 selftests, native then under takeover=all, one table"
 	@echo "                     (SELFTESTS='router fib_tests' for some)"
+	@echo "make lint            clippy (the kernel's CLIPPY=1 build), rustfmt (kernel settings),"
+	@echo "                     checkpatch.pl on the C files, shellcheck; part of make check"
 	@echo "make install         build for the running kernel and install it for modprobe"
 	@echo "make kernel          prepare or build KERNEL's tree (cached)"
 	@echo "make host-test       the core's host tests only"
@@ -90,8 +93,19 @@ fuzz: module
 guard-test:
 	@tests/guard_test.sh
 
+# make lint: zero findings from clippy (the kernel's own CLIPPY=1 build of
+# the module, against Debian's kernel unless LINT_KERNEL says otherwise),
+# rustfmt with the kernel's .rustfmt.toml, checkpatch.pl and shellcheck.
+LINT_KERNEL ?= stock
+lint: lint-shell lint-rust
+lint-shell: deps
+	@scripts/lint-shell.sh
+lint-rust: deps
+	@$(MAKE) --no-print-directory kernel KERNEL=$(LINT_KERNEL)
+	@scripts/lint-rust.sh $(LINT_KERNEL)
+
 # The VM part boots the debug and the stock kernel side by side.
-check: deps host-test fuzz-host-check guard-test
+check: deps lint host-test fuzz-host-check guard-test
 	@$(MAKE) --no-print-directory module KERNEL=debug
 	@$(MAKE) --no-print-directory module KERNEL=stock
 	@tests/vm/check_all.sh

@@ -12,7 +12,7 @@ NAME=${1:?usage: module.sh debug|bench|stock|custom}
 KDIR=${KDIR:-$CACHE/kernel-$NAME}
 [ -d "$KDIR" ] || die "no kernel tree at $KDIR (make kernel KERNEL=$NAME, or KDIR=/path/to/linux)"
 KDIR=$(readlink -f "$KDIR")
-OUTD=$TOP/out/build/$NAME
+OUTD=${OXIP_OUTD:-$TOP/out/build/$NAME}
 mkdir -p "$OUTD/gen"
 # The tree's own build environment (compiler, release, rustc version text).
 if [ -f "$KDIR/.oxip-env" ]; then

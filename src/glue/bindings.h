@@ -4,7 +4,8 @@
 #include "params.h"
 
 /* Headers of the constants the core names and src/glue/kunit.rs checks
- * against (ICMP_*, INET_ECN_*, INET_DSCP_MASK, TC_PRIO_*, IFNAMSIZ, ...). */
+ * against (ICMP_*, INET_ECN_*, INET_DSCP_MASK, TC_PRIO_*, IFNAMSIZ, ...).
+ */
 #include <linux/icmp.h>
 #include <linux/if.h>
 #include <linux/pkt_sched.h>
@@ -13,7 +14,8 @@
 #include <net/inet_dscp.h>
 
 /* Exported (EXPORT_SYMBOL_GPL, net/netfilter/nf_queue.c) but declared only in
- * net/netfilter/nf_internals.h, outside include/: its prototype. */
+ * net/netfilter/nf_internals.h, outside include/: its prototype.
+ */
 void nf_queue_nf_hook_drop(struct net *net);
 
 /* Flag macros built with BIT(), which bindgen cannot evaluate: as enums it can. */

@@ -11,6 +11,12 @@
     unreachable_pub,
     missing_docs,
     clippy::all,
+    clippy::cast_lossless,
+    clippy::ptr_as_ptr,
+    clippy::ptr_cast_constness,
+    clippy::ref_as_ptr,
+    clippy::undocumented_unsafe_blocks,
+    clippy::missing_safety_doc,
     unsafe_op_in_unsafe_fn,
     improper_ctypes
 )]

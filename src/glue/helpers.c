@@ -19,7 +19,14 @@ unsigned short oxip_skb_gso_segs(const struct sk_buff *skb) { return skb_shinfo(
 int oxip_skb_cow(struct sk_buff *skb, unsigned int headroom) { return skb_cow(skb, headroom); }
 unsigned int oxip_skb_headroom(const struct sk_buff *skb) { return skb_headroom(skb); }
 unsigned char oxip_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }
-struct sk_buff *oxip_skb_list_pop(struct list_head *head) { struct sk_buff *skb = list_first_entry_or_null(head, struct sk_buff, list); if (skb) skb_list_del_init(skb); return skb; }
+struct sk_buff *oxip_skb_list_pop(struct list_head *head)
+{
+	struct sk_buff *skb = list_first_entry_or_null(head, struct sk_buff, list);
+
+	if (skb)
+		skb_list_del_init(skb);
+	return skb;
+}
 void oxip_skb_list_add_tail(struct sk_buff *skb, struct list_head *head) { list_add_tail(&skb->list, head); }
 void oxip_list_init(struct list_head *head) { INIT_LIST_HEAD(head); }
 bool oxip_list_empty(const struct list_head *head) { return list_empty(head); }

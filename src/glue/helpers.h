@@ -183,7 +183,8 @@ void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 void oxip_consume_skb(struct sk_buff *skb);
 /* behaviour: what native receive decides before IPv4 sees a frame, and
  * route/rule facts (linux/skbuff.h, linux/if_vlan.h, linux/netdevice.h,
- * net/route.h, net/fib_rules.h, linux/mroute.h) */
+ * net/route.h, net/fib_rules.h, linux/mroute.h)
+ */
 bool oxip_skb_is_gso_tcp(const struct sk_buff *skb);
 bool oxip_skb_vlan_tag_present(const struct sk_buff *skb);
 bool oxip_dev_rx_handler_present(const struct net_device *dev);
