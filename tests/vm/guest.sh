@@ -43,6 +43,9 @@ else
       [ $(( k % ${SHARD#*/} )) = $(( ${SHARD%/*} - 1 )) ] || continue
     fi
     echo "=== $name"
+    # Each scenario starts from no namespace: what an earlier one left
+    # behind (a failed one, or the differential rig's a, b, c) is deleted.
+    for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$n"; done
     t0=$(date +%s)
     timeout "${SCENARIO_TIMEOUT:-600}" bash "$s" > "$OUT/$name.log" 2>&1
     rc=$?

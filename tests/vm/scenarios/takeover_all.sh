@@ -19,7 +19,16 @@ reload_all() {
   rmmod oxip
   insmod "$OXIP_KO" takeover=all
 }
-trap 'grep -q "^oxip " /proc/modules || insmod "$OXIP_KO" || true' EXIT
+# However it ends, the scenarios after this one find no namespace of its
+# and oxip loaded as usual (not with takeover=all).
+cleanup() {
+  for n in a b c r h1 h2; do ip netns del "$n" 2>/dev/null || true; done
+  rmmod oxip 2>/dev/null || true
+  insmod "$OXIP_KO" || true
+}
+trap cleanup EXIT
+# Namespaces of earlier scenarios (the differential rig leaves a, b, c).
+for n in $(ip netns list | awk '{print $1}'); do ip netns del "$n"; done
 reload_all
 
 fail() { echo "FAIL: $*"; cat /proc/net/oxip_global_takeover; exit 1; }
@@ -148,8 +157,4 @@ sleep 1
 [ "$(oxip_counter b TakeoverRcv)" -gt 0 ] || fail "flood not through oxip after the reload"
 kill $fl; wait $fl 2>/dev/null || true
 ping_ok a 10.0.0.2 5 || fail "ping after the reload"
-for n in a b r h1 h2; do ip netns del $n; done
-# The scenarios after this one expect oxip loaded without takeover=all.
-rmmod oxip
-insmod "$OXIP_KO"
 echo ok
