@@ -31,6 +31,10 @@ module! {
             default: true,
             description: "Queue taken-over frames per CPU and receive them in batches (list path, route hints); false: one by one in the hook",
         },
+        takeover_retag: bool {
+            default: true,
+            description: "Retag taken-over frames to oxip's pseudo type and let native receive batch them to oxip's packet_type (no queue of oxip's); false: takeover_backlog decides",
+        },
     },
 }
 
@@ -39,7 +43,8 @@ module! {
 ///
 /// Unload: the ethertype handler goes (`dev_remove_pack` waits for it);
 /// takeover refuses attaches, detaches every hook and waits for hooks in
-/// flight; the backlog stops its NAPIs and frees what they hold; the netdev
+/// flight; the takeover `packet_type` of retagged frames goes (after every
+/// hook that could retag one); the backlog stops its NAPIs and frees what they hold; the netdev
 /// notifier goes only then (it flushes the backlog of every device that
 /// vanishes while frames of it may be queued); last, the per-netns state
 /// with the /proc files, and the NFQUEUE entries holding oxip's okfns.
@@ -48,9 +53,15 @@ module! {
 struct Oxip {
     _ptype: Option<glue::ptype::Registration>,
     _takeover: glue::takeover::Takeover,
+    _retag: glue::ptype::Registration,
     _backlog: glue::backlog::Backlog,
     _notifier: glue::takeover::Notifier,
     _pernet: glue::pernet::Registration,
+}
+
+/// The `takeover_retag` parameter.
+pub(crate) fn takeover_retag() -> bool {
+    module_parameters::takeover_retag.value()
 }
 
 /// The `takeover_backlog` parameter.
@@ -65,6 +76,8 @@ impl kernel::Module for Oxip {
         let pernet = glue::pernet::Registration::register()?;
         let notifier = glue::takeover::Notifier::register()?;
         let backlog = glue::backlog::Backlog::register()?;
+        // Before any hook can retag a frame, gone only after every hook is.
+        let retag = glue::ptype::Registration::register_takeover()?;
         let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
         let et = module_parameters::ethertype.value();
         let ptype = match et {
@@ -75,6 +88,7 @@ impl kernel::Module for Oxip {
         Ok(Oxip {
             _ptype: ptype,
             _takeover: takeover,
+            _retag: retag,
             _backlog: backlog,
             _notifier: notifier,
             _pernet: pernet,

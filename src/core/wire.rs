@@ -646,6 +646,15 @@ pub const ETH_P_8021AD: u16 = 0x88A8;
 pub const ETH_P_802_3_MIN: u16 = 0x0600;
 /// `ETH_P_802_EX1`: IEEE 802 local experimental ethertype 1, oxip's default.
 pub const ETH_P_802_EX1: u16 = 0x88B5;
+/// `OXIP_ETH_P_TAKEOVER`: the in-kernel pseudo type a takeover ingress hook
+/// retags an IPv4 frame with, so `__netif_receive_skb_core` hands it to
+/// oxip's `packet_type` (and batches it through `.list_func`) instead of
+/// `ip_rcv`. Below `ETH_P_802_3_MIN`, like the kernel's own internal-only
+/// types (`ETH_P_SNAP`, `ETH_P_DDCMP`): `eth_type_trans` never yields it,
+/// so no frame from a wire carries it. Unused in include/uapi/linux/if_ether.h
+/// (its highest pseudo types are `ETH_P_MCTP` 0x00FA and `ETH_P_GRE_OSI`
+/// 0x00FE).
+pub const OXIP_ETH_P_TAKEOVER: u16 = 0x00FB;
 
 /// Every ethertype include/uapi/linux/if_ether.h names at or above
 /// `ETH_P_802_3_MIN`, except the local experimental one: protocols the
@@ -1013,5 +1022,8 @@ pub(crate) mod tests {
     fn ethertype_table_is_sorted_and_unique() {
         assert!(ETH_P_IN_USE.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(ETH_P_IN_USE.iter().all(|(v, _)| *v >= ETH_P_802_3_MIN && *v != ETH_P_802_EX1));
+        // The takeover pseudo type is no wire ethertype and no parameter.
+        assert!(OXIP_ETH_P_TAKEOVER < ETH_P_802_3_MIN);
+        assert!(ethertype_param_check(OXIP_ETH_P_TAKEOVER).is_err());
     }
 }

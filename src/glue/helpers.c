@@ -38,6 +38,7 @@ __be16 oxip_skb_protocol(const struct sk_buff *skb) { return skb->protocol; }
 int oxip_skb_iif(const struct sk_buff *skb) { return skb->skb_iif; }
 int oxip_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
 void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol) { skb->protocol = protocol; }
+bool oxip_skb_pfmemalloc(const struct sk_buff *skb) { return skb_pfmemalloc(skb); }
 
 struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb) { return IPCB(skb); }
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_csum(iph, ihl); }

@@ -64,6 +64,7 @@ __be16 oxip_skb_protocol(const struct sk_buff *skb);
 int oxip_skb_iif(const struct sk_buff *skb);
 int oxip_skb_network_offset(const struct sk_buff *skb);
 void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
+bool oxip_skb_pfmemalloc(const struct sk_buff *skb);
 /* net/ip.h */
 struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb);
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);

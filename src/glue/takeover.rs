@@ -31,6 +31,7 @@ use crate::oxip_core::mib::MibArray;
 use crate::oxip_core::mib::MibSink;
 use crate::oxip_core::mib::IP_MIB_MAX;
 use crate::oxip_core::snmp;
+use crate::oxip_core::wire;
 
 /// Priority of the ingress hook: after every other ingress hook (nftables
 /// netdev chains, ...), as the native IPv4 handler sees packets after them.
@@ -306,6 +307,21 @@ unsafe extern "C" fn oxip_ingress_hook(
     // receive path's RCU read side.
     if unsafe { b::oxip_dev_rx_handler_present(b::oxip_skb_dev(skb)) } {
         return b::NF_ACCEPT;
+    }
+    if crate::takeover_retag() {
+        // Entry without a second queue: retagged, the frame goes on through
+        // __netif_receive_skb_core, which reads `skb->protocol` only after
+        // this hook and hands it to oxip's OXIP_ETH_P_TAKEOVER packet_type,
+        // batched by native list receive like ip_list_rcv's frames. A
+        // pfmemalloc skb would be dropped there (skb_pfmemalloc_protocol
+        // admits ETH_P_IP, not the pseudo type): it takes the queue below.
+        // SAFETY: as above.
+        if !unsafe { b::oxip_skb_pfmemalloc(skb) } {
+            // SAFETY: as above; the taps (ptype_all) have had the frame
+            // already, and the pt handler sets ETH_P_IP back once unshared.
+            unsafe { b::oxip_skb_set_protocol(skb, wire::OXIP_ETH_P_TAKEOVER.to_be()) };
+            return b::NF_ACCEPT;
+        }
     }
     // SAFETY: returning NF_STOLEN hands the skb's reference to us.
     if let Some(skb) = unsafe { Skb::from_raw(skb) } {

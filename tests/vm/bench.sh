@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`, inside the VM: forwarding through r by three paths in one
+# `make bench`, inside the VM: forwarding through r by five paths in one
 # boot, and every sample to $OXIP_OUT/bench.jsonl (the host makes the table
 # and the plot: tests/vm/bench_report.py).
 #   native    the kernel's own ip_rcv / ip_forward / ip_mr_input
@@ -8,7 +8,13 @@
 #             0x88B5; native and takeover runs rewrite it to 0x0800, so the
 #             sender does the same work on every path): the Rust datapath
 #             with no takeover cost
-#   takeover  oxip attached to r's ports (ingress hook + oxip's backlog)
+#   takeover  oxip attached to r's ports, entry through oxip's backlog
+#             (takeover_retag=0)
+#   direct    the same, received one by one in the hook (takeover_retag=0
+#             takeover_backlog=0)
+#   retag     the same, the hook retags frames to oxip's pseudo type and
+#             native receive batches them to oxip's packet_type, with no
+#             queue of oxip's (takeover_retag=1, the default)
 # Runs alternate between the paths and repeat.
 #
 # BENCH_CLOCK=icount (run.sh boots QEMU with -icount shift=0,sleep=off): one
@@ -145,8 +151,27 @@ pktgen() {  # pktgen NAME PATH REP DST(1|256|mcast|rnd)
   sample "$1" "$2" "$3" "$pps" "pps" "$s0" "$s1"
 }
 
-path() {  # path native|ethertype|takeover
-  if [ "$1" = takeover ]; then takeover r veth-r1; takeover r veth-r2; takeover r veth-r3; else
+# oxip as loaded for a path: the takeover entry it measures (a reload only
+# when that changes; native and ethertype runs take oxip as it is).
+LOADED=default
+load_for() {
+  local want
+  case $1 in
+    takeover) want="takeover_retag=0";;
+    direct) want="takeover_retag=0 takeover_backlog=0";;
+    retag) want="takeover_retag=1";;
+    *) return 0;;
+  esac
+  [ "$LOADED" = "$want" ] && return
+  rmmod oxip
+  # shellcheck disable=SC2086 # the parameters, one word each
+  insmod "$OXIP_KO" $want
+  LOADED=$want
+}
+
+path() {  # path native|ethertype|takeover|direct|retag
+  load_for "$1"
+  if [ "$1" = takeover ] || [ "$1" = direct ] || [ "$1" = retag ]; then takeover r veth-r1; takeover r veth-r2; takeover r veth-r3; else
     release r veth-r1 2>/dev/null; release r veth-r2 2>/dev/null; release r veth-r3 2>/dev/null; fi
   if [ "$1" = ethertype ]; then ethertype $ETH_P_OXIP; else ethertype 0x0800; fi
 }
@@ -202,8 +227,10 @@ phase() {  # phase ROWS...
   local rep p order
   for rep in $(seq "$REPS"); do
     # Rotate which path goes first, so drift does not favour one.
-    case $((rep % 3)) in
-      1) order="native ethertype takeover";; 2) order="takeover native ethertype";; 0) order="ethertype takeover native";;
+    case $((rep % 5)) in
+      1) order="native ethertype takeover direct retag";; 2) order="retag native ethertype takeover direct";;
+      3) order="direct retag native ethertype takeover";; 4) order="takeover direct retag native ethertype";;
+      0) order="ethertype takeover direct retag native";;
     esac
     for p in $order; do
       path "$p"

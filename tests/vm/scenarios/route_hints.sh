@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # A batch of forwarded packets to one destination through the list path:
 # the first takes a FIB lookup, the rest reuse its route as a hint; a
-# custom FIB rule turns hints off, as ip_extract_route_hint says.
+# custom FIB rule turns hints off, as ip_extract_route_hint says. Then the
+# same burst as plain IPv4 under takeover (takeover_retag=1, the default):
+# the hook retags the frames, native list receive batches them to oxip's
+# packet_type, and they get batches and hints without a queue of oxip's;
+# with takeover_retag=0 they go through oxip's backlog instead.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
@@ -28,3 +32,18 @@ read -r h2 f2 < <(oxip_counters b HintHits FibLookups)
 echo "with a custom rule: hints $((h2-h1)) lookups $((f2-f1))"
 [ $((h2 - h1)) -eq 0 ]
 [ $((f2 - f1)) -eq $N ]
+ip -n b rule del from 192.0.2.0/24 table 100
+
+# Takeover, entered by retagging: batches and hints, TakeoverRcv counts them.
+takeover b veth-b
+read -r h0 f0 b0 t0 < <(oxip_counters b HintHits FibLookups ListBatches TakeoverRcv)
+send_ip a veth-a "$(mac b veth-b)" 0x0800 $N udp 10.0.0.1 10.0.0.3 9
+sleep 0.5
+read -r h1 f1 b1 t1 < <(oxip_counters b HintHits FibLookups ListBatches TakeoverRcv)
+nat=$(ip netns exec b awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp)
+echo "takeover (retag): TakeoverRcv $((t1-t0)) hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0)); native InReceives $nat"
+[ $((t1 - t0)) -eq $N ]
+[ $((b1 - b0)) -gt 0 ] && [ $((b1 - b0)) -lt $N ]
+[ $((h1 - h0)) -gt 0 ]
+[ $((h1 - h0 + f1 - f0)) -eq $N ]
+[ "$nat" = 0 ]
