@@ -171,8 +171,8 @@ load_for() {
 
 path() {  # path native|ethertype|takeover|direct|retag
   load_for "$1"
-  if [ "$1" = takeover ] || [ "$1" = direct ] || [ "$1" = retag ]; then takeover r veth-r1; takeover r veth-r2; takeover r veth-r3; else
-    release r veth-r1 2>/dev/null; release r veth-r2 2>/dev/null; release r veth-r3 2>/dev/null; fi
+  release r veth-r1 veth-r2 veth-r3 2>/dev/null
+  case $1 in takeover|direct|retag) takeover r veth-r1 veth-r2 veth-r3;; esac
   if [ "$1" = ethertype ]; then ethertype $ETH_P_OXIP; else ethertype 0x0800; fi
 }
 

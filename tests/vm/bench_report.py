@@ -72,7 +72,7 @@ def main(argv):
             hdr += f"{p:>11}"
         for p in OXIP:
             hdr += f"{ABBR[p] + '/nat':>9}"
-        hdr += f"{'spread% n/e/t/d/r':>20}{'batch e/t/d/r':>16}{'hint e/t/d/r':>16}"
+        hdr += f"{'spread% n/e/t/d/r':>24}{'batch e/t/d/r':>24}{'hint e/t/d/r':>24}"
         lines.append(hdr)
         tests = [t for t in ORDER if (clock, t) in rows] + sorted(t for c, t in rows if c == clock and t not in ORDER)
         for t in tests:
@@ -98,10 +98,10 @@ def main(argv):
                 else:
                     line += f"{'-':>9}"
             spreads = "/".join(f"{spread(r['v'][p]):.1f}" if r["v"].get(p) else "-" for p in PATHS)
-            line += f"{spreads:>20}"
+            line += f" {spreads:>23}"
             for k in ("batch", "hint"):
                 vals = [f"{statistics.median(r[k][p]):.2f}" if r[k].get(p) else "-" for p in OXIP]
-                line += f"{'/'.join(vals):>16}"
+                line += f" {'/'.join(vals):>23}"
             lines.append(line)
             for p in OXIP:
                 if r["rcv"].get(p) and min(r["rcv"][p]) <= 0:
