@@ -18,15 +18,17 @@ use super::route::NetDev;
 use super::route::Rtable;
 use super::skb::Skb;
 use crate::oxip_core::forward;
-use crate::oxip_core::forward::ForwardOptions;
+use crate::oxip_core::options;
+use crate::oxip_core::options::ForwardOptions;
 use crate::oxip_core::forward::ForwardSkb;
 use crate::oxip_core::forward::ForwardVerdict;
 use crate::oxip_core::forward::MtuCheck;
 use crate::oxip_core::forward::MtuInputs;
-use crate::oxip_core::forward::RedirectLimits;
-use crate::oxip_core::forward::RedirectPeers;
+use crate::oxip_core::route::RedirectLimits;
+use crate::oxip_core::route::RedirectPeers;
 use crate::oxip_core::rcv::PktType;
 use crate::oxip_core::rcv::RcvSkb;
+use crate::oxip_core::route;
 use crate::oxip_core::wire;
 use crate::oxip_core::wire::Ipv4Address;
 use crate::oxip_core::wire::Packet;
@@ -64,7 +66,7 @@ pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats) -> c_int {
             drop(g);
             r
         }
-        ForwardVerdict::Native => skb.dst_input(),
+        ForwardVerdict::Native => skb.native_input(),
         ForwardVerdict::Drop(r) => {
             st.count_drop(r);
             skb.drop_reason(r);
@@ -131,7 +133,7 @@ impl Skb {
         let Some(rt) = (unsafe { Rtable::of_skb(p, &g) }) else { return };
         let q = SourceQuery { rt, saddr, tos, iif, mark };
         let Some(Ok(mut iph)) = self.ip_header_mut().map(Packet::new_checked) else { return };
-        if forward::ip_forward_options(&mut iph, &o, |daddr| q.ip_rt_get_source(daddr)) {
+        if options::ip_forward_options(&mut iph, &o, |daddr| q.ip_rt_get_source(daddr)) {
             // SAFETY: IPCB(skb) of our owned skb.
             unsafe { b::oxip_ipcb_clear_is_changed(self.as_ptr()) };
         }
@@ -341,7 +343,7 @@ impl ForwardSkb for Skb {
                     b::oxip_rt_nexthop(rt.as_ptr(), daddr.to_be32()),
                 )
             };
-            (gw, forward::redirect_key(net as u64, saddr, vif))
+            (gw, route::redirect_key(net as u64, saddr, vif))
         };
         // SAFETY: plain reads of jiffies and HZ.
         let (now, hz) = unsafe { (b::oxip_jiffies(), b::oxip_hz()) };
@@ -349,7 +351,7 @@ impl ForwardSkb for Skb {
         let send = REDIRECT_PEERS
             .lock()
             .get(key)
-            .is_some_and(|peer| forward::redirect_allowed(peer, now, &limits));
+            .is_some_and(|peer| route::redirect_allowed(peer, now, &limits));
         if send {
             ForwardSkb::icmp_send(self, forward::ICMP_REDIRECT, forward::ICMP_REDIR_HOST, u32::from_be(gw));
         }

@@ -284,7 +284,7 @@ mod consts {
     use super::*;
     use crate::oxip_core::ctl;
     use crate::oxip_core::forward;
-    use crate::oxip_core::mfc;
+    use crate::oxip_core::ipmr;
     use crate::oxip_core::wire;
     use crate::oxip_core::wire::field;
 
@@ -336,7 +336,7 @@ mod consts {
     /// out of `mfc_un.res.ttls`) and the VIF flags it hands to native.
     #[test]
     fn multicast_routing() {
-        same!(mfc::MAXVIFS => MAXVIFS, mfc::VIFF_TUNNEL => VIFF_TUNNEL, mfc::VIFF_REGISTER => VIFF_REGISTER);
+        same!(ipmr::MAXVIFS => MAXVIFS, ipmr::VIFF_TUNNEL => VIFF_TUNNEL, ipmr::VIFF_REGISTER => VIFF_REGISTER);
     }
 
     /// src/core/wire.rs: `struct iphdr` field offsets and size.

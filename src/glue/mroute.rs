@@ -22,10 +22,10 @@ use kernel::sync::SpinLock;
 use super::bindings as b;
 use super::pernet::Stats;
 use super::skb::Skb;
-use crate::oxip_core::mfc;
-use crate::oxip_core::mfc::MfcEntry;
-use crate::oxip_core::mfc::MrInput;
-use crate::oxip_core::mfc::MrPacket;
+use crate::oxip_core::ipmr;
+use crate::oxip_core::ipmr::MfcEntry;
+use crate::oxip_core::ipmr::MrInput;
+use crate::oxip_core::ipmr::MrPacket;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibSink;
@@ -33,9 +33,9 @@ use crate::oxip_core::rcv::RcvSkb;
 use crate::oxip_core::wire;
 use crate::oxip_core::wire::Ipv4Address;
 use crate::oxip_core::wire::Packet;
-use crate::oxip_core::mfc::MrTable;
-use crate::oxip_core::mfc::Vif;
-use crate::oxip_core::mfc::MAXVIFS;
+use crate::oxip_core::ipmr::MrTable;
+use crate::oxip_core::ipmr::Vif;
+use crate::oxip_core::ipmr::MAXVIFS;
 
 // SAFETY: `MrTable` is `repr(C)` of integers, bools and arrays of them; its
 // documentation guarantees all-zero bytes are the empty table.
@@ -253,7 +253,7 @@ unsafe extern "C" fn mr_fib_event(nb: *mut b::notifier_block, event: c_ulong, pt
 /// route's `RTCF_LOCAL` (this host joined the group): a copy is delivered.
 pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats, m: *mut NetMroute, local: bool) -> c_int {
     let Ok(h) = Packet::new_checked(RcvSkb::network_header(&skb)) else {
-        return skb.dst_input();
+        return skb.native_input();
     };
     let p = skb.as_ptr();
     // SAFETY: `p` is valid; IPCB points into its cb; `dev` is the receiving device.
@@ -275,20 +275,20 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats, m: *mut NetMroute, local: bo
         igmp: h.protocol() == wire::IPPROTO_IGMP,
     };
     let (tos, daddr) = (h.tos(), h.daddr());
-    let mut oifs = [0i32; mfc::MAXVIFS];
+    let mut oifs = [0i32; ipmr::MAXVIFS];
     let mut n = 0;
     {
         // SAFETY: the mirror lives while its namespace does (`m` from its state).
         let mut t = unsafe { &*m }.table.lock();
-        match mfc::ip_mr_input(&mut t, &pkt) {
+        match ipmr::ip_mr_input(&mut t, &pkt) {
             MrInput::Native => {
                 drop(t);
                 st.inc(IpMib::NativeInput);
-                return skb.dst_input();
+                return skb.native_input();
             }
             MrInput::Forward { oifs: mask } => {
                 // Highest VIF first, as ip_mr_forward walks maxvif down.
-                for i in (0..mfc::MAXVIFS).rev().filter(|i| mask & (1 << i) != 0) {
+                for i in (0..ipmr::MAXVIFS).rev().filter(|i| mask & (1 << i) != 0) {
                     if let (Some(v), Some(slot)) = (t.vif(i), oifs.get_mut(n)) {
                         *slot = v.ifindex;
                         n += 1;

@@ -15,8 +15,8 @@ use super::pernet::Stats;
 use super::skb;
 use super::skb::ListHead;
 use super::skb::Skb;
-use crate::oxip_core::hint;
-use crate::oxip_core::hint::RouteHint;
+use crate::oxip_core::route;
+use crate::oxip_core::route::RouteHint;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibSink;
@@ -100,7 +100,7 @@ unsafe extern "C" fn ip_rcv_finish(net: *mut b::net, _sk: *mut b::sock, skb: *mu
 /// `dst_input()`, decided by the core from the route `ip_rcv_finish_core`
 /// attached (read once, not again here). C: include/net/dst.h.
 fn dst_input(skb: Skb, st: &mut Stats, rt: &RouteView) -> c_int {
-    match rcv::dst_input(rt) {
+    match rcv::dispatch(rt) {
         Dispatch::LocalDeliver => {
             st.inc(IpMib::LocalDeliver);
             skb.local_deliver()
@@ -110,13 +110,13 @@ fn dst_input(skb: Skb, st: &mut Stats, rt: &RouteView) -> c_int {
             let m = super::pernet::mroute_of(skb.net());
             if m.is_null() {
                 st.inc(IpMib::NativeInput);
-                return skb.dst_input();
+                return skb.native_input();
             }
             super::mroute::ip_mr_input(skb, st, m, rt.rt_flags & crate::oxip_core::rcv::RTCF_LOCAL != 0)
         }
         Dispatch::NativeInput => {
             st.inc(IpMib::NativeInput);
-            skb.dst_input()
+            skb.native_input()
         }
     }
 }
@@ -231,7 +231,7 @@ fn ip_extract_route_hint(net: *mut b::net, skb: &Skb) -> Option<RouteHint<()>> {
     let daddr = Packet::new_checked(FinishSkb::network_header(skb)).ok()?.daddr();
     // SAFETY: `net` is live.
     let custom = unsafe { b::oxip_fib4_has_custom_rules(net) };
-    if hint::ip_extract_route_hint(custom, daddr, skb.ipcb_multipath()) {
+    if route::ip_extract_route_hint(custom, daddr, skb.ipcb_multipath()) {
         skb.route_hint().map(|h| RouteHint { daddr: h.daddr, tos: h.tos, rt_flags: h.rt_flags, skb: () })
     } else {
         None

@@ -17,7 +17,7 @@ use super::reason;
 use super::route::InDevice;
 use super::route::Rtable;
 use crate::oxip_core::wire::Ipv4Address;
-use crate::oxip_core::hint::RouteHint;
+use crate::oxip_core::route::RouteHint;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::rcv::FinishSkb;
 use crate::oxip_core::rcv::OptionsError;
@@ -143,8 +143,9 @@ impl Skb {
         unsafe { b::ip_local_deliver(p) }
     }
 
-    /// `dst_input(skb)`: the route's own input.
-    pub(crate) fn dst_input(self) -> c_int {
+    /// `dst_input(skb)` into the route's own (native) input: the hand-off to
+    /// native for what oxip does not reimplement.
+    pub(crate) fn native_input(self) -> c_int {
         let p = self.into_raw();
         // SAFETY: ownership of a routed skb goes to its dst's input.
         unsafe { b::oxip_dst_input(p) }
