@@ -61,11 +61,11 @@ pub(crate) fn takeover_backlog() -> bool {
 impl kernel::Module for Oxip {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         glue::ptype::check_param(module_parameters::ethertype.value())?;
-        glue::forward::init();
+        glue::sys::route::redirect_peers_init();
         let pernet = glue::pernet::Registration::register()?;
         let notifier = glue::takeover::Notifier::register()?;
         let backlog = glue::backlog::Backlog::register()?;
-        let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
+        let takeover = glue::takeover::Takeover::register(glue::sys::params::takeover_param())?;
         let et = module_parameters::ethertype.value();
         let ptype = match et {
             0 => None,

@@ -16,8 +16,8 @@
 
 use kernel::prelude::*;
 
-use super::bindings as b;
-use super::skb::Skb;
+use super::sys::bindings as b;
+use super::sys::skb::Skb;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibArray;
@@ -145,10 +145,10 @@ mod tests {
 
     #[test]
     fn drop_reason_names_match_the_kernel() {
-        let k = super::super::reason::to_kernel(DropReason::IpCsum);
-        assert_eq!(super::super::reason::name(k), "IP_CSUM");
-        let k = super::super::reason::to_kernel(DropReason::UnicastInL2Multicast);
-        assert_eq!(super::super::reason::name(k), "UNICAST_IN_L2_MULTICAST");
+        let k = super::super::sys::reason::to_kernel(DropReason::IpCsum);
+        assert_eq!(super::super::sys::reason::name(k), "IP_CSUM");
+        let k = super::super::sys::reason::to_kernel(DropReason::UnicastInL2Multicast);
+        assert_eq!(super::super::sys::reason::name(k), "UNICAST_IN_L2_MULTICAST");
     }
 
     /// A clone shares its head with the original: the header handed out
@@ -173,7 +173,7 @@ mod tests {
     /// A pinned list keeps FIFO order and frees what is left on drop.
     #[test]
     fn list_head_is_fifo_and_frees_the_rest() {
-        pin_init::stack_pin_init!(let l = super::super::skb::ListHead::new());
+        pin_init::stack_pin_init!(let l = super::super::sys::skb::ListHead::new());
         assert!(l.is_empty());
         let a = skb_with(&UDP);
         let b = skb_with(&UDP[..24]);

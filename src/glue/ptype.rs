@@ -2,44 +2,42 @@
 //! Ethertype mode: oxip's own `packet_type`, beside the native `ETH_P_IP` one.
 //!
 //! C: net/core/dev.c (`dev_add_pack`), net/ipv4/af_inet.c (`ip_packet_type`).
+#![deny(unsafe_code)]
 
 use core::ffi::c_int;
 
 use kernel::prelude::*;
 
-use super::bindings as b;
 use super::rcv;
-use super::skb::Skb;
+use super::sys::bh::Bh;
+use super::sys::nf::NET_RX_SUCCESS;
+use super::sys::ptype::PacketHandler;
+use super::sys::skb::Skb;
+use super::sys::skb::SkbList;
 use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::wire;
 
-/// Single-packet entry (`.func`), as `ip_rcv`.
-unsafe extern "C" fn oxip_pt_rcv(
-    skb: *mut b::sk_buff,
-    _dev: *mut b::net_device,
-    _pt: *mut b::packet_type,
-    _orig_dev: *mut b::net_device,
-) -> c_int {
-    // SAFETY: a packet_type handler owns the skb it is given.
-    let Some(mut skb) = (unsafe { Skb::from_raw(skb) }) else {
-        return b::NET_RX_DROP as c_int;
-    };
-    // The frames carry IPv4 under another ethertype; L4 expects ETH_P_IP,
-    // set once the skb is unshared.
-    skb.set_ip_protocol_after_share_check();
-    rcv::ip_rcv(skb, IpMib::EthertypeRcv);
-    b::NET_RX_SUCCESS as c_int
+/// oxip's handlers for its ethertype, as `ip_rcv` and `ip_list_rcv`.
+pub(crate) struct Ethertype;
+
+impl PacketHandler for Ethertype {
+    /// Single-packet entry (`.func`), as `ip_rcv`.
+    fn rcv(mut skb: Skb, bh: &Bh) -> c_int {
+        // The frames carry IPv4 under another ethertype; L4 expects
+        // ETH_P_IP, set once the skb is unshared.
+        skb.set_ip_protocol_after_share_check();
+        rcv::ip_rcv(skb, IpMib::EthertypeRcv, bh);
+        NET_RX_SUCCESS
+    }
+
+    /// Batch entry (`.list_func`), as `ip_list_rcv`.
+    fn list_rcv(list: SkbList<'_>, bh: &Bh) {
+        rcv::ip_list_rcv(list, IpMib::EthertypeRcv, true, bh);
+    }
 }
 
-/// Batch entry (`.list_func`), as `ip_list_rcv`.
-unsafe extern "C" fn oxip_pt_list_rcv(
-    head: *mut b::list_head,
-    _pt: *mut b::packet_type,
-    _orig_dev: *mut b::net_device,
-) {
-    // SAFETY: a list_func owns the skbs on `head`.
-    unsafe { rcv::ip_list_rcv(head, IpMib::EthertypeRcv, true) };
-}
+/// oxip's registered `packet_type`.
+pub(crate) type Registration = super::sys::ptype::Registration<Ethertype>;
 
 /// Refuses an `ethertype=` that another handler uses (0x0800 would run
 /// every IPv4 packet twice) or that is no ethertype at all.
@@ -57,41 +55,5 @@ pub(crate) fn check_param(ethertype: u16) -> Result {
             pr_err!("oxip: ethertype={:#06x} is {}, which the kernel or drivers handle; use 0x88b5 (local experimental)\n", ethertype, name);
             Err(EINVAL)
         }
-    }
-}
-
-/// A registered `packet_type`.
-///
-/// # Invariants
-///
-/// `pt` is registered with `dev_add_pack` until drop.
-pub(crate) struct Registration {
-    pt: KBox<b::packet_type>,
-}
-
-// SAFETY: only touched at init and exit.
-unsafe impl Send for Registration {}
-// SAFETY: no shared-reference methods.
-unsafe impl Sync for Registration {}
-
-impl Registration {
-    /// `dev_add_pack` for `ethertype` on every device.
-    pub(crate) fn register(ethertype: u16) -> Result<Self> {
-        let mut pt = KBox::new(b::packet_type::default(), GFP_KERNEL)?;
-        pt.type_ = ethertype.to_be();
-        pt.func = Some(oxip_pt_rcv);
-        pt.list_func = Some(oxip_pt_list_rcv);
-        // SAFETY: `pt` is boxed and stays registered until drop.
-        unsafe { b::dev_add_pack(&mut *pt) };
-        // INVARIANT: registered above.
-        Ok(Registration { pt })
-    }
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        // SAFETY: registered (type invariant); dev_remove_pack waits for
-        // handlers in flight (synchronize_net).
-        unsafe { b::dev_remove_pack(&mut *self.pt) };
     }
 }
