@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Fuzzes `ip_rcv_finish_core` (src/core/rcv.rs): the route hint, the FIB
 //! lookup, `ip_rcv_options` (what the core does with options: cow, compile,
-//! source route) and the per-route counters, then `dst_input`.
+//! source route) and the per-route counters, then the `dst_input` choice (`dispatch`).
 //!
 //! Input: `[pkt_type, f1, f2, reason, rt_type, rt_bits, hint daddr:4,
 //! hint tos, hint rt_flags:4, header...]`. f1: bit 0 a hint, bit 1 the skb

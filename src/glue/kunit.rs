@@ -44,17 +44,7 @@ fn fix(p: &mut [u8]) {
 
 /// An skb holding `data` linearly, network header at `data`.
 fn skb_with(data: &[u8]) -> Skb {
-    let len = u32::try_from(data.len()).unwrap_or(0);
-    // SAFETY: plain allocation in process context (KUnit runs at insmod).
-    let p = unsafe { b::oxip_alloc_skb(len + 64) };
-    assert!(!p.is_null());
-    // SAFETY: `p` is a fresh skb with `len + 64` bytes of tailroom.
-    unsafe {
-        b::oxip_skb_put_data(p, data.as_ptr().cast(), len);
-        b::oxip_skb_reset_network_header(p);
-    }
-    // SAFETY: we own the fresh skb.
-    unsafe { Skb::from_raw(p) }.unwrap()
+    Skb::from_bytes(data).unwrap()
 }
 
 fn c_csum_ok(data: &[u8]) -> bool {
@@ -159,8 +149,7 @@ mod tests {
         let mut p = UDP;
         fix(&mut p);
         let orig = skb_with(&p);
-        // SAFETY: `orig` is valid; the clone is a new reference we own.
-        let mut c = unsafe { Skb::from_raw(b::oxip_skb_clone_atomic(orig.as_ptr())) }.unwrap();
+        let mut c = orig.clone_atomic().unwrap();
         let h = c.ip_header_mut().unwrap();
         assert_eq!(h.len(), 20);
         h[8] = 1;

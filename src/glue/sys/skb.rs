@@ -44,7 +44,8 @@ use crate::oxip_core::wire::Packet;
 /// # Invariants
 ///
 /// `ptr` points to a valid `sk_buff` of which this value holds one
-/// reference; `dev` is the (live) device it was received on.
+/// reference; `dev` is the (live) device it was received on (null only for
+/// a KUnit test's skb from [`Skb::from_bytes`], whose tests reach no device).
 pub(crate) struct Skb {
     ptr: NonNull<b::sk_buff>,
     /// The device it was received on (native `ip_rcv`'s `dev`), which the
@@ -301,6 +302,25 @@ impl Skb {
     /// The skb's route, for as long as `g`.
     pub(crate) fn rtable<'g>(&self, g: &'g rcu::Guard) -> Option<&'g Rtable> {
         Rtable::of_skb(self, g)
+    }
+}
+
+#[cfg(CONFIG_KUNIT)]
+impl Skb {
+    /// A fresh skb holding `data` linearly, network header at its start,
+    /// received on no device (for KUnit tests).
+    pub(crate) fn from_bytes(data: &[u8]) -> Option<Skb> {
+        let len = u32::try_from(data.len()).ok()?;
+        // SAFETY: plain allocation in process context (KUnit runs at insmod).
+        let p = unsafe { b::oxip_alloc_skb(len.checked_add(64)?) };
+        // SAFETY: `p` is a fresh skb we own, or NULL (then None).
+        let skb = unsafe { Skb::from_raw(p) }?;
+        // SAFETY: a fresh skb with `len + 64` bytes of tailroom; `data`
+        // holds `len` bytes.
+        unsafe { b::oxip_skb_put_data(skb.as_ptr(), data.as_ptr().cast(), len) };
+        // SAFETY: `skb` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_reset_network_header(skb.as_ptr()) };
+        Some(skb)
     }
 }
 
