@@ -2,7 +2,7 @@
 //! What oxip keeps per network namespace, and how the packet path finds it.
 //!
 //! C: include/net/netns/ipv4.h (the per-netns state native keeps in
-//! `struct netns_ipv4`). The state is made and dropped by [`super::pernet`].
+//! `struct netns_ipv4`). The state is made and dropped by pernet.rs.
 #![deny(unsafe_code)]
 
 use core::pin::Pin;

@@ -14,7 +14,6 @@ use kernel::sync::rcu;
 use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
-use super::skb::Skb;
 use crate::oxip_core::forward::MtuInputs;
 use crate::oxip_core::forward::IP_MAX_MTU;
 use crate::oxip_core::rcv::RouteView;
@@ -33,15 +32,17 @@ use crate::oxip_core::wire::Ipv4Address;
 pub(crate) struct Rtable(b::rtable);
 
 impl Rtable {
-    /// `skb_rtable(skb)`, borrowed for as long as `_g`: the skb may be
-    /// freed meanwhile (handed to C), its route is only freed after an RCU
-    /// grace period (`dst_release` -> `call_rcu`), which `_g` holds off.
-    pub(crate) fn of_skb<'a>(skb: &Skb, _g: &'a rcu::Guard) -> Option<&'a Rtable> {
-        // SAFETY: `skb` is valid (Skb invariant); its dst is RCU-protected
-        // and the guard keeps the read side open for 'a.
-        let rt = unsafe { b::oxip_skb_rtable(skb.as_ptr()) };
-        // SAFETY: non-null `rt` is live for the guard's lifetime (INVARIANT);
-        // `Rtable` is a transparent wrapper.
+    /// A route from `skb_rtable(skb)`, borrowed for as long as `_g`: the
+    /// skb may be freed meanwhile (handed to C), its route is only freed
+    /// after an RCU grace period (`dst_release` -> `call_rcu`), which `_g`
+    /// holds off.
+    ///
+    /// # Safety
+    ///
+    /// `rt` is null or the route of a valid skb, read while `_g` was held.
+    pub(super) unsafe fn from_skb_rtable<'a>(rt: *mut b::rtable, _g: &'a rcu::Guard) -> Option<&'a Rtable> {
+        // SAFETY: non-null `rt` is live for the guard's lifetime (the
+        // caller's contract); `Rtable` is a transparent wrapper.
         unsafe { (rt as *const Rtable).as_ref() }
     }
 
@@ -206,7 +207,7 @@ impl OutputRoute {
         NonNull::new(rt).map(|rt| OutputRoute { rt })
     }
 
-    fn dst_ptr(&self) -> *mut b::dst_entry {
+    pub(super) fn dst_ptr(&self) -> *mut b::dst_entry {
         // SAFETY: `rt` is held (OutputRoute invariant); a field address.
         unsafe { core::ptr::addr_of_mut!((*self.rt.as_ptr()).dst) }
     }
@@ -229,15 +230,6 @@ impl Drop for OutputRoute {
     fn drop(&mut self) {
         // SAFETY: we hold a reference (OutputRoute invariant), given back once.
         unsafe { b::oxip_ip_rt_put(self.rt.as_ptr()) };
-    }
-}
-
-impl Skb {
-    /// `skb_cow_for_output`-style headroom for `rt`'s device: 0 on success.
-    pub(crate) fn cow_for_route(&mut self, rt: &OutputRoute) -> bool {
-        // SAFETY: the skb is owned (Skb invariant); the dst is held
-        // (OutputRoute invariant).
-        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), rt.dst_ptr()) == 0 }
     }
 }
 
@@ -284,14 +276,6 @@ impl Dst {
         // SAFETY: non-null (a dst always has a device, blackholes have
         // blackhole_netdev), live as long as `self` (Dst invariant).
         unsafe { NetDevice::from_raw(d) }
-    }
-}
-
-impl Skb {
-    /// `skb_cow_for_output(skb, skb_dst(skb))` after forwarding: 0 on success.
-    pub(crate) fn cow_for_dst(&mut self, dst: &Dst) -> bool {
-        // SAFETY: the skb is owned (Skb invariant); the dst is live (Dst invariant).
-        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), dst.as_ptr()) == 0 }
     }
 }
 

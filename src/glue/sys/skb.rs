@@ -17,6 +17,7 @@ use super::net::Net;
 use super::net::NetDevice;
 use super::reason;
 use super::route::with_redirect_peers;
+use super::route::Dst;
 use super::route::InDevice;
 use super::route::OutputRoute;
 use super::route::Rtable;
@@ -301,7 +302,24 @@ impl Skb {
 
     /// The skb's route, for as long as `g`.
     pub(crate) fn rtable<'g>(&self, g: &'g rcu::Guard) -> Option<&'g Rtable> {
-        Rtable::of_skb(self, g)
+        // SAFETY: `self.ptr` is valid (Skb invariant); its dst is
+        // RCU-protected and `g` keeps the read side open.
+        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
+        // SAFETY: the route of a valid skb, read under `g`.
+        unsafe { Rtable::from_skb_rtable(rt, g) }
+    }
+
+    /// `skb_cow_for_output(skb, dst)` before output on `dst`: true on success.
+    pub(crate) fn cow_for_dst(&mut self, dst: &Dst) -> bool {
+        // SAFETY: the skb is owned (Skb invariant); the dst is live (Dst invariant).
+        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), dst.as_ptr()) == 0 }
+    }
+
+    /// `skb_cow_for_output(skb, &rt->dst)` before output on a held route.
+    pub(crate) fn cow_for_route(&mut self, rt: &OutputRoute) -> bool {
+        // SAFETY: the skb is owned (Skb invariant); the dst is held
+        // (OutputRoute invariant).
+        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), rt.dst_ptr()) == 0 }
     }
 }
 
