@@ -124,13 +124,13 @@ fn mfc_info(info: *const b::fib_notifier_info) -> MfcInfo<'static> {
     // SAFETY: an entry event's info is a live `mfc_entry_notifier_info`
     // (the caller checked the event) for the callback.
     let tb_id = unsafe { b::oxip_mfc_info_tb_id(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `mfc_entry_notifier_info` (entry event).
     let origin = unsafe { b::oxip_mfc_info_origin(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `mfc_entry_notifier_info` (entry event).
     let group = unsafe { b::oxip_mfc_info_group(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `mfc_entry_notifier_info` (entry event).
     let parent = unsafe { b::oxip_mfc_info_parent(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `mfc_entry_notifier_info` (entry event).
     let ttls = unsafe { b::oxip_mfc_info_ttls(info) };
     // SAFETY: the entry's `ttls` array of MAXVIFS bytes, live for the
     // callback (the 'static is cut down to the event's borrow by `event`).
@@ -142,11 +142,11 @@ fn vif_info(info: *const b::fib_notifier_info) -> VifInfo {
     // SAFETY: a VIF event's info is a live `vif_entry_notifier_info` (the
     // caller checked the event) for the callback.
     let tb_id = unsafe { b::oxip_vif_info_tb_id(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `vif_entry_notifier_info` (VIF event).
     let index = unsafe { b::oxip_vif_info_index(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `vif_entry_notifier_info` (VIF event).
     let ifindex = unsafe { b::oxip_vif_info_ifindex(info) };
-    // SAFETY: as above.
+    // SAFETY: `info` is a live `vif_entry_notifier_info` (VIF event).
     let flags = unsafe { b::oxip_vif_info_flags(info) };
     VifInfo { tb_id, index, ifindex, flags }
 }

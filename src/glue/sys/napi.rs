@@ -177,7 +177,8 @@ pub(crate) struct NapiQueues {
 // SAFETY: set up at init, torn down at exit; shared access only through
 // the per-CPU discipline of `NapiQueue`.
 unsafe impl Send for NapiQueues {}
-// SAFETY: as above.
+// SAFETY: shared access reaches the queues only through NapiQueue's
+// per-CPU and locking discipline (NapiQueue invariant).
 unsafe impl Sync for NapiQueues {}
 
 impl NapiQueues {

@@ -121,8 +121,8 @@ impl Net {
             // SAFETY: `dev` is on the list, registered while RTNL is held.
             let d = unsafe { NetDevice::from_raw(dev) };
             f(g, d);
-            // SAFETY: as above; `f` cannot unregister (it has no way to
-            // drop RTNL, which it only borrows).
+            // `f` cannot unregister it: it only borrows RTNL.
+            // SAFETY: `dev` is on the list, registered while RTNL is held.
             dev = unsafe { b::oxip_next_net_device(dev) };
         }
     }

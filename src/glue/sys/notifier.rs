@@ -63,7 +63,7 @@ unsafe extern "C" fn event_callback<T: NetdevNotifier>(_nb: *mut b::notifier_blo
     } else {
         // SAFETY: a NETDEV_CHANGEUPPER's info is a changeupper info.
         let linking = unsafe { b::oxip_changeupper_linking(ptr) };
-        // SAFETY: as above.
+        // SAFETY: a NETDEV_CHANGEUPPER's info is a changeupper info.
         let master = unsafe { b::oxip_changeupper_master(ptr) };
         NetdevEvent::ChangeUpper { dev, linking, master }
     };

@@ -40,7 +40,7 @@ pub(crate) struct PerCpu<T: Zeroed> {
 // SAFETY: the area is reachable from any CPU; `T: Sync` (Zeroed's bound)
 // makes shared access from several CPUs sound; `T: Send` moves it.
 unsafe impl<T: Zeroed + Send> Send for PerCpu<T> {}
-// SAFETY: as above: `&PerCpu<T>` only hands out `&T`, and `T: Sync`.
+// SAFETY: `&PerCpu<T>` only hands out `&T` (PerCpu invariant), and `T: Sync`.
 unsafe impl<T: Zeroed> Sync for PerCpu<T> {}
 
 impl<T: Zeroed> PerCpu<T> {
@@ -96,7 +96,7 @@ pub(crate) fn for_each_possible_cpu(mut f: impl FnMut(u32)) {
         f(cpu);
         // CAST: cpu < nr_cpu_ids fits in c_int.
         let prev = cpu as c_int;
-        // SAFETY: as above.
+        // SAFETY: a plain read of the possible mask, fixed after boot.
         cpu = unsafe { b::oxip_cpumask_next_possible(prev) };
     }
 }
