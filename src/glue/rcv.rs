@@ -199,7 +199,7 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
                 continue;
             }
         };
-        if run.as_ref().is_some_and(|r| r.first.dst_id() == skb.dst_id()) {
+        if run.as_ref().is_some_and(|r| r.first.same_dst(&skb)) {
             rest.push(skb);
             continue;
         }

@@ -40,7 +40,7 @@ impl RtnlGuard {
 impl Drop for RtnlGuard {
     fn drop(&mut self) {
         if self.owned {
-            // SAFETY: taken in `lock` (type invariant).
+            // SAFETY: taken in `lock` (RtnlGuard invariant).
             unsafe { b::rtnl_unlock() };
         }
     }

@@ -101,7 +101,7 @@ impl Skb {
     /// `skb:kfree_skb` tracepoint, perf and dropwatch.
     pub(crate) fn drop_reason(self, r: DropReason) {
         let p = self.into_raw();
-        // SAFETY: `p` is our reference (type invariant), given up by `into_raw`.
+        // SAFETY: `p` is our reference (Skb invariant), given up by `into_raw`.
         unsafe { b::oxip_kfree_skb_reason(p, reason::to_kernel(r)) };
     }
 
@@ -155,10 +155,16 @@ impl Skb {
         self.ip_protocol_after_share_check = true;
     }
 
-    /// `skb_dst(skb)` as an identity for sublist grouping.
-    pub(crate) fn dst_id(&self) -> usize {
-        // SAFETY: `self.ptr` is valid (type invariant).
-        unsafe { b::oxip_skb_dst(self.as_ptr()) as usize }
+    /// `skb_dst(skb)`, as an identity only (never dereferenced).
+    fn dst_ptr(&self) -> *mut b::dst_entry {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_dst(self.as_ptr()) }
+    }
+
+    /// `skb_dst(skb) == skb_dst(other)`: the two share a route (sublist
+    /// grouping, as `ip_list_rcv_finish` compares them).
+    pub(crate) fn same_dst(&self, other: &Skb) -> bool {
+        core::ptr::eq(self.dst_ptr(), other.dst_ptr())
     }
 
     /// `IPCB(skb)`, read.
@@ -252,7 +258,7 @@ impl Skb {
     /// The linear bytes from the network header on: their start and length.
     fn network_linear(&self) -> (*mut u8, usize) {
         let mut len: core::ffi::c_uint = 0;
-        // SAFETY: `self.ptr` is valid (type invariant); `len` is writable.
+        // SAFETY: `self.ptr` is valid (Skb invariant); `len` is writable.
         let p = unsafe { b::oxip_skb_network_linear(self.as_ptr(), &mut len) };
         // CAST: headlen - network offset; a wrapped (negative) value means
         // the header is not in the linear part: nothing to read.
@@ -278,7 +284,7 @@ impl Skb {
     /// C: net/core/skbuff.c, `skb_ensure_writable()`.
     pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
         let hlen = crate::oxip_core::wire::Packet::new_checked(self.header_slice()).ok()?.header_len();
-        // SAFETY: `self.ptr` is valid (type invariant).
+        // SAFETY: `self.ptr` is valid (Skb invariant).
         let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
         let write_len = u32::try_from(off).ok()?.checked_add(u32::try_from(hlen).ok()?)?;
         // SAFETY: `self.ptr` is valid and owned (Skb invariant); skb_ensure_writable may
@@ -344,7 +350,7 @@ impl Skb {
 
 impl Drop for Skb {
     fn drop(&mut self) {
-        // SAFETY: we own this reference (type invariant); no path reaches here
+        // SAFETY: we own this reference (Skb invariant); no path reaches here
         // after `into_raw`. A free here is a bug elsewhere, but never a leak.
         unsafe { b::oxip_kfree_skb_reason(self.as_ptr(), reason::to_kernel(DropReason::NotSpecified)) };
     }
@@ -433,7 +439,7 @@ impl FinishSkb for Skb {
         unsafe { b::oxip_skb_valid_dst(self.as_ptr()) }
     }
     fn has_dst(&self) -> bool {
-        self.dst_id() != 0
+        !self.dst_ptr().is_null()
     }
     fn has_in_dev(&self) -> bool {
         self.in_dev(&rcu::read_lock()).is_some()
@@ -728,7 +734,7 @@ impl ListHead {
     pub(crate) fn push(&self, skb: Skb) {
         let p = skb.into_raw();
         // SAFETY: `p` is an owned skb not on any list; `head` is initialised
-        // (type invariant); `ListHead` is not `Sync`, so no one else links.
+        // (ListHead invariant); `ListHead` is not `Sync`, so no one else links.
         unsafe { b::oxip_skb_list_add_tail(p, self.as_ptr()) };
     }
     /// Removes and returns the first skb.
@@ -746,7 +752,7 @@ impl ListHead {
 
     /// `list_empty`.
     pub(crate) fn is_empty(&self) -> bool {
-        // SAFETY: `head` is initialised (type invariant).
+        // SAFETY: `head` is initialised (ListHead invariant).
         unsafe { b::oxip_list_empty(self.as_ptr()) }
     }
 }
