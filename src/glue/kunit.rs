@@ -403,7 +403,7 @@ mod consts {
 
     /// First fields the glue relies on: `skb_rtable()` is a cast of
     /// `skb_dst()`, so an `rtable`'s `dst` is at offset 0
-    /// (src/glue/route.rs, `Rtable::of_skb`).
+    /// (src/glue/sys/skb.rs, `Skb::rtable`).
     #[test]
     fn first_fields() {
         assert_eq!(core::mem::offset_of!(b::rtable, dst), 0);
