@@ -27,7 +27,7 @@ impl Bh {
     ///
     /// BHs are disabled on this CPU for the token's lifetime (a softirq
     /// handler, a callback the kernel calls with BHs off).
-    pub(crate) unsafe fn assume() -> Bh {
+    pub(super) unsafe fn assume() -> Bh {
         // INVARIANT: the caller's contract.
         Bh { _not_send: PhantomData }
     }

@@ -27,7 +27,7 @@ impl Net {
     /// # Safety
     ///
     /// `p` is a live namespace for `'a`.
-    pub(crate) unsafe fn from_raw<'a>(p: *mut b::net) -> &'a Net {
+    pub(super) unsafe fn from_raw<'a>(p: *mut b::net) -> &'a Net {
         // SAFETY: live for 'a (caller); `Net` is a transparent wrapper.
         unsafe { &*p.cast::<Net>() }
     }
@@ -40,7 +40,7 @@ impl Net {
     }
 
     /// The raw namespace, for C calls in this layer.
-    pub(crate) fn as_ptr(&self) -> *mut b::net {
+    pub(super) fn as_ptr(&self) -> *mut b::net {
         self.0.get()
     }
 
@@ -143,13 +143,13 @@ impl NetDevice {
     /// # Safety
     ///
     /// `p` is a live device for `'a`.
-    pub(crate) unsafe fn from_raw<'a>(p: *mut b::net_device) -> &'a NetDevice {
+    pub(super) unsafe fn from_raw<'a>(p: *mut b::net_device) -> &'a NetDevice {
         // SAFETY: live for 'a (caller); `NetDevice` is a transparent wrapper.
         unsafe { &*p.cast::<NetDevice>() }
     }
 
     /// The raw device, for C calls in this layer.
-    pub(crate) fn as_ptr(&self) -> *mut b::net_device {
+    pub(super) fn as_ptr(&self) -> *mut b::net_device {
         self.0.get()
     }
 

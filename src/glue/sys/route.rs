@@ -59,7 +59,7 @@ impl Rtable {
     }
 
     /// The raw route, for C calls that take it.
-    pub(crate) fn as_ptr(&self) -> *const b::rtable {
+    pub(super) fn as_ptr(&self) -> *const b::rtable {
         &self.0
     }
 
@@ -219,7 +219,7 @@ impl OutputRoute {
     }
 
     /// Gives up the reference: the caller hands it to C (`skb_dst_set`).
-    pub(crate) fn into_dst(self) -> *mut b::dst_entry {
+    pub(super) fn into_dst(self) -> *mut b::dst_entry {
         let dst = self.dst_ptr();
         core::mem::forget(self);
         dst
@@ -262,7 +262,7 @@ pub(crate) struct Dst(b::dst_entry);
 
 impl Dst {
     /// The raw dst, for C calls that take it (inside the borrow).
-    pub(crate) fn as_ptr(&self) -> *const b::dst_entry {
+    pub(super) fn as_ptr(&self) -> *const b::dst_entry {
         &self.0
     }
 

@@ -31,7 +31,7 @@ impl RtnlGuard {
     /// # Safety
     ///
     /// The caller holds RTNL for the guard's lifetime.
-    pub(crate) unsafe fn assume_held() -> Self {
+    pub(super) unsafe fn assume_held() -> Self {
         // INVARIANT: the caller's contract.
         RtnlGuard { owned: false }
     }

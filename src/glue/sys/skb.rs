@@ -67,7 +67,7 @@ impl Skb {
     /// # Safety
     ///
     /// `ptr` is null or a valid skb whose reference the caller gives up.
-    pub(crate) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
+    pub(super) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
         NonNull::new(ptr).map(|ptr| Skb {
             ptr,
@@ -82,18 +82,18 @@ impl Skb {
     /// # Safety
     ///
     /// As [`Skb::from_raw`]; `dev` is the device it was received on.
-    pub(crate) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
+    pub(super) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
         NonNull::new(ptr).map(|ptr| Skb { ptr, dev, ip_protocol_after_share_check: false })
     }
 
     /// Gives up ownership without freeing: the caller hands it to C.
-    pub(crate) fn into_raw(self) -> *mut b::sk_buff {
+    pub(super) fn into_raw(self) -> *mut b::sk_buff {
         ManuallyDrop::new(self).ptr.as_ptr()
     }
 
     /// The pointer, still owned by `self`.
-    pub(crate) fn as_ptr(&self) -> *mut b::sk_buff {
+    pub(super) fn as_ptr(&self) -> *mut b::sk_buff {
         self.ptr.as_ptr()
     }
 
@@ -532,7 +532,7 @@ impl SkbList<'_> {
     ///
     /// `head` is an initialised list of skbs the caller owns and gives to
     /// this value for `'a`.
-    pub(crate) unsafe fn from_raw<'a>(head: *mut b::list_head) -> SkbList<'a> {
+    pub(super) unsafe fn from_raw<'a>(head: *mut b::list_head) -> SkbList<'a> {
         // INVARIANT: the caller's contract.
         SkbList { head, _l: core::marker::PhantomData }
     }
@@ -727,7 +727,7 @@ impl ListHead {
         })
     }
     /// The raw head for C.
-    pub(crate) fn as_ptr(&self) -> *mut b::list_head {
+    pub(super) fn as_ptr(&self) -> *mut b::list_head {
         self.head.get()
     }
     /// Appends `skb`.
