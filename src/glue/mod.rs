@@ -8,7 +8,7 @@
 //! ```text
 //! oxip_main -> ptype, takeover, backlog, pernet
 //! pernet    -> proc, takeover, netns, ipmr_mirror
-//! proc      -> takeover, netns, ipmr_mirror
+//! proc      -> takeover, netns
 //! ptype     -> rcv
 //! takeover  -> backlog, rcv, netns
 //! backlog   -> rcv, netns

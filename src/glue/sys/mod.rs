@@ -5,11 +5,12 @@
 //! Nothing outside this module has `unsafe` (the datapath modules say
 //! `#![deny(unsafe_code)]`; the KUnit suites are the one exception). Each
 //! file wraps one kernel concept and imports only its siblings below it:
-//! `bindings` and `reason` at the bottom; `bh`, `time`, `rtnl`, `percpu`;
-//! `net` (namespaces, devices); `skb` and `route` (packets and their
-//! routes); then what registers with the kernel: `nf`, `ptype`, `napi`,
-//! `notifier`, `fib_notifier`, `pernet`, `proc`; `stats` (per-CPU
-//! counters of one namespace) beside them.
+//! `bindings` at the bottom; `reason`, `params`, `bh`, `time`, `rtnl`;
+//! `percpu` (over `bh`); `net` (namespaces, devices); `route` (routes,
+//! over `net`); `skb` (packets, over `route`); then `stats` (per-CPU
+//! counters, the drop path) and what registers with the kernel: `nf`,
+//! `ptype` (over `nf`), `napi`, `notifier`, `fib_notifier`, `pernet`,
+//! `proc`. No file imports one above it, so the layer has no cycle.
 
 pub(crate) mod bh;
 pub(crate) mod bindings;
