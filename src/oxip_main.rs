@@ -53,7 +53,7 @@ module! {
 struct Oxip {
     _ptype: Option<glue::ptype::Registration>,
     _takeover: glue::takeover::Takeover,
-    _retag: glue::ptype::Registration,
+    _retag: glue::ptype::TakeoverRegistration,
     _backlog: glue::backlog::Backlog,
     _notifier: glue::takeover::Notifier,
     _pernet: glue::pernet::Registration,
@@ -72,13 +72,13 @@ pub(crate) fn takeover_backlog() -> bool {
 impl kernel::Module for Oxip {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         glue::ptype::check_param(module_parameters::ethertype.value())?;
-        glue::forward::init();
+        glue::sys::route::redirect_peers_init();
         let pernet = glue::pernet::Registration::register()?;
         let notifier = glue::takeover::Notifier::register()?;
         let backlog = glue::backlog::Backlog::register()?;
         // Before any hook can retag a frame, gone only after every hook is.
-        let retag = glue::ptype::Registration::register_takeover()?;
-        let takeover = glue::takeover::Takeover::register(glue::takeover_param())?;
+        let retag = glue::ptype::TakeoverRegistration::register_takeover()?;
+        let takeover = glue::takeover::Takeover::register(glue::sys::params::takeover_param())?;
         let et = module_parameters::ethertype.value();
         let ptype = match et {
             0 => None,

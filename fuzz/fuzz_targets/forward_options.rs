@@ -20,8 +20,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxip_core::forward::ip_forward_options;
-use oxip_core::forward::ForwardOptions;
+use oxip_core::options::ip_forward_options;
+use oxip_core::options::ForwardOptions;
 use oxip_core::wire::Ipv4Address;
 use oxip_core::wire::Packet;
 use oxip_fuzz::ref_checksum;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Fuzzes `ip_rcv_finish_core` (src/core/rcv.rs): the route hint, the FIB
 //! lookup, `ip_rcv_options` (what the core does with options: cow, compile,
-//! source route) and the per-route counters, then `dst_input`.
+//! source route) and the per-route counters, then the `dst_input` choice (`dispatch`).
 //!
 //! Input: `[pkt_type, f1, f2, reason, rt_type, rt_bits, hint daddr:4,
 //! hint tos, hint rt_flags:4, header...]`. f1: bit 0 a hint, bit 1 the skb
@@ -23,13 +23,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxip_core::hint::RouteHint;
+use oxip_core::route::RouteHint;
 use oxip_core::wire::Ipv4Address;
 use oxip_core::mib::DropReason;
 use oxip_core::mib::IpMib;
 use oxip_core::mib::MibArray;
 use oxip_core::mib::MibSink;
-use oxip_core::rcv::dst_input;
+use oxip_core::rcv::dispatch;
 use oxip_core::rcv::ip_rcv_finish_core;
 use oxip_core::rcv::Dispatch;
 use oxip_core::rcv::FinishSkb;
@@ -320,7 +320,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(rt), Ok(d)) => {
             assert_eq!(skb.dst, d, "route attached");
             assert_eq!(Some(rt), skb.route(), "returned route is the attached one");
-            let disp = dst_input(&rt);
+            let disp = dispatch(&rt);
             let want_disp = match rt.rt_type {
                 RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => Dispatch::LocalDeliver,
                 RtnType::Unicast if !rt.lwtstate => Dispatch::Forward,

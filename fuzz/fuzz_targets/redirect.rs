@@ -18,11 +18,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxip_core::forward::redirect_allowed;
-use oxip_core::forward::redirect_key;
-use oxip_core::forward::RedirectLimits;
-use oxip_core::forward::RedirectPeers;
-use oxip_core::forward::REDIRECT_SLOTS;
+use oxip_core::route::redirect_allowed;
+use oxip_core::route::redirect_key;
+use oxip_core::route::RedirectLimits;
+use oxip_core::route::RedirectPeers;
+use oxip_core::route::REDIRECT_SLOTS;
 use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 

@@ -3,8 +3,9 @@
 //!
 //! C: net/ipv4/ip_forward.c (`ip_forward()`, `ip_exceeds_mtu()`,
 //! `ip_forward_finish()`), include/net/ip.h (`ip_dst_mtu_maybe_forward()`,
-//! `ip_decrease_ttl()`), net/ipv4/route.c (`ip_rt_send_redirect()`,
-//! `ip_tos2prio`), net/ipv4/ip_options.c (`ip_forward_options()`).
+//! `ip_decrease_ttl()`), net/ipv4/route.c (`ip_tos2prio`). The redirect
+//! rate limiter is in [`super::route`], `ip_forward_options()` in
+//! [`super::options`].
 //! The kernel objects are reached through [`ForwardSkb`]; every outcome is a
 //! value: forward through the FORWARD hook, hand to native, or drop with a
 //! reason after the counters and ICMP errors native would give.
@@ -13,7 +14,6 @@ use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
 use super::rcv::PktType;
-use super::wire::Ipv4Address;
 use super::wire::Packet;
 
 /// `ICMP_DEST_UNREACH`.
@@ -157,105 +157,6 @@ pub fn rt_tos2priority(tos: u8) -> u32 {
     u32::from(IP_TOS2PRIO.get(usize::from((tos & IPTOS_TOS_MASK) >> 1)).copied().unwrap_or(0))
 }
 
-/// The inet_peer state `ip_rt_send_redirect()` keeps per source address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RedirectPeer {
-    /// `peer->rate_last`, in jiffies.
-    pub rate_last: u64,
-    /// `peer->n_redirects`.
-    pub n_redirects: u32,
-}
-
-/// The defaults of net.ipv4.route.redirect_{number,load,silence}, in jiffies at `hz`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RedirectLimits {
-    /// `ip_rt_redirect_number`.
-    pub number: u32,
-    /// `ip_rt_redirect_load`.
-    pub load: u64,
-    /// `ip_rt_redirect_silence`.
-    pub silence: u64,
-}
-
-impl RedirectLimits {
-    /// The kernel's defaults: 9, HZ/50, (HZ/50) << 10.
-    pub const fn defaults(hz: u64) -> Self {
-        RedirectLimits { number: 9, load: hz / 50, silence: (hz / 50) << 10 }
-    }
-}
-
-fn time_after(a: u64, b: u64) -> bool {
-    // CAST: jiffies comparison is modular, as time_after().
-    (b.wrapping_sub(a) as i64) < 0
-}
-
-/// Should a redirect go out now? Updates `peer` as native does.
-///
-/// C: net/ipv4/route.c, `ip_rt_send_redirect()` (the rate limiting part).
-pub fn redirect_allowed(peer: &mut RedirectPeer, now: u64, l: &RedirectLimits) -> bool {
-    if time_after(now, peer.rate_last.wrapping_add(l.silence)) {
-        peer.n_redirects = 0;
-    }
-    if peer.n_redirects >= l.number {
-        peer.rate_last = now;
-        return false;
-    }
-    let shift = peer.n_redirects.min(63);
-    if peer.n_redirects == 0 || time_after(now, peer.rate_last.wrapping_add(l.load << shift)) {
-        peer.rate_last = now;
-        peer.n_redirects += 1;
-        return true;
-    }
-    false
-}
-
-/// The per-source redirect state, as a small direct-mapped cache standing
-/// in for native's inet_peer entries (`inet_getpeer` is not exported). A
-/// slot taken over by another source starts that source afresh, as a new
-/// inet_peer would.
-pub struct RedirectPeers {
-    slots: [(u64, RedirectPeer); REDIRECT_SLOTS],
-}
-
-/// Number of [`RedirectPeers`] slots.
-pub const REDIRECT_SLOTS: usize = 256;
-
-impl RedirectPeers {
-    /// An empty cache.
-    pub const fn new() -> Self {
-        RedirectPeers { slots: [(0, RedirectPeer { rate_last: 0, n_redirects: 0 }); REDIRECT_SLOTS] }
-    }
-
-    /// The state for `key` (a hash of namespace, source and VRF; never 0).
-    pub fn get(&mut self, key: u64) -> Option<&mut RedirectPeer> {
-        let key = key.max(1);
-        // CAST: the remainder is below REDIRECT_SLOTS.
-        let slot = self.slots.get_mut((key % REDIRECT_SLOTS as u64) as usize)?;
-        if slot.0 != key {
-            *slot = (key, RedirectPeer::default());
-        }
-        Some(&mut slot.1)
-    }
-}
-
-impl Default for RedirectPeers {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The [`RedirectPeers`] key of a source in a namespace and VRF.
-pub fn redirect_key(net_id: u64, saddr: Ipv4Address, vif: i32) -> u64 {
-    // FNV-1a over the three values.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    // CAST: the bit pattern of vif is what matters.
-    for b in net_id.to_le_bytes().into_iter().chain(saddr.octets()).chain((vif as u32).to_le_bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// How `ip_forward` ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForwardVerdict {
@@ -383,65 +284,6 @@ pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Forwar
     }
     mib.inc(IpMib::Forwarded);
     ForwardVerdict::Forward
-}
-
-/// The options state `ip_forward_options()` reads (`struct ip_options`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ForwardOptions {
-    /// `opt->rr`: offset of record route in the header, 0 if none.
-    pub rr: u8,
-    /// `opt->rr_needaddr`.
-    pub rr_needaddr: bool,
-    /// `opt->srr`: offset of the source route option.
-    pub srr: u8,
-    /// `opt->srr_is_hit`.
-    pub srr_is_hit: bool,
-    /// `opt->ts`: offset of the timestamp option.
-    pub ts: u8,
-    /// `opt->ts_needaddr`.
-    pub ts_needaddr: bool,
-    /// `opt->nexthop`.
-    pub nexthop: Ipv4Address,
-    /// `opt->is_changed`: `ip_options_compile` already wrote into the
-    /// header (a timestamp), so the checksum must be redone.
-    pub is_changed: bool,
-}
-
-/// Fills the options a forwarded packet carries with this router's address.
-///
-/// C: net/ipv4/ip_options.c, `ip_forward_options()`. `src` is the glue's
-/// `ip_rt_get_source()`, asked at each slot with the header's daddr at that
-/// point, as native reads `ip_hdr(skb)->daddr` there: the source-route slot
-/// and the timestamp after it see the next hop already written. The bytes
-/// are written by [`Packet`]'s option setters. Returns whether the header
-/// changed (the caller clears `opt->is_changed`); the checksum is then
-/// recomputed here (`ip_send_check()`).
-pub fn ip_forward_options<T: AsRef<[u8]> + AsMut<[u8]>>(
-    iph: &mut Packet<T>,
-    o: &ForwardOptions,
-    mut src: impl FnMut(Ipv4Address) -> Ipv4Address,
-) -> bool {
-    let mut changed = o.is_changed;
-    if o.rr_needaddr {
-        let a = src(iph.daddr());
-        changed |= iph.rr_fill(o.rr, a);
-    }
-    if o.srr_is_hit {
-        if let Some(srrptr) = iph.srr_slot(o.srr, o.nexthop) {
-            changed = true;
-            iph.set_daddr(o.nexthop);
-            let a = src(iph.daddr());
-            iph.srr_fill(o.srr, srrptr, a);
-        }
-        if o.ts_needaddr {
-            let a = src(iph.daddr());
-            changed |= iph.ts_fill_addr(o.ts, a);
-        }
-    }
-    if changed {
-        iph.fill_checksum();
-    }
-    changed
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@
 pub mod ctl;
 pub mod forward;
 pub mod golden;
-pub mod hint;
-pub mod mfc;
+pub mod ipmr;
 pub mod mib;
+pub mod options;
 pub mod rcv;
+pub mod route;
 pub mod snmp;
 pub mod wire;

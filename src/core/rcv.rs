@@ -2,13 +2,15 @@
 //! The receive checks and the post-routing decisions, in the native order.
 //!
 //! C: net/ipv4/ip_input.c: `ip_rcv_core()`, `ip_rcv_finish_core()`,
-//! `ip_rcv_options()`; net/ipv4/route.c: `ip_route_use_hint()`.
+//! `ip_rcv_options()`. net/ipv4/route.c's `ip_route_use_hint()` is in
+//! [`super::route`].
 //! The kernel objects are reached through the [`RcvSkb`] and [`FinishSkb`]
 //! traits, which the glue implements over `sk_buff` and the host tests over
 //! a byte vector. Every drop returns a [`DropReason`] after bumping the
 //! counters the native code bumps at the same point.
 
-use super::hint::RouteHint;
+use super::route::ip_route_use_hint;
+use super::route::RouteHint;
 use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
@@ -278,7 +280,7 @@ pub trait FinishSkb {
 }
 
 /// Attaches a route (from the hint or the FIB) and applies the checks that
-/// follow it; returns the route, which `dst_input` dispatches on.
+/// follow it; returns the route, which [`dispatch`] chooses the input from.
 ///
 /// C: net/ipv4/ip_input.c, `ip_rcv_finish_core()`. Differs: no early demux
 /// (`tcp_v4_early_demux` and `udp_v4_early_demux` are not exported; the
@@ -379,38 +381,6 @@ pub fn ip_rcv_options<S: FinishSkb, M: MibSink>(
     Ok(())
 }
 
-/// Reuses the hint's route for a packet to the same destination.
-///
-/// C: net/ipv4/route.c, `ip_route_use_hint()`. Same martian-source checks.
-/// Differs: where native would call `fib_validate_source_reason()` (a hint
-/// whose route is `RTCF_LOCAL`), which is not exported, oxip leaves the skb
-/// without a dst so the caller does the full `ip_route_input_noref()`
-/// lookup, which validates the source the same way.
-pub fn ip_route_use_hint<S: FinishSkb>(
-    skb: &mut S,
-    _daddr: Ipv4Address,
-    saddr: Ipv4Address,
-    hint: &RouteHint<S::HintSkb<'_>>,
-) -> Result<(), DropReason> {
-    if !skb.has_in_dev() {
-        return Err(DropReason::NotSpecified);
-    }
-    if saddr.is_multicast() || saddr.is_lbcast() {
-        return Err(DropReason::IpInvalidSource);
-    }
-    if saddr.is_zeronet() {
-        return Err(DropReason::IpInvalidSource);
-    }
-    if saddr.is_loopback() && !skb.route_localnet() {
-        return Err(DropReason::IpLocalnet);
-    }
-    if hint.rt_flags & RTCF_LOCAL != 0 {
-        return Ok(());
-    }
-    skb.copy_hint_dst(&hint.skb);
-    Ok(())
-}
-
 /// Where `dst_input()` sends a routed packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dispatch {
@@ -434,7 +404,7 @@ pub enum Dispatch {
 /// unicast routes (whose input is `ip_forward` unless a lightweight tunnel
 /// redirected it) go to oxip's `ip_forward`; everything else keeps the input
 /// the kernel's route set.
-pub fn dst_input(rt: &RouteView) -> Dispatch {
+pub fn dispatch(rt: &RouteView) -> Dispatch {
     match rt.rt_type {
         RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => Dispatch::LocalDeliver,
         RtnType::Unicast if !rt.lwtstate => Dispatch::Forward,

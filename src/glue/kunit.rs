@@ -16,8 +16,8 @@
 
 use kernel::prelude::*;
 
-use super::bindings as b;
-use super::skb::Skb;
+use super::sys::bindings as b;
+use super::sys::skb::Skb;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibArray;
@@ -44,17 +44,7 @@ fn fix(p: &mut [u8]) {
 
 /// An skb holding `data` linearly, network header at `data`.
 fn skb_with(data: &[u8]) -> Skb {
-    let len = u32::try_from(data.len()).unwrap_or(0);
-    // SAFETY: plain allocation in process context (KUnit runs at insmod).
-    let p = unsafe { b::oxip_alloc_skb(len + 64) };
-    assert!(!p.is_null());
-    // SAFETY: `p` is a fresh skb with `len + 64` bytes of tailroom.
-    unsafe {
-        b::oxip_skb_put_data(p, data.as_ptr().cast(), len);
-        b::oxip_skb_reset_network_header(p);
-    }
-    // SAFETY: we own the fresh skb.
-    unsafe { Skb::from_raw(p) }.unwrap()
+    Skb::from_bytes(data).unwrap()
 }
 
 fn c_csum_ok(data: &[u8]) -> bool {
@@ -145,10 +135,10 @@ mod tests {
 
     #[test]
     fn drop_reason_names_match_the_kernel() {
-        let k = super::super::reason::to_kernel(DropReason::IpCsum);
-        assert_eq!(super::super::reason::name(k), "IP_CSUM");
-        let k = super::super::reason::to_kernel(DropReason::UnicastInL2Multicast);
-        assert_eq!(super::super::reason::name(k), "UNICAST_IN_L2_MULTICAST");
+        let k = super::super::sys::reason::to_kernel(DropReason::IpCsum);
+        assert_eq!(super::super::sys::reason::name(k), "IP_CSUM");
+        let k = super::super::sys::reason::to_kernel(DropReason::UnicastInL2Multicast);
+        assert_eq!(super::super::sys::reason::name(k), "UNICAST_IN_L2_MULTICAST");
     }
 
     /// A clone shares its head with the original: the header handed out
@@ -159,8 +149,7 @@ mod tests {
         let mut p = UDP;
         fix(&mut p);
         let orig = skb_with(&p);
-        // SAFETY: `orig` is valid; the clone is a new reference we own.
-        let mut c = unsafe { Skb::from_raw(b::oxip_skb_clone_atomic(orig.as_ptr())) }.unwrap();
+        let mut c = orig.clone_atomic().unwrap();
         let h = c.ip_header_mut().unwrap();
         assert_eq!(h.len(), 20);
         h[8] = 1;
@@ -173,7 +162,7 @@ mod tests {
     /// A pinned list keeps FIFO order and frees what is left on drop.
     #[test]
     fn list_head_is_fifo_and_frees_the_rest() {
-        pin_init::stack_pin_init!(let l = super::super::skb::ListHead::new());
+        pin_init::stack_pin_init!(let l = super::super::sys::skb::ListHead::new());
         assert!(l.is_empty());
         let a = skb_with(&UDP);
         let b = skb_with(&UDP[..24]);
@@ -284,7 +273,7 @@ mod consts {
     use super::*;
     use crate::oxip_core::ctl;
     use crate::oxip_core::forward;
-    use crate::oxip_core::mfc;
+    use crate::oxip_core::ipmr;
     use crate::oxip_core::wire;
     use crate::oxip_core::wire::field;
 
@@ -336,7 +325,7 @@ mod consts {
     /// out of `mfc_un.res.ttls`) and the VIF flags it hands to native.
     #[test]
     fn multicast_routing() {
-        same!(mfc::MAXVIFS => MAXVIFS, mfc::VIFF_TUNNEL => VIFF_TUNNEL, mfc::VIFF_REGISTER => VIFF_REGISTER);
+        same!(ipmr::MAXVIFS => MAXVIFS, ipmr::VIFF_TUNNEL => VIFF_TUNNEL, ipmr::VIFF_REGISTER => VIFF_REGISTER);
     }
 
     /// src/core/wire.rs: `struct iphdr` field offsets and size.
@@ -414,7 +403,7 @@ mod consts {
 
     /// First fields the glue relies on: `skb_rtable()` is a cast of
     /// `skb_dst()`, so an `rtable`'s `dst` is at offset 0
-    /// (src/glue/route.rs, `Rtable::of_skb`).
+    /// (src/glue/sys/skb.rs, `Skb::rtable`).
     #[test]
     fn first_fields() {
         assert_eq!(core::mem::offset_of!(b::rtable, dst), 0);

@@ -3,7 +3,7 @@
 //! branch, with golden packets and a byte-vector skb.
 
 use super::*;
-use crate::hint::RouteHint;
+use crate::route::RouteHint;
 use crate::mib::MibArray;
 use crate::wire::checksum;
 use crate::wire::Ipv4Address;
@@ -371,7 +371,7 @@ fn finish_routes_and_accepts_local() {
     assert_eq!(r, Ok(()));
     assert_eq!(skb.lookups, 1);
     assert_eq!(mib.get(IpMib::FibLookups), 1);
-    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::LocalDeliver);
+    assert_eq!(dispatch(&skb.route.unwrap()), Dispatch::LocalDeliver);
 }
 
 #[test]
@@ -439,7 +439,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
     let (_, mib) = finish(&mut skb, None);
     assert_eq!(mib.get(IpMib::InMcastPkts), 1);
     assert_eq!(mib.get(IpMib::InMcastOctets), 28);
-    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::Multicast);
+    assert_eq!(dispatch(&skb.route.unwrap()), Dispatch::Multicast);
     let mut skb = FakeSkb::new(golden_udp());
     skb.route = Some(RouteView {
         rt_type: RtnType::Broadcast,
@@ -449,7 +449,7 @@ fn finish_counts_multicast_and_broadcast_routes() {
     });
     let (_, mib) = finish(&mut skb, None);
     assert_eq!(mib.get(IpMib::InBcastPkts), 1);
-    assert_eq!(dst_input(&skb.route.unwrap()), Dispatch::LocalDeliver);
+    assert_eq!(dispatch(&skb.route.unwrap()), Dispatch::LocalDeliver);
 }
 
 #[test]
@@ -494,11 +494,11 @@ fn hint_martian_sources_dropped() {
 #[test]
 fn error_routes_keep_native_input() {
     let rt = RouteView { rt_type: RtnType::Other(7), rt_flags: 0, input_is_local_deliver: false, lwtstate: false };
-    assert_eq!(dst_input(&rt), Dispatch::NativeInput);
+    assert_eq!(dispatch(&rt), Dispatch::NativeInput);
     let lw = RouteView { rt_type: RtnType::Local, rt_flags: RTCF_LOCAL, input_is_local_deliver: false, lwtstate: false };
     let fwd = RouteView { rt_type: RtnType::Unicast, rt_flags: 0, input_is_local_deliver: false, lwtstate: false };
-    assert_eq!(dst_input(&fwd), Dispatch::Forward);
+    assert_eq!(dispatch(&fwd), Dispatch::Forward);
     let lwt = RouteView { lwtstate: true, ..fwd };
-    assert_eq!(dst_input(&lwt), Dispatch::NativeInput);
-    assert_eq!(dst_input(&lw), Dispatch::NativeInput);
+    assert_eq!(dispatch(&lwt), Dispatch::NativeInput);
+    assert_eq!(dispatch(&lw), Dispatch::NativeInput);
 }

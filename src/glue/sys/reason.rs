@@ -10,6 +10,12 @@ mod names {
     include!(concat!(env!("OXIP_GEN"), "/drop_names.rs"));
 }
 
+/// `SKB_DROP_REASON_DEV_READY`: the device is not up.
+pub(crate) const DEV_READY: DropReason = DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_DEV_READY);
+
+/// `SKB_DROP_REASON_CPU_BACKLOG`: the per-CPU backlog is full.
+pub(crate) const CPU_BACKLOG: DropReason = DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_CPU_BACKLOG);
+
 /// The kernel value of `r`.
 pub(crate) fn to_kernel(r: DropReason) -> b::skb_drop_reason {
     match r {

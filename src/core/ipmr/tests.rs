@@ -164,7 +164,7 @@ fn input_with_a_register_vif_goes_native() {
     assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Native);
 }
 
-/// Found by the host fuzzer (fuzz/seeds/mfc/star-star-any-parent.hex):
+/// Found by the host fuzzer (fuzz/seeds/ipmr/star-star-any-parent.hex):
 /// `mr_mfc_find_any_parent(mrt, vifi)` takes the (*,*) entry that forwards
 /// to `vifi`, whatever its parent. A packet from a downstream VIF of a
 /// (*,*) tree goes up to the upstream (its parent); oxip found no entry.
@@ -202,7 +202,7 @@ fn star_g_is_found_through_any_star_star_proxy() {
     assert_eq!(ip_mr_forward(&t, &e, 11, 64), MrForward::Forward { oifs: 0b101, in_vif: 0 });
 }
 
-/// Found by the host fuzzer (fuzz/seeds/mfc/device-on-two-vifs.hex):
+/// Found by the host fuzzer (fuzz/seeds/ipmr/device-on-two-vifs.hex):
 /// `ipmr_find_vif()` walks from the highest VIF down, so a device on two
 /// VIFs arrives on the higher one, which a (*,G) entry then skips.
 #[test]

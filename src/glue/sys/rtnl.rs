@@ -31,7 +31,7 @@ impl RtnlGuard {
     /// # Safety
     ///
     /// The caller holds RTNL for the guard's lifetime.
-    pub(crate) unsafe fn assume_held() -> Self {
+    pub(super) unsafe fn assume_held() -> Self {
         // INVARIANT: the caller's contract.
         RtnlGuard { owned: false }
     }
@@ -40,7 +40,7 @@ impl RtnlGuard {
 impl Drop for RtnlGuard {
     fn drop(&mut self) {
         if self.owned {
-            // SAFETY: taken in `lock` (type invariant).
+            // SAFETY: taken in `lock` (RtnlGuard invariant).
             unsafe { b::rtnl_unlock() };
         }
     }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-//! Fuzzes the multicast forwarding cache mirror (src/core/mfc.rs) with a
+//! Fuzzes the multicast forwarding cache mirror (src/core/ipmr.rs) with a
 //! sequence of VIF and entry operations, lookups and packets.
 //!
 //! Each op is `[code, args...]`, code & 7:
@@ -36,21 +36,21 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxip_core::mfc::ip_mr_forward;
-use oxip_core::mfc::ip_mr_input;
-use oxip_core::mfc::MfcCounters;
-use oxip_core::mfc::MfcEntry;
-use oxip_core::mfc::MfcError;
-use oxip_core::mfc::MrForward;
-use oxip_core::mfc::MrInput;
-use oxip_core::mfc::MrPacket;
-use oxip_core::mfc::MrTable;
-use oxip_core::mfc::Vif;
-use oxip_core::mfc::VifCounters;
-use oxip_core::mfc::MAXVIFS;
-use oxip_core::mfc::MFC_CAPACITY;
-use oxip_core::mfc::VIFF_REGISTER;
-use oxip_core::mfc::VIFF_TUNNEL;
+use oxip_core::ipmr::ip_mr_forward;
+use oxip_core::ipmr::ip_mr_input;
+use oxip_core::ipmr::MfcCounters;
+use oxip_core::ipmr::MfcEntry;
+use oxip_core::ipmr::MfcError;
+use oxip_core::ipmr::MrForward;
+use oxip_core::ipmr::MrInput;
+use oxip_core::ipmr::MrPacket;
+use oxip_core::ipmr::MrTable;
+use oxip_core::ipmr::Vif;
+use oxip_core::ipmr::VifCounters;
+use oxip_core::ipmr::MAXVIFS;
+use oxip_core::ipmr::MFC_CAPACITY;
+use oxip_core::ipmr::VIFF_REGISTER;
+use oxip_core::ipmr::VIFF_TUNNEL;
 use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 

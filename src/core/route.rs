@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The route.c pieces of the receive path: route hints for listified
+//! receive and the ICMP redirect rate limiter.
+//!
+//! C: net/ipv4/route.c (`ip_route_use_hint()`, `ip_rt_send_redirect()`'s
+//! rate limiting), net/ipv4/ip_input.c (`ip_extract_route_hint()`,
+//! `ip_can_use_hint()`, which decide whether a hint is taken or used).
+//! A hint is the route of an earlier packet in the same batch; a later
+//! packet to the same daddr with the same tos reuses it instead of a FIB
+//! lookup.
+
+use super::mib::DropReason;
+use super::rcv::FinishSkb;
+use super::rcv::RTCF_LOCAL;
+use super::wire::Ipv4Address;
+
+/// What the hint packet leaves behind for the next packets.
+///
+/// `skb` is the hint packet as the glue holds it (a borrow of the skb, so
+/// the route `skb_dst_copy()` copies from it cannot outlive it); the core
+/// never looks inside, it hands it back to
+/// [`FinishSkb::copy_hint_dst`](super::rcv::FinishSkb::copy_hint_dst).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteHint<H> {
+    /// `ip_hdr(hint)->daddr`.
+    pub daddr: Ipv4Address,
+    /// `ip_hdr(hint)->tos`.
+    pub tos: u8,
+    /// The hint's `rt->rt_flags`.
+    pub rt_flags: u32,
+    /// The hint skb, for `skb_dst_copy(skb, hint)`.
+    pub skb: H,
+}
+
+impl<H> RouteHint<H> {
+    /// `ip_can_use_hint()`: no dst yet, same daddr, same tos.
+    pub fn can_use(&self, skb_has_dst: bool, daddr: Ipv4Address, tos: u8) -> bool {
+        !skb_has_dst && self.daddr == daddr && self.tos == tos
+    }
+}
+
+/// `ip_extract_route_hint()`: may this packet's route serve as a hint?
+///
+/// Not with custom FIB rules (`fib4_has_custom_rules`), not for the limited
+/// broadcast or zeronet destinations, not for a multipath route.
+/// `multipath` is `IPCB(skb)->flags & IPSKB_MULTIPATH`.
+pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: Ipv4Address, multipath: bool) -> bool {
+    !(has_custom_rules || daddr.is_lbcast() || daddr.is_zeronet() || multipath)
+}
+
+/// Reuses the hint's route for a packet to the same destination.
+///
+/// C: net/ipv4/route.c, `ip_route_use_hint()`. Same martian-source checks.
+/// Differs: where native would call `fib_validate_source_reason()` (a hint
+/// whose route is `RTCF_LOCAL`), which is not exported, oxip leaves the skb
+/// without a dst so the caller does the full `ip_route_input_noref()`
+/// lookup, which validates the source the same way.
+pub fn ip_route_use_hint<S: FinishSkb>(
+    skb: &mut S,
+    _daddr: Ipv4Address,
+    saddr: Ipv4Address,
+    hint: &RouteHint<S::HintSkb<'_>>,
+) -> Result<(), DropReason> {
+    if !skb.has_in_dev() {
+        return Err(DropReason::NotSpecified);
+    }
+    if saddr.is_multicast() || saddr.is_lbcast() {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if saddr.is_zeronet() {
+        return Err(DropReason::IpInvalidSource);
+    }
+    if saddr.is_loopback() && !skb.route_localnet() {
+        return Err(DropReason::IpLocalnet);
+    }
+    if hint.rt_flags & RTCF_LOCAL != 0 {
+        return Ok(());
+    }
+    skb.copy_hint_dst(&hint.skb);
+    Ok(())
+}
+
+/// The inet_peer state `ip_rt_send_redirect()` keeps per source address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RedirectPeer {
+    /// `peer->rate_last`, in jiffies.
+    pub rate_last: u64,
+    /// `peer->n_redirects`.
+    pub n_redirects: u32,
+}
+
+/// The defaults of net.ipv4.route.redirect_{number,load,silence}, in jiffies at `hz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedirectLimits {
+    /// `ip_rt_redirect_number`.
+    pub number: u32,
+    /// `ip_rt_redirect_load`.
+    pub load: u64,
+    /// `ip_rt_redirect_silence`.
+    pub silence: u64,
+}
+
+impl RedirectLimits {
+    /// The kernel's defaults: 9, HZ/50, (HZ/50) << 10.
+    pub const fn defaults(hz: u64) -> Self {
+        RedirectLimits { number: 9, load: hz / 50, silence: (hz / 50) << 10 }
+    }
+}
+
+fn time_after(a: u64, b: u64) -> bool {
+    // CAST: jiffies comparison is modular, as time_after().
+    (b.wrapping_sub(a) as i64) < 0
+}
+
+/// Should a redirect go out now? Updates `peer` as native does.
+///
+/// C: net/ipv4/route.c, `ip_rt_send_redirect()` (the rate limiting part).
+pub fn redirect_allowed(peer: &mut RedirectPeer, now: u64, l: &RedirectLimits) -> bool {
+    if time_after(now, peer.rate_last.wrapping_add(l.silence)) {
+        peer.n_redirects = 0;
+    }
+    if peer.n_redirects >= l.number {
+        peer.rate_last = now;
+        return false;
+    }
+    let shift = peer.n_redirects.min(63);
+    if peer.n_redirects == 0 || time_after(now, peer.rate_last.wrapping_add(l.load << shift)) {
+        peer.rate_last = now;
+        peer.n_redirects += 1;
+        return true;
+    }
+    false
+}
+
+/// The per-source redirect state, as a small direct-mapped cache standing
+/// in for native's inet_peer entries (`inet_getpeer` is not exported). A
+/// slot taken over by another source starts that source afresh, as a new
+/// inet_peer would.
+pub struct RedirectPeers {
+    slots: [(u64, RedirectPeer); REDIRECT_SLOTS],
+}
+
+/// Number of [`RedirectPeers`] slots.
+pub const REDIRECT_SLOTS: usize = 256;
+
+impl RedirectPeers {
+    /// An empty cache.
+    pub const fn new() -> Self {
+        RedirectPeers { slots: [(0, RedirectPeer { rate_last: 0, n_redirects: 0 }); REDIRECT_SLOTS] }
+    }
+
+    /// The state for `key` (a hash of namespace, source and VRF; never 0).
+    pub fn get(&mut self, key: u64) -> Option<&mut RedirectPeer> {
+        let key = key.max(1);
+        // CAST: the remainder is below REDIRECT_SLOTS.
+        let slot = self.slots.get_mut((key % REDIRECT_SLOTS as u64) as usize)?;
+        if slot.0 != key {
+            *slot = (key, RedirectPeer::default());
+        }
+        Some(&mut slot.1)
+    }
+}
+
+impl Default for RedirectPeers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The [`RedirectPeers`] key of a source in a namespace and VRF.
+pub fn redirect_key(net_id: u64, saddr: Ipv4Address, vif: i32) -> u64 {
+    // FNV-1a over the three values.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    // CAST: the bit pattern of vif is what matters.
+    for b in net_id.to_le_bytes().into_iter().chain(saddr.octets()).chain((vif as u32).to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+#[test]
+    fn redirects_back_off_then_stop_then_reset() {
+        let l = RedirectLimits::defaults(1000);
+        let mut p = RedirectPeer::default();
+        let mut now = 5000u64;
+        assert!(redirect_allowed(&mut p, now, &l));
+        now += 1;
+        assert!(!redirect_allowed(&mut p, now, &l), "within the load window");
+        let mut sent = 1;
+        for _ in 0..200 {
+            now += 6000;
+            if redirect_allowed(&mut p, now, &l) {
+                sent += 1;
+            }
+            if p.n_redirects >= l.number {
+                break;
+            }
+        }
+        assert_eq!(sent, 9);
+        assert!(!redirect_allowed(&mut p, now + 1, &l), "too many ignored redirects");
+        assert!(redirect_allowed(&mut p, now + l.silence + 10, &l), "silence resets");
+    }
+
+    #[test]
+    fn redirect_peers_keep_state_per_source() {
+        let mut t = RedirectPeers::new();
+        let a = redirect_key(1, Ipv4Address::new(10, 0, 0, 1), 0);
+        let b = redirect_key(1, Ipv4Address::new(10, 0, 0, 2), 0);
+        assert_ne!(a, b);
+        t.get(a).unwrap().n_redirects = 3;
+        assert_eq!(t.get(a).unwrap().n_redirects, 3);
+        assert_eq!(t.get(b).unwrap().n_redirects, 0);
+    }
+
+    const B: Ipv4Address = Ipv4Address::new(10, 0, 0, 2);
+    const HINT: RouteHint<()> = RouteHint {
+        daddr: B,
+        tos: 0,
+        rt_flags: 0,
+        skb: (),
+    };
+
+    #[test]
+    fn same_daddr_and_tos_can_use() {
+        assert!(HINT.can_use(false, B, 0));
+    }
+
+    #[test]
+    fn other_daddr_cannot_use() {
+        assert!(!HINT.can_use(false, Ipv4Address::new(10, 0, 0, 3), 0));
+    }
+
+    #[test]
+    fn other_tos_cannot_use() {
+        assert!(!HINT.can_use(false, B, 0x10));
+    }
+
+    #[test]
+    fn skb_with_dst_cannot_use() {
+        assert!(!HINT.can_use(true, B, 0));
+    }
+
+    #[test]
+    fn no_hint_with_custom_rules() {
+        assert!(!ip_extract_route_hint(true, B, false));
+    }
+
+    #[test]
+    fn no_hint_for_broadcast_or_zeronet() {
+        assert!(!ip_extract_route_hint(false, Ipv4Address::BROADCAST, false));
+        assert!(!ip_extract_route_hint(false, Ipv4Address::new(0, 0, 0, 1), false));
+    }
+
+    #[test]
+    fn no_hint_for_multipath() {
+        assert!(!ip_extract_route_hint(false, B, true));
+    }
+
+    #[test]
+    fn plain_unicast_is_a_hint() {
+        assert!(ip_extract_route_hint(false, B, false));
+    }
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Network namespaces and devices, borrowed from what keeps them alive (a
+//! packet being received, an RCU read side, RTNL, a registration).
+//!
+//! C: include/net/net_namespace.h, include/linux/netdevice.h,
+//! include/net/ip.h and include/net/ip_fib.h (the per-netns sysctls and
+//! FIB state oxip reads).
+
+use core::ffi::c_char;
+
+use kernel::types::Opaque;
+
+use super::bindings as b;
+use super::rtnl::RtnlGuard;
+
+/// A `struct net`.
+///
+/// # Invariants
+///
+/// A `&Net` points to a live namespace for the lifetime of the borrow.
+#[repr(transparent)]
+pub(crate) struct Net(Opaque<b::net>);
+
+impl Net {
+    /// Borrows the namespace at `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p` is a live namespace for `'a`.
+    pub(super) unsafe fn from_raw<'a>(p: *mut b::net) -> &'a Net {
+        // SAFETY: live for 'a (caller); `Net` is a transparent wrapper.
+        unsafe { &*p.cast::<Net>() }
+    }
+
+    /// `&init_net`, which lives as long as the kernel.
+    pub(crate) fn init() -> &'static Net {
+        let p = core::ptr::addr_of_mut!(b::init_net);
+        // SAFETY: init_net is a static that is never freed.
+        unsafe { Net::from_raw(p) }
+    }
+
+    /// The raw namespace, for C calls in this layer.
+    pub(super) fn as_ptr(&self) -> *mut b::net {
+        self.0.get()
+    }
+
+    /// Whether it is `init_net`.
+    pub(crate) fn is_init(&self) -> bool {
+        core::ptr::eq(self, Net::init())
+    }
+
+    /// An identity for hashing (the address; never dereferenced).
+    pub(crate) fn id(&self) -> u64 {
+        self.as_ptr() as u64
+    }
+
+    /// `fib4_has_custom_rules(net)`.
+    pub(crate) fn fib4_has_custom_rules(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_fib4_has_custom_rules(self.as_ptr()) }
+    }
+
+    /// `net->ipv4.ra_chain` is empty (no IP_ROUTER_ALERT socket).
+    pub(crate) fn ra_chain_empty(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_net_ra_chain_empty(self.as_ptr()) }
+    }
+
+    /// `net.ipv4.ip_forward_update_priority`.
+    pub(crate) fn fwd_update_priority(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_net_fwd_update_priority(self.as_ptr()) }
+    }
+
+    /// `net.ipv4.ip_forward_use_pmtu`.
+    pub(crate) fn fwd_use_pmtu(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_net_fwd_use_pmtu(self.as_ptr()) }
+    }
+
+    /// `net->ns.inum`, as `stat -L -c %i /proc/PID/ns/net` prints it.
+    pub(crate) fn inum(&self) -> u32 {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_net_inum(self.as_ptr()) }
+    }
+
+    /// `ns_capable(net->user_ns, CAP_NET_ADMIN)` for the current task.
+    pub(crate) fn capable_net_admin(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant); process context.
+        unsafe { b::oxip_ns_capable_net_admin(self.as_ptr()) }
+    }
+
+    /// `__dev_get_by_name(net, name)`: calls `f` with the device, lending
+    /// it RTNL (which `f` cannot release, so the device stays registered).
+    pub(crate) fn with_dev_by_name<R>(&self, name: &str, g: &mut RtnlGuard, f: impl FnOnce(&mut RtnlGuard, &NetDevice) -> R) -> Option<R> {
+        // A name of IFNAMSIZ bytes or more names no device (and would
+        // leave no NUL).
+        let mut buf = [0u8; crate::oxip_core::ctl::IFNAMSIZ];
+        if name.len() >= buf.len() {
+            return None;
+        }
+        buf.get_mut(..name.len())?.copy_from_slice(name.as_bytes());
+        // SAFETY: `self` is live (Net invariant); RTNL is held (the guard);
+        // `buf` is NUL-terminated (name shorter than IFNAMSIZ, checked above).
+        let dev = unsafe { b::__dev_get_by_name(self.as_ptr(), buf.as_ptr().cast::<c_char>()) };
+        if dev.is_null() {
+            return None;
+        }
+        // SAFETY: a device found under RTNL stays registered while RTNL is
+        // held, which `g` proves through the call of `f`.
+        let d = unsafe { NetDevice::from_raw(dev) };
+        Some(f(g, d))
+    }
+
+    /// Calls `f` for each device of the namespace (`for_each_netdev`).
+    pub(crate) fn for_each_dev(&self, g: &mut RtnlGuard, mut f: impl FnMut(&mut RtnlGuard, &NetDevice)) {
+        // SAFETY: `self` is live (Net invariant); RTNL is held (the guard),
+        // so the device list is stable.
+        let mut dev = unsafe { b::oxip_first_net_device(self.as_ptr()) };
+        while !dev.is_null() {
+            // SAFETY: `dev` is on the list, registered while RTNL is held.
+            let d = unsafe { NetDevice::from_raw(dev) };
+            f(g, d);
+            // `f` cannot unregister it: it only borrows RTNL.
+            // SAFETY: `dev` is on the list, registered while RTNL is held.
+            dev = unsafe { b::oxip_next_net_device(dev) };
+        }
+    }
+}
+
+/// A `struct net_device`.
+///
+/// # Invariants
+///
+/// A `&NetDevice` points to a live (allocated, and registered unless said
+/// otherwise) device for the lifetime of the borrow.
+#[repr(transparent)]
+pub(crate) struct NetDevice(Opaque<b::net_device>);
+
+impl NetDevice {
+    /// Borrows the device at `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p` is a live device for `'a`.
+    pub(super) unsafe fn from_raw<'a>(p: *mut b::net_device) -> &'a NetDevice {
+        // SAFETY: live for 'a (caller); `NetDevice` is a transparent wrapper.
+        unsafe { &*p.cast::<NetDevice>() }
+    }
+
+    /// The raw device, for C calls in this layer.
+    pub(super) fn as_ptr(&self) -> *mut b::net_device {
+        self.0.get()
+    }
+
+    /// `dev_net(dev)`, which outlives its devices.
+    pub(crate) fn net(&self) -> &Net {
+        // SAFETY: `self` is live (NetDevice invariant).
+        let n = unsafe { b::oxip_dev_net(self.as_ptr()) };
+        // SAFETY: a device's namespace outlives it (it is dismantled after
+        // its devices are gone).
+        unsafe { Net::from_raw(n) }
+    }
+
+    /// `dev->ifindex`.
+    pub(crate) fn ifindex(&self) -> i32 {
+        // SAFETY: `self` is live (NetDevice invariant); a plain field read.
+        unsafe { (*self.as_ptr()).ifindex }
+    }
+
+    /// `dev->name`.
+    pub(crate) fn name(&self) -> &core::ffi::CStr {
+        // SAFETY: `self` is live (NetDevice invariant); `name` is a
+        // NUL-terminated array inside it.
+        unsafe { core::ffi::CStr::from_ptr((*self.as_ptr()).name.as_ptr()) }
+    }
+
+    /// `dev->flags & IFF_LOOPBACK`.
+    pub(crate) fn is_loopback(&self) -> bool {
+        // SAFETY: `self` is live (NetDevice invariant).
+        unsafe { b::oxip_dev_is_loopback(self.as_ptr()) }
+    }
+
+    /// `netdev_is_rx_handler_busy(dev)` (RTNL held).
+    pub(crate) fn rx_handler_busy(&self, _g: &RtnlGuard) -> bool {
+        // SAFETY: `self` is live (NetDevice invariant); RTNL held (the guard).
+        unsafe { b::netdev_is_rx_handler_busy(self.as_ptr()) }
+    }
+
+    /// `rcu_access_pointer(dev->rx_handler) != NULL`.
+    pub(crate) fn rx_handler_present(&self) -> bool {
+        // SAFETY: `self` is live (NetDevice invariant).
+        unsafe { b::oxip_dev_rx_handler_present(self.as_ptr()) }
+    }
+
+    /// `netif_running(dev)`.
+    pub(crate) fn running(&self) -> bool {
+        // SAFETY: `self` is live (NetDevice invariant).
+        unsafe { b::oxip_netif_running(self.as_ptr()) }
+    }
+
+    /// `l3mdev_master_ifindex_rcu(dev)` (under RCU: the caller's borrow).
+    pub(crate) fn l3mdev_master_ifindex_rcu(&self) -> i32 {
+        // SAFETY: `self` is live (NetDevice invariant); the callers borrow
+        // it from an RCU-protected route.
+        unsafe { b::oxip_l3mdev_master_ifindex_rcu(self.as_ptr()) }
+    }
+
+    /// `dev_core_stats_rx_otherhost_dropped_inc(dev)`.
+    pub(crate) fn core_stats_rx_otherhost_dropped_inc(&self) {
+        // SAFETY: `self` is live (NetDevice invariant).
+        unsafe { b::oxip_dev_core_stats_rx_otherhost_dropped_inc(self.as_ptr()) };
+    }
+}

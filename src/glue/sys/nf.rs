@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Netfilter: typed `NF_HOOK` / `NF_HOOK_LIST` calls whose okfn is a Rust
+//! type, and netdev ingress hook registrations.
+//!
+//! C: include/linux/netfilter.h (`NF_HOOK`, `NF_HOOK_LIST`),
+//! net/netfilter/core.c (`nf_register_net_hook`).
+
+use core::ffi::c_int;
+use core::ffi::c_uint;
+use core::ffi::c_void;
+
+use kernel::prelude::*;
+
+use super::bh::Bh;
+use super::bindings as b;
+use super::net::Net;
+use super::net::NetDevice;
+use super::rtnl::RtnlGuard;
+use super::skb::ListHead;
+use super::skb::Skb;
+use super::skb::SockPtr;
+
+/// `NET_RX_SUCCESS`.
+pub(crate) const NET_RX_SUCCESS: c_int = b::NET_RX_SUCCESS as c_int;
+/// `NET_RX_DROP`.
+pub(crate) const NET_RX_DROP: c_int = b::NET_RX_DROP as c_int;
+
+/// The function a hook calls for a packet it accepts (`okfn`).
+pub(crate) trait OkFn: 'static {
+    /// Continues with `skb` (owned) in `net`; BHs are off.
+    fn okfn(net: &Net, sk: SockPtr, skb: Skb, bh: &Bh) -> c_int;
+}
+
+unsafe extern "C" fn okfn_callback<F: OkFn>(net: *mut b::net, sk: *mut b::sock, skb: *mut b::sk_buff) -> c_int {
+    // SAFETY: the okfn owns the skb it is given (NULL: nothing to do).
+    let Some(skb) = (unsafe { Skb::from_raw(skb) }) else {
+        return NET_RX_DROP;
+    };
+    // SAFETY: okfns are called with the live namespace of the hook.
+    let net = unsafe { Net::from_raw(net) };
+    // SAFETY: okfns run in the receive softirq or from nf_reinject, which
+    // runs them with BHs off.
+    let bh = unsafe { Bh::assume() };
+    // INVARIANT: `sk` is the socket the hook was called with.
+    F::okfn(net, SockPtr(sk), skb, &bh)
+}
+
+/// `NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL, F)`.
+pub(crate) fn hook_prerouting<F: OkFn>(net: &Net, skb: Skb, dev: &NetDevice) -> c_int {
+    let p = skb.into_raw();
+    // SAFETY: ownership of `p` (Skb invariant) goes to NF_HOOK, which calls
+    // the okfn or frees it; `net` and `dev` are live (their invariants).
+    unsafe { b::oxip_nf_hook_prerouting(net.as_ptr(), p, dev.as_ptr(), Some(okfn_callback::<F>)) }
+}
+
+/// `NF_HOOK_LIST(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, list, dev,
+/// NULL, F)`: accepted skbs stay on `list`, the others are taken.
+pub(crate) fn hook_list_prerouting<F: OkFn>(net: &Net, list: &ListHead, dev: &NetDevice) {
+    // SAFETY: `list` is an initialised list of owned skbs (ListHead
+    // invariant); `net` and `dev` are live (their invariants).
+    unsafe { b::oxip_nf_hook_list_prerouting(net.as_ptr(), list.as_ptr(), dev.as_ptr(), Some(okfn_callback::<F>)) };
+}
+
+/// `NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, F)`.
+pub(crate) fn hook_forward<F: OkFn>(net: &Net, skb: Skb, in_dev: &NetDevice, out: Option<&NetDevice>) -> c_int {
+    let out = out.map_or(core::ptr::null_mut(), NetDevice::as_ptr);
+    let p = skb.into_raw();
+    // The caller's borrows of `net`, `in_dev` and `out` last across the call.
+    // SAFETY: ownership of `p` (Skb invariant) goes to NF_HOOK, which calls
+    // the okfn or frees it; the objects are live (Net, NetDevice invariants).
+    unsafe { b::oxip_nf_hook_forward(net.as_ptr(), p, in_dev.as_ptr(), out, Some(okfn_callback::<F>)) }
+}
+
+/// An skb an ingress hook looks at, not yet taken.
+///
+/// # Invariants
+///
+/// `p` is the valid skb the hook was called with, for `'a`.
+pub(crate) struct IngressSkb<'a> {
+    p: *mut b::sk_buff,
+    _l: core::marker::PhantomData<&'a b::sk_buff>,
+}
+
+/// Proof that a hook took its skb: it must return `NF_STOLEN`.
+pub(crate) struct Stolen(());
+
+/// What an ingress hook decided.
+pub(crate) enum Verdict {
+    /// `NF_ACCEPT`: native continues with the skb.
+    Accept,
+    /// `NF_STOLEN`: the hook took it.
+    Stolen(Stolen),
+}
+
+impl IngressSkb<'_> {
+    /// `skb->protocol`, in network byte order.
+    pub(crate) fn protocol_be(&self) -> u16 {
+        // SAFETY: `p` is valid (IngressSkb invariant).
+        unsafe { b::oxip_skb_protocol(self.p) }
+    }
+
+    /// `skb_vlan_tag_present(skb)`.
+    pub(crate) fn vlan_tag_present(&self) -> bool {
+        // SAFETY: `p` is valid (IngressSkb invariant).
+        unsafe { b::oxip_skb_vlan_tag_present(self.p) }
+    }
+
+    /// `skb->dev`, the receiving device, live in the receive path.
+    pub(crate) fn dev(&self) -> &NetDevice {
+        // SAFETY: `p` is valid (IngressSkb invariant).
+        let d = unsafe { b::oxip_skb_dev(self.p) };
+        // SAFETY: the receiving device is live while the hook runs.
+        unsafe { NetDevice::from_raw(d) }
+    }
+
+    /// `skb_pfmemalloc(skb)`.
+    pub(crate) fn pfmemalloc(&self) -> bool {
+        // SAFETY: `p` is valid (IngressSkb invariant).
+        unsafe { b::oxip_skb_pfmemalloc(self.p) }
+    }
+
+    /// Lets the skb go on with `skb->protocol = htons(ethertype)`: native
+    /// receive reads the protocol only after the ingress hooks, so the
+    /// frame reaches that type's `packet_type`.
+    pub(crate) fn retag(self, ethertype: u16) -> Verdict {
+        // SAFETY: `p` is valid (IngressSkb invariant) and still native's:
+        // the hook returns NF_ACCEPT.
+        unsafe { b::oxip_skb_set_protocol(self.p, ethertype.to_be()) };
+        Verdict::Accept
+    }
+
+    /// Takes the skb: the hook then returns `NF_STOLEN`.
+    pub(crate) fn steal(self) -> Option<(Skb, Stolen)> {
+        // SAFETY: returning NF_STOLEN (which `Stolen` makes the hook do)
+        // hands the skb's reference to us.
+        unsafe { Skb::from_raw(self.p) }.map(|s| (s, Stolen(())))
+    }
+}
+
+/// A netdev ingress hook.
+pub(crate) trait Ingress: 'static {
+    /// Looks at `skb`, on the receive path (BHs off).
+    fn hook(skb: IngressSkb<'_>, bh: &Bh) -> Verdict;
+}
+
+unsafe extern "C" fn ingress_callback<T: Ingress>(
+    _priv: *mut c_void,
+    skb: *mut b::sk_buff,
+    _state: *const b::nf_hook_state,
+) -> c_uint {
+    // INVARIANT: the hook is called with a valid skb.
+    let s = IngressSkb { p: skb, _l: core::marker::PhantomData };
+    // SAFETY: ingress hooks run in the receive softirq.
+    let bh = unsafe { Bh::assume() };
+    match T::hook(s, &bh) {
+        Verdict::Accept => b::NF_ACCEPT,
+        Verdict::Stolen(_) => b::NF_STOLEN,
+    }
+}
+
+/// A netdev ingress hook registered on one device.
+///
+/// # Invariants
+///
+/// `ops` is registered on `dev` in `net` until drop; `dev` is registered
+/// while the hook is: its owner keeps it where only RTNL reaches it and
+/// drops it on the device's `NETDEV_UNREGISTER`, which comes under RTNL
+/// before the device goes.
+pub(crate) struct IngressHook {
+    net: *mut b::net,
+    dev: *mut b::net_device,
+    ops: KBox<b::nf_hook_ops>,
+}
+
+// SAFETY: hooks are made and dropped in process context under RTNL; the
+// pointers are only identities and registered objects.
+unsafe impl Send for IngressHook {}
+
+impl IngressHook {
+    /// `nf_register_net_hook` of `T` on `dev`'s ingress at `priority`.
+    pub(crate) fn register<T: Ingress>(dev: &NetDevice, priority: c_int, _g: &RtnlGuard) -> Result<Self> {
+        let mut ops = KBox::new(b::nf_hook_ops::default(), GFP_KERNEL)?;
+        ops.hook = Some(ingress_callback::<T>);
+        ops.dev = dev.as_ptr();
+        // CAST: small enum values.
+        ops.pf = b::NFPROTO_NETDEV as u8;
+        ops.hooknum = b::nf_dev_hooks_NF_NETDEV_INGRESS as c_uint;
+        ops.priority = priority;
+        let net = dev.net().as_ptr();
+        // SAFETY: `ops` is boxed and stays registered until drop; `net` and
+        // `dev` are live (RTNL held, their invariants).
+        kernel::error::to_result(unsafe { b::nf_register_net_hook(net, &*ops) })?;
+        // INVARIANT: registered above.
+        Ok(IngressHook { net, dev: dev.as_ptr(), ops })
+    }
+
+    /// Whether the hook is on `dev`.
+    pub(crate) fn is_on(&self, dev: &NetDevice) -> bool {
+        core::ptr::eq(self.dev, dev.as_ptr())
+    }
+
+    /// Whether the hook is in `net`.
+    pub(crate) fn is_in(&self, net: &Net) -> bool {
+        core::ptr::eq(self.net, net.as_ptr())
+    }
+
+    /// An identity of the hook's namespace (compare with [`Net::id`]).
+    pub(crate) fn net_id(&self) -> u64 {
+        self.net as u64
+    }
+
+    /// The device, registered while the hook is.
+    pub(crate) fn dev(&self) -> &NetDevice {
+        // SAFETY: registered while the hook is (IngressHook invariant).
+        unsafe { NetDevice::from_raw(self.dev) }
+    }
+}
+
+impl Drop for IngressHook {
+    fn drop(&mut self) {
+        // This does not wait for the hook still running on other CPUs (the
+        // entries are freed after a grace period, `ops` is not read by
+        // them): a caller that needs them finished calls `synchronize_net()`.
+        // SAFETY: registered (IngressHook invariant).
+        unsafe { b::nf_unregister_net_hook(self.net, &*self.ops) };
+    }
+}
+
+/// `synchronize_net()`.
+pub(crate) fn synchronize_net() {
+    // SAFETY: process context, no lock held (callers: unload paths).
+    unsafe { b::synchronize_net() };
+}

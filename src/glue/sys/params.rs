@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The module parameters declared in C (params.c).
+
+use super::bindings as b;
+
+/// The `takeover=` parameter's text.
+pub(crate) fn takeover_param() -> &'static str {
+    let p = b::oxip_takeover_param;
+    // SAFETY: params.c's buffer is static and NUL-terminated, filled before
+    // init and read-only after (0444): valid for 'static.
+    let s = unsafe { core::ffi::CStr::from_ptr(p()) };
+    s.to_str().unwrap_or("")
+}

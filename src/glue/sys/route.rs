@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Borrowed views of a packet's route and its receiving `in_device`, tied to
+//! an RCU read-side guard so they cannot outlive the read side.
+//!
+//! C: include/net/route.h (`struct rtable`, `skb_rtable`),
+//! include/linux/inetdevice.h (`__in_dev_get_rcu`, `IN_DEV_*`).
+
+use core::ffi::c_int;
+use core::ptr::NonNull;
+
+use kernel::prelude::*;
+use kernel::sync::rcu;
+
+use super::bindings as b;
+use super::net::Net;
+use super::net::NetDevice;
+use crate::oxip_core::forward::MtuInputs;
+use crate::oxip_core::forward::IP_MAX_MTU;
+use crate::oxip_core::rcv::RouteView;
+use crate::oxip_core::rcv::RtnType;
+use crate::oxip_core::route::RedirectPeers;
+use crate::oxip_core::wire;
+use crate::oxip_core::wire::Ipv4Address;
+
+/// A `struct rtable` read under RCU.
+///
+/// # Invariants
+///
+/// Wraps a live `rtable`; a `&Rtable` is only handed out for the lifetime
+/// of an RCU read-side guard.
+#[repr(transparent)]
+pub(crate) struct Rtable(b::rtable);
+
+impl Rtable {
+    /// A route from `skb_rtable(skb)`, borrowed for as long as `_g`: the
+    /// skb may be freed meanwhile (handed to C), its route is only freed
+    /// after an RCU grace period (`dst_release` -> `call_rcu`), which `_g`
+    /// holds off.
+    ///
+    /// # Safety
+    ///
+    /// `rt` is null or the route of a valid skb, read while `_g` was held.
+    pub(super) unsafe fn from_skb_rtable<'a>(rt: *mut b::rtable, _g: &'a rcu::Guard) -> Option<&'a Rtable> {
+        // SAFETY: non-null `rt` is live for the guard's lifetime (the
+        // caller's contract); `Rtable` is a transparent wrapper.
+        unsafe { (rt as *const Rtable).as_ref() }
+    }
+
+    /// The fields the core decides on.
+    pub(crate) fn view(&self) -> RouteView {
+        let local_deliver: unsafe extern "C" fn(*mut b::sk_buff) -> c_int = b::ip_local_deliver;
+        RouteView {
+            // CAST: RTN_* values fit in a byte (__RTN_MAX is 12).
+            rt_type: RtnType::from_raw(self.0.rt_type as u8),
+            rt_flags: self.0.rt_flags,
+            input_is_local_deliver: self.0.dst.input.map(|f| f as usize) == Some(local_deliver as usize),
+            lwtstate: !self.0.dst.lwtstate.is_null(),
+        }
+    }
+
+    /// The raw route, for C calls that take it.
+    pub(super) fn as_ptr(&self) -> *const b::rtable {
+        &self.0
+    }
+
+    /// `&rt->dst`, borrowed as long as the route.
+    pub(crate) fn dst(&self) -> &Dst {
+        // SAFETY: `Dst` is a transparent wrapper of the embedded dst_entry,
+        // live as long as `self` (Rtable invariant).
+        unsafe { &*(core::ptr::addr_of!(self.0.dst) as *const Dst) }
+    }
+
+    /// `rt_is_output_route(rt)`: a route from an output lookup (multicast
+    /// forwarding's `ip_route_output_ports`), not from `ip_route_input`.
+    pub(crate) fn is_output_route(&self) -> bool {
+        // SAFETY: `self` is a live rtable (Rtable invariant).
+        unsafe { b::oxip_rt_is_output_route(self.as_ptr()) }
+    }
+
+    /// `rt->rt_uses_gateway`.
+    pub(crate) fn uses_gateway(&self) -> bool {
+        self.0.rt_uses_gateway != 0
+    }
+
+    /// `rt_nexthop(rt, daddr)`.
+    pub(crate) fn nexthop(&self, daddr: Ipv4Address) -> Ipv4Address {
+        // SAFETY: `self` is a live rtable (Rtable invariant).
+        let nh = unsafe { b::oxip_rt_nexthop(self.as_ptr(), daddr.to_be32()) };
+        Ipv4Address::from_be32(nh)
+    }
+
+    /// What `ip_dst_mtu_maybe_forward()` reads of the route.
+    pub(crate) fn mtu_inputs(&self) -> MtuInputs {
+        let dst = self.dst().as_ptr();
+        MtuInputs {
+            fwd_use_pmtu: self.dst().dev().net().fwd_use_pmtu(),
+            // SAFETY: the dst is live (Rtable invariant).
+            mtu_locked: unsafe { b::oxip_ip_mtu_locked(dst) },
+            // SAFETY: the route is live (Rtable invariant).
+            rt_pmtu: unsafe { b::oxip_rt_pmtu(self.as_ptr()) },
+            // SAFETY: the dst is live (Rtable invariant).
+            pmtu_fresh: unsafe { b::oxip_dst_not_expired(dst) },
+            // SAFETY: the dst is live (Rtable invariant).
+            metric_mtu: unsafe { b::oxip_dst_metric_mtu(dst) },
+            // SAFETY: the dst is live (Rtable invariant).
+            dev_mtu: unsafe { b::oxip_dst_dev_mtu(dst) },
+            uses_gateway: self.uses_gateway(),
+            // SAFETY: the dst is live (Rtable invariant).
+            lwt_headroom: unsafe { b::oxip_lwtunnel_headroom(dst, IP_MAX_MTU) },
+        }
+    }
+
+    /// C: net/ipv4/route.c, `ip_rt_get_source()`, for `daddr` (the
+    /// header's daddr of the moment) of a packet from `saddr` with `tos`,
+    /// received on `iif` with `mark`.
+    ///
+    /// An output route (multicast forwarding's) gives the packet's saddr.
+    /// An input route gives the preferred source of a FIB lookup toward
+    /// the out device (`fib_lookup`, an inline over the exported
+    /// `fib_table_lookup`/`__fib_lookup`), else the out device's address
+    /// toward the next hop.
+    pub(crate) fn get_source(&self, daddr: Ipv4Address, saddr: Ipv4Address, tos: u8, iif: i32, mark: u32) -> Ipv4Address {
+        if self.is_output_route() {
+            return saddr;
+        }
+        let dev = self.dst().dev();
+        let mut fl4 = b::flowi4::default();
+        fl4.daddr = daddr.to_be32();
+        fl4.saddr = saddr.to_be32();
+        fl4.__fl_common.flowic_dscp = tos & wire::INET_DSCP_MASK;
+        fl4.__fl_common.flowic_oif = dev.ifindex();
+        fl4.__fl_common.flowic_iif = iif;
+        fl4.__fl_common.flowic_mark = mark;
+        let mut res = b::fib_result::default();
+        let net = dev.net().as_ptr();
+        // The RCU read lock the NOREF result needs is held for as long as
+        // `self` is borrowed (Rtable invariant).
+        // SAFETY: `net` is live (Net invariant); `fl4` and `res` are ours.
+        let src = if unsafe { b::oxip_fib_lookup(net, &mut fl4, &mut res) } == 0 {
+            FibResult(&res).prefsrc()
+        } else {
+            let nh = self.nexthop(daddr).to_be32();
+            // SAFETY: the device is live under the same read side (Dst invariant).
+            unsafe { b::oxip_inet_select_addr_universe(dev.as_ptr(), nh) }
+        };
+        Ipv4Address::from_be32(src)
+    }
+}
+
+/// A successful `fib_lookup` result, read under the RCU read lock held
+/// since that lookup.
+///
+/// # Invariants
+///
+/// `res.fi` and `res.nhc` are live for the borrow.
+struct FibResult<'a>(&'a b::fib_result);
+
+impl FibResult<'_> {
+    /// C: net/ipv4/fib_semantics.c, `fib_result_prefsrc()` (not exported):
+    /// the route's `src`, else the next hop's address, computed as
+    /// `fib_info_update_nhc_saddr()` does (the value native caches in
+    /// `nh_saddr` for as long as no address changes; the cache is not written).
+    fn prefsrc(&self) -> u32 {
+        let fi = self.0.fi;
+        // SAFETY: `fi` is live (FibResult invariant); a plain field read.
+        let prefsrc = unsafe { (*fi).fib_prefsrc };
+        // SAFETY: `fi` is live (FibResult invariant); a plain field read.
+        let scope = unsafe { (*fi).fib_scope };
+        if prefsrc != 0 {
+            return prefsrc;
+        }
+        let nhc = self.0.nhc;
+        // SAFETY: `nhc` is live (FibResult invariant); a plain field read.
+        let family = unsafe { (*nhc).nhc_family };
+        // SAFETY: `nhc` is live (FibResult invariant); a plain field read.
+        let dev = unsafe { (*nhc).nhc_dev };
+        let gw = if u32::from(family) == b::AF_INET {
+            // SAFETY: as the read above; an AF_INET next hop's `fib_nh_gw4`
+            // (0 without a gateway), read as native reads it.
+            unsafe { (*nhc).nhc_gw.ipv4 }
+        } else {
+            0
+        };
+        // SAFETY: `dev` is the next hop's device, live under the read lock
+        // (FibResult invariant).
+        unsafe { b::inet_select_addr(dev, gw, c_int::from(scope)) }
+    }
+}
+
+/// A route from an output lookup, held (`ip_route_output_ports` for
+/// multicast forwarding).
+///
+/// # Invariants
+///
+/// `rt` is a route of which this value holds one reference.
+pub(crate) struct OutputRoute {
+    rt: NonNull<b::rtable>,
+}
+
+impl OutputRoute {
+    /// C: net/ipv4/ipmr.c, `ipmr_queue_xmit()`'s lookup: the route out of
+    /// `oif` toward `daddr` (`ip_route_output_ports`), or `None`.
+    pub(crate) fn multicast(net: &Net, daddr: Ipv4Address, tos: u8, oif: i32) -> Option<Self> {
+        // SAFETY: `net` is live (Net invariant); the result is a held route or NULL.
+        let rt = unsafe { b::oxip_ip_route_output_mc(net.as_ptr(), daddr.to_be32(), tos, oif) };
+        // INVARIANT: a held route.
+        NonNull::new(rt).map(|rt| OutputRoute { rt })
+    }
+
+    pub(super) fn dst_ptr(&self) -> *mut b::dst_entry {
+        // SAFETY: `rt` is held (OutputRoute invariant); a field address.
+        unsafe { core::ptr::addr_of_mut!((*self.rt.as_ptr()).dst) }
+    }
+
+    /// `dst_mtu(&rt->dst)`.
+    pub(crate) fn mtu(&self) -> u32 {
+        // SAFETY: the dst is held (OutputRoute invariant).
+        unsafe { b::oxip_dst_mtu(self.dst_ptr()) }
+    }
+
+    /// Gives up the reference: the caller hands it to C (`skb_dst_set`).
+    pub(super) fn into_dst(self) -> *mut b::dst_entry {
+        let dst = self.dst_ptr();
+        core::mem::forget(self);
+        dst
+    }
+}
+
+impl Drop for OutputRoute {
+    fn drop(&mut self) {
+        // SAFETY: we hold a reference (OutputRoute invariant), given back once.
+        unsafe { b::oxip_ip_rt_put(self.rt.as_ptr()) };
+    }
+}
+
+kernel::sync::global_lock! {
+    // SAFETY: initialised by `redirect_peers_init()` from the module's
+    // init, before any packet can reach `redirect_peers()`.
+    unsafe(uninit) static REDIRECT_PEERS: SpinLock<RedirectPeers> = RedirectPeers::new();
+}
+
+/// Initialises the redirect limiter's state. Called once, from module init.
+pub(crate) fn redirect_peers_init() {
+    // SAFETY: called exactly once, from module init, before any registration.
+    unsafe { REDIRECT_PEERS.init() };
+}
+
+/// Calls `f` with the redirect limiter's state (native's inet_peer
+/// entries, which `inet_getpeer` does not export), locked.
+pub(crate) fn with_redirect_peers<R>(f: impl FnOnce(&mut RedirectPeers) -> R) -> R {
+    f(&mut REDIRECT_PEERS.lock())
+}
+
+/// The `struct dst_entry` of an [`Rtable`], read under RCU.
+///
+/// # Invariants
+///
+/// Wraps a live `dst_entry`, borrowed for the lifetime of an RCU guard
+/// (through its [`Rtable`]).
+#[repr(transparent)]
+pub(crate) struct Dst(b::dst_entry);
+
+impl Dst {
+    /// The raw dst, for C calls that take it (inside the borrow).
+    pub(super) fn as_ptr(&self) -> *const b::dst_entry {
+        &self.0
+    }
+
+    /// `dst_dev(dst)`: the output device, which the dst holds a reference
+    /// to until it is destroyed (after an RCU grace period): borrowed as
+    /// long as the dst.
+    pub(crate) fn dev(&self) -> &NetDevice {
+        // SAFETY: `self` is a live dst (Dst invariant); its device is set
+        // and held for the dst's life.
+        let d = unsafe { b::oxip_dst_dev(self.as_ptr()) };
+        // SAFETY: non-null (a dst always has a device, blackholes have
+        // blackhole_netdev), live as long as `self` (Dst invariant).
+        unsafe { NetDevice::from_raw(d) }
+    }
+}
+
+impl NetDevice {
+    /// `__in_dev_get_rcu(dev)`, borrowed for as long as `_g`.
+    pub(crate) fn in_dev<'a>(&'a self, _g: &'a rcu::Guard) -> Option<&'a InDevice> {
+        // SAFETY: `self` is live (NetDevice invariant); ip_ptr is RCU-protected.
+        let p = unsafe { b::oxip_in_dev_get_rcu(self.as_ptr()) };
+        // SAFETY: live for the guard's lifetime (InDevice invariant);
+        // transparent wrapper.
+        unsafe { (p as *const InDevice).as_ref() }
+    }
+}
+
+/// A `struct in_device` read under RCU.
+///
+/// # Invariants
+///
+/// Wraps a live `in_device`, borrowed for the lifetime of an RCU guard.
+#[repr(transparent)]
+pub(crate) struct InDevice(b::in_device);
+
+impl InDevice {
+    fn ptr(&self) -> *const b::in_device {
+        &self.0
+    }
+
+    /// `IN_DEV_SOURCE_ROUTE(in_dev)`.
+    pub(crate) fn source_route(&self) -> bool {
+        // SAFETY: `self` is a live in_device (Rtable invariant).
+        unsafe { b::oxip_in_dev_source_route(self.ptr()) }
+    }
+
+    /// `IN_DEV_ORCONF(in_dev, DROP_UNICAST_IN_L2_MULTICAST)`.
+    pub(crate) fn drop_unicast_in_l2_multicast(&self) -> bool {
+        // SAFETY: `self` is a live in_device (InDevice invariant).
+        unsafe { b::oxip_in_dev_drop_unicast_in_l2_multicast(self.ptr()) }
+    }
+
+    /// `IN_DEV_ORCONF(in_dev, NOPOLICY)`.
+    pub(crate) fn nopolicy(&self) -> bool {
+        // SAFETY: `self` is a live in_device (InDevice invariant).
+        unsafe { b::oxip_in_dev_nopolicy(self.ptr()) }
+    }
+
+    /// `IN_DEV_TX_REDIRECTS(in_dev)`.
+    pub(crate) fn tx_redirects(&self) -> bool {
+        // SAFETY: `self` is a live in_device (InDevice invariant).
+        unsafe { b::oxip_in_dev_tx_redirects(self.ptr()) }
+    }
+
+    /// `IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)`.
+    pub(crate) fn route_localnet(&self, net: &Net) -> bool {
+        // SAFETY: `self` is a live in_device (InDevice invariant); `net` is
+        // live (Net invariant).
+        unsafe { b::oxip_in_dev_route_localnet(self.ptr(), net.as_ptr()) }
+    }
+}

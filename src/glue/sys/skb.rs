@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+//! An owned `sk_buff`, a list of them, and the core's skb traits over it.
+//!
+//! C: include/linux/skbuff.h, include/net/dst.h, include/net/ip.h.
+
+use core::ffi::c_int;
+use core::mem::ManuallyDrop;
+use core::pin::Pin;
+use core::ptr::NonNull;
+
+use kernel::prelude::*;
+use kernel::sync::rcu;
+use kernel::types::Opaque;
+
+use super::bindings as b;
+use super::net::Net;
+use super::net::NetDevice;
+use super::reason;
+use super::route::with_redirect_peers;
+use super::route::Dst;
+use super::route::InDevice;
+use super::route::OutputRoute;
+use super::route::Rtable;
+use super::time;
+use crate::oxip_core::forward;
+use crate::oxip_core::forward::ForwardSkb;
+use crate::oxip_core::forward::MtuCheck;
+use crate::oxip_core::forward::MtuInputs;
+use crate::oxip_core::mib::DropReason;
+use crate::oxip_core::options;
+use crate::oxip_core::options::ForwardOptions;
+use crate::oxip_core::rcv::FinishSkb;
+use crate::oxip_core::rcv::OptionsError;
+use crate::oxip_core::rcv::PktType;
+use crate::oxip_core::rcv::RcvSkb;
+use crate::oxip_core::rcv::RouteView;
+use crate::oxip_core::route;
+use crate::oxip_core::route::RedirectLimits;
+use crate::oxip_core::route::RouteHint;
+use crate::oxip_core::wire::Ipv4Address;
+use crate::oxip_core::wire::Packet;
+
+/// An sk_buff this code owns: it must deliver, hand on or free it, once.
+///
+/// # Invariants
+///
+/// `ptr` points to a valid `sk_buff` of which this value holds one
+/// reference; `dev` is the (live) device it was received on (null only for
+/// a KUnit test's skb from [`Skb::from_bytes`], whose tests reach no device).
+pub(crate) struct Skb {
+    ptr: NonNull<b::sk_buff>,
+    /// The device it was received on (native `ip_rcv`'s `dev`), which the
+    /// route lookup uses even after `l3mdev_ip_rcv` moved `skb->dev`.
+    dev: *mut b::net_device,
+    /// Set `skb->protocol` to `ETH_P_IP` once `share_check` made the skb
+    /// ours alone (ethertype mode: another handler of the same ethertype
+    /// may hold the original).
+    ip_protocol_after_share_check: bool,
+}
+
+// SAFETY: an owned skb may be handed between contexts like any kernel skb.
+unsafe impl Send for Skb {}
+
+impl Skb {
+    /// Takes ownership of `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is null or a valid skb whose reference the caller gives up.
+    pub(super) unsafe fn from_raw(ptr: *mut b::sk_buff) -> Option<Self> {
+        // INVARIANT: the caller gives us its reference to a valid skb.
+        NonNull::new(ptr).map(|ptr| Skb {
+            ptr,
+            // SAFETY: `ptr` is non-null here, so valid (caller's contract).
+            dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) },
+            ip_protocol_after_share_check: false,
+        })
+    }
+
+    /// Takes ownership of `ptr`, received on `dev`.
+    ///
+    /// # Safety
+    ///
+    /// As [`Skb::from_raw`]; `dev` is the device it was received on.
+    pub(super) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
+        // INVARIANT: the caller gives us its reference to a valid skb.
+        NonNull::new(ptr).map(|ptr| Skb { ptr, dev, ip_protocol_after_share_check: false })
+    }
+
+    /// Gives up ownership without freeing: the caller hands it to C.
+    pub(super) fn into_raw(self) -> *mut b::sk_buff {
+        ManuallyDrop::new(self).ptr.as_ptr()
+    }
+
+    /// The pointer, still owned by `self`.
+    pub(super) fn as_ptr(&self) -> *mut b::sk_buff {
+        self.ptr.as_ptr()
+    }
+
+    /// Frees it with `reason` (`kfree_skb_reason`), visible to the
+    /// `skb:kfree_skb` tracepoint, perf and dropwatch.
+    pub(crate) fn drop_reason(self, r: DropReason) {
+        let p = self.into_raw();
+        // SAFETY: `p` is our reference (Skb invariant), given up by `into_raw`.
+        unsafe { b::oxip_kfree_skb_reason(p, reason::to_kernel(r)) };
+    }
+
+    /// Forgets an skb that C has freed already (`skb_share_check` failure).
+    pub(crate) fn forget_freed(self) {
+        let _ = ManuallyDrop::new(self);
+    }
+
+    /// The device it was received on, raw, for C calls in this layer.
+    fn dev_ptr(&self) -> *mut b::net_device {
+        self.dev
+    }
+
+    /// The device it was received on, for as long as `_g`: it is live while
+    /// its packet is received, and unregistering it waits for the RCU
+    /// read sides begun meanwhile (`synchronize_net`) before freeing it.
+    pub(crate) fn dev<'g>(&self, _g: &'g rcu::Guard) -> &'g NetDevice {
+        // SAFETY: `dev` is the receiving device (Skb invariant), live for
+        // as long as the guard, which began while the skb was held.
+        unsafe { NetDevice::from_raw(self.dev) }
+    }
+
+    /// `skb->dev` now, for as long as `_g`: the receiving device, or the
+    /// VRF master `l3mdev_ip_rcv` moved the skb to (live as long as its
+    /// slave, under the same RCU read side).
+    pub(crate) fn cur_dev<'g>(&self, _g: &'g rcu::Guard) -> &'g NetDevice {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let d = unsafe { b::oxip_skb_dev(self.as_ptr()) };
+        // SAFETY: a received skb's device is live for the guard, which
+        // began while the skb was held.
+        unsafe { NetDevice::from_raw(d) }
+    }
+
+    /// `dev_net(skb->dev)` of the receiving device, for as long as `g`.
+    pub(crate) fn net<'g>(&self, g: &'g rcu::Guard) -> &'g Net {
+        self.dev(g).net()
+    }
+
+    /// `dev_net(skb->dev)`, raw, for C calls in this layer.
+    fn net_ptr(&self) -> *mut b::net {
+        // SAFETY: a received skb has a valid `dev` (Skb invariant), and a
+        // device a valid net.
+        unsafe { b::oxip_dev_net(self.dev_ptr()) }
+    }
+
+    /// `skb->protocol = htons(ETH_P_IP)` as soon as the skb is unshared
+    /// (in `share_check`): frames of oxip's ethertype carry IPv4, and L4
+    /// expects `ETH_P_IP`. Writing it before would change the skb another
+    /// handler of the same ethertype (a packet socket) still holds.
+    pub(crate) fn set_ip_protocol_after_share_check(&mut self) {
+        self.ip_protocol_after_share_check = true;
+    }
+
+    /// `skb_dst(skb)`, as an identity only (never dereferenced).
+    fn dst_ptr(&self) -> *mut b::dst_entry {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_dst(self.as_ptr()) }
+    }
+
+    /// `skb_dst(skb) == skb_dst(other)`: the two share a route (sublist
+    /// grouping, as `ip_list_rcv_finish` compares them).
+    pub(crate) fn same_dst(&self, other: &Skb) -> bool {
+        core::ptr::eq(self.dst_ptr(), other.dst_ptr())
+    }
+
+    /// `IPCB(skb)`, read.
+    pub(crate) fn ipcb(&self) -> Ipcb<'_> {
+        Ipcb { skb: self }
+    }
+
+    /// `IPCB(skb)`, written.
+    pub(crate) fn ipcb_mut(&mut self) -> IpcbMut<'_> {
+        IpcbMut { skb: self }
+    }
+
+    /// `skb->mark`.
+    pub(crate) fn mark(&self) -> u32 {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_mark(self.as_ptr()) }
+    }
+
+    /// `skb_clone(skb, GFP_ATOMIC)`, received on the same device.
+    pub(crate) fn clone_atomic(&self) -> Option<Skb> {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let c = unsafe { b::oxip_skb_clone_atomic(self.as_ptr()) };
+        // SAFETY: a clone is a new reference we own (or NULL), received on
+        // the same device.
+        unsafe { Skb::from_raw_on(c, self.dev) }
+    }
+
+    /// `l3mdev_ip_rcv(skb)`: an skb on a VRF slave goes to its master's
+    /// handler; the skb back (maybe another one), or `None` once consumed.
+    pub(crate) fn l3mdev_ip_rcv(self) -> Option<Skb> {
+        let dev = self.dev;
+        let p = self.into_raw();
+        // SAFETY: ownership of `p` (Skb invariant) goes to l3mdev_ip_rcv.
+        let r = unsafe { b::oxip_l3mdev_ip_rcv(p) };
+        // SAFETY: l3mdev_ip_rcv returns the skb it was given (ours again),
+        // or NULL when it consumed it; it stays received on `dev`.
+        unsafe { Skb::from_raw_on(r, dev) }
+    }
+
+    /// `skb_dst_drop(skb); skb_dst_set(skb, &rt->dst)`: the held output
+    /// route replaces the input one.
+    pub(crate) fn set_output_route(&mut self, rt: OutputRoute) {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_dst_drop(self.as_ptr()) };
+        let dst = rt.into_dst();
+        // SAFETY: `dst` is a held reference (OutputRoute invariant), which
+        // skb_dst_set takes over.
+        unsafe { b::oxip_skb_dst_set(self.as_ptr(), dst) };
+    }
+
+    /// `dst_output(net, sk, skb)`, as the forward okfns end.
+    pub(crate) fn dst_output(self, net: &Net, sk: SockPtr) -> c_int {
+        let p = self.into_raw();
+        // `sk` is what the hook was given (SockPtr invariant).
+        // SAFETY: ownership of a routed skb (Skb invariant) goes to
+        // dst_output; `net` is live (Net invariant).
+        unsafe { b::oxip_dst_output(net.as_ptr(), sk.0, p) }
+    }
+
+    /// `skb_clear_tstamp(skb)`.
+    pub(crate) fn clear_tstamp(&mut self) {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_clear_tstamp(self.as_ptr()) };
+    }
+
+    /// The route hint this skb leaves (`ip_extract_route_hint`'s skb): its
+    /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
+    /// the next packets copy.
+    pub(crate) fn route_hint(&self) -> Option<RouteHint<&Skb>> {
+        let h = crate::oxip_core::wire::Packet::new_checked(FinishSkb::network_header(self)).ok()?;
+        let g = rcu::read_lock();
+        let rt = self.rtable(&g)?;
+        Some(RouteHint { daddr: h.daddr(), tos: h.tos(), rt_flags: rt.view().rt_flags, skb: self })
+    }
+
+    /// `ip_local_deliver(skb)`.
+    pub(crate) fn local_deliver(self) -> c_int {
+        let p = self.into_raw();
+        // SAFETY: ownership of a routed, validated skb goes to ip_local_deliver.
+        unsafe { b::ip_local_deliver(p) }
+    }
+
+    /// `dst_input(skb)` into the route's own (native) input: the hand-off to
+    /// native for what oxip does not reimplement.
+    pub(crate) fn native_input(self) -> c_int {
+        let p = self.into_raw();
+        // SAFETY: ownership of a routed skb goes to its dst's input.
+        unsafe { b::oxip_dst_input(p) }
+    }
+
+    /// The linear bytes from the network header on: their start and length.
+    fn network_linear(&self) -> (*mut u8, usize) {
+        let mut len: core::ffi::c_uint = 0;
+        // SAFETY: `self.ptr` is valid (Skb invariant); `len` is writable.
+        let p = unsafe { b::oxip_skb_network_linear(self.as_ptr(), &mut len) };
+        // CAST: headlen - network offset; a wrapped (negative) value means
+        // the header is not in the linear part: nothing to read.
+        let len = if (len as i32) < 0 { 0 } else { len as usize };
+        (p, len)
+    }
+
+    fn header_slice(&self) -> &[u8] {
+        let (p, len) = self.network_linear();
+        if p.is_null() || len == 0 {
+            return &[];
+        }
+        // SAFETY: `len` bytes from the network header are linear data of the
+        // skb; the borrow of `self` keeps them from being changed or freed.
+        unsafe { core::slice::from_raw_parts(p, len) }
+    }
+
+    /// The IPv4 header (`ihl * 4` bytes), writable: `skb_ensure_writable`
+    /// first makes it private to this skb (copying the head of a clone
+    /// whose header is shared, a no-op after `skb_cow`), so no other skb
+    /// sees the writes. `None` if that fails or there is no header.
+    ///
+    /// C: net/core/skbuff.c, `skb_ensure_writable()`.
+    pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
+        let hlen = crate::oxip_core::wire::Packet::new_checked(self.header_slice()).ok()?.header_len();
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
+        let write_len = u32::try_from(off).ok()?.checked_add(u32::try_from(hlen).ok()?)?;
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant); skb_ensure_writable may
+        // reallocate the head, so the header is looked up again below.
+        if unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
+            return None;
+        }
+        let (p, len) = self.network_linear();
+        if p.is_null() || len < hlen {
+            return None;
+        }
+        // The exclusive borrow of `self` keeps them from being read or freed.
+        // SAFETY: `hlen` linear bytes from the network header, private to
+        // this owned skb (Skb invariant) after skb_ensure_writable.
+        Some(unsafe { core::slice::from_raw_parts_mut(p, hlen) })
+    }
+
+    fn in_dev<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a InDevice> {
+        self.dev(g).in_dev(g)
+    }
+
+    /// The skb's route, for as long as `g`.
+    pub(crate) fn rtable<'g>(&self, g: &'g rcu::Guard) -> Option<&'g Rtable> {
+        // SAFETY: `self.ptr` is valid (Skb invariant); its dst is
+        // RCU-protected and `g` keeps the read side open.
+        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
+        // SAFETY: the route of a valid skb, read under `g`.
+        unsafe { Rtable::from_skb_rtable(rt, g) }
+    }
+
+    /// `skb_cow_for_output(skb, dst)` before output on `dst`: true on success.
+    pub(crate) fn cow_for_dst(&mut self, dst: &Dst) -> bool {
+        // SAFETY: the skb is owned (Skb invariant); the dst is live (Dst invariant).
+        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), dst.as_ptr()) == 0 }
+    }
+
+    /// `skb_cow_for_output(skb, &rt->dst)` before output on a held route.
+    pub(crate) fn cow_for_route(&mut self, rt: &OutputRoute) -> bool {
+        // SAFETY: the skb is owned (Skb invariant); the dst is held
+        // (OutputRoute invariant).
+        unsafe { b::oxip_skb_cow_for_output(self.as_ptr(), rt.dst_ptr()) == 0 }
+    }
+}
+
+#[cfg(CONFIG_KUNIT)]
+impl Skb {
+    /// A fresh skb holding `data` linearly, network header at its start,
+    /// received on no device (for KUnit tests).
+    pub(crate) fn from_bytes(data: &[u8]) -> Option<Skb> {
+        let len = u32::try_from(data.len()).ok()?;
+        // SAFETY: plain allocation in process context (KUnit runs at insmod).
+        let p = unsafe { b::oxip_alloc_skb(len.checked_add(64)?) };
+        // SAFETY: `p` is a fresh skb we own, or NULL (then None).
+        let skb = unsafe { Skb::from_raw(p) }?;
+        // SAFETY: a fresh skb with `len + 64` bytes of tailroom; `data`
+        // holds `len` bytes.
+        unsafe { b::oxip_skb_put_data(skb.as_ptr(), data.as_ptr().cast(), len) };
+        // SAFETY: `skb` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_reset_network_header(skb.as_ptr()) };
+        Some(skb)
+    }
+}
+
+impl Drop for Skb {
+    fn drop(&mut self) {
+        // SAFETY: we own this reference (Skb invariant); no path reaches here
+        // after `into_raw`. A free here is a bug elsewhere, but never a leak.
+        unsafe { b::oxip_kfree_skb_reason(self.as_ptr(), reason::to_kernel(DropReason::NotSpecified)) };
+    }
+}
+
+impl RcvSkb for Skb {
+    fn pkt_type(&self) -> PktType {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        PktType::from_raw(unsafe { b::oxip_skb_pkt_type(self.as_ptr()) })
+    }
+    fn len(&self) -> u32 {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { (*self.as_ptr()).len }
+    }
+    fn is_gso(&self) -> bool {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_is_gso(self.as_ptr()) }
+    }
+    fn is_gso_tcp(&self) -> bool {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_is_gso_tcp(self.as_ptr()) }
+    }
+    fn gso_segs(&self) -> u16 {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_gso_segs(self.as_ptr()) }
+    }
+    fn count_otherhost_dropped(&mut self) {
+        self.dev(&rcu::read_lock()).core_stats_rx_otherhost_dropped_inc();
+    }
+    fn share_check(&mut self) -> bool {
+        // SAFETY: we own the reference; skb_share_check consumes it and
+        // returns ours (maybe a clone) or NULL after freeing it.
+        let p = unsafe { b::oxip_skb_share_check(self.as_ptr()) };
+        match NonNull::new(p) {
+            Some(p) => {
+                // INVARIANT: skb_share_check returned an unshared skb we own.
+                self.ptr = p;
+                if self.ip_protocol_after_share_check {
+                    // SAFETY: `self.ptr` is valid, owned and unshared now.
+                    unsafe { b::oxip_skb_set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
+                }
+                true
+            }
+            None => false,
+        }
+    }
+    fn may_pull(&mut self, len: usize) -> bool {
+        let Ok(len) = u32::try_from(len) else { return false };
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_pskb_may_pull(self.as_ptr(), len) }
+    }
+    fn network_header(&self) -> &[u8] {
+        self.header_slice()
+    }
+    fn trim_rcsum(&mut self, len: u32) -> bool {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant; unshared after share_check).
+        unsafe { b::oxip_pskb_trim_rcsum(self.as_ptr(), len) == 0 }
+    }
+    fn finish_rcv_core(&mut self, ihl_len: usize) {
+        let p = self.as_ptr();
+        let off = c_int::try_from(ihl_len).unwrap_or(0);
+        // SAFETY: `p` is valid and owned (Skb invariant); the header is
+        // linear (pulled).
+        unsafe { b::oxip_skb_set_transport_header(p, off) };
+        self.ipcb_mut().reset();
+        // SAFETY: `p` is valid (Skb invariant).
+        if !unsafe { b::oxip_skb_sk_is_prefetched(p) } {
+            // SAFETY: `p` is valid and owned (Skb invariant).
+            unsafe { b::oxip_skb_orphan(p) };
+        }
+    }
+}
+
+impl FinishSkb for Skb {
+    fn pkt_type(&self) -> PktType {
+        RcvSkb::pkt_type(self)
+    }
+    fn len(&self) -> u32 {
+        RcvSkb::len(self)
+    }
+    fn network_header(&self) -> &[u8] {
+        self.header_slice()
+    }
+    fn has_valid_dst(&self) -> bool {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_valid_dst(self.as_ptr()) }
+    }
+    fn has_dst(&self) -> bool {
+        !self.dst_ptr().is_null()
+    }
+    fn has_in_dev(&self) -> bool {
+        self.in_dev(&rcu::read_lock()).is_some()
+    }
+    fn route_localnet(&self) -> bool {
+        let g = rcu::read_lock();
+        self.in_dev(&g).is_some_and(|d| d.route_localnet(self.net(&g)))
+    }
+    fn route_input(&mut self, daddr: Ipv4Address, saddr: Ipv4Address, dscp: u8) -> Result<(), DropReason> {
+        // SAFETY: `self.ptr` is valid and owned, `dev` its receiving device;
+        // called under the RCU read lock as ip_route_input_noref requires.
+        let r = unsafe {
+            b::ip_route_input_noref(self.as_ptr(), daddr.to_be32(), saddr.to_be32(), dscp, self.dev_ptr())
+        };
+        match r {
+            0 => Ok(()),
+            k => Err(reason::from_kernel(k)),
+        }
+    }
+    type HintSkb<'h> = &'h Skb;
+    fn copy_hint_dst(&mut self, hint: &&Skb) {
+        // This skb has no dst yet; a noref dst is copied as such, as
+        // ip_route_use_hint does, under the receive path's RCU read lock.
+        // SAFETY: both skbs are valid (Skb invariant); the hint skb is
+        // borrowed, so it and its dst outlive this call.
+        unsafe { b::oxip_skb_dst_copy(self.as_ptr(), hint.as_ptr()) };
+    }
+    fn mark_nopolicy(&mut self) {
+        let g = rcu::read_lock();
+        if self.in_dev(&g).is_some_and(|d| d.nopolicy()) {
+            self.ipcb_mut().set_flag(b::oxip_consts_OXIP_IPSKB_NOPOLICY);
+        }
+    }
+    fn route(&self) -> Option<RouteView> {
+        let g = rcu::read_lock();
+        self.rtable(&g).map(Rtable::view)
+    }
+    fn cow(&mut self) -> bool {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        let headroom = unsafe { b::oxip_skb_headroom(self.as_ptr()) };
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_cow(self.as_ptr(), headroom) == 0 }
+    }
+    fn options_compile(&mut self, optlen: u8) -> Result<bool, OptionsError> {
+        let p = self.as_ptr();
+        let net = self.net_ptr();
+        let cb = self.ipcb_mut().as_ptr();
+        // SAFETY: `cb` is IPCB(skb) of our owned skb (IpcbMut invariant),
+        // valid for writes.
+        unsafe { (*cb).opt.optlen = optlen };
+        // The header is linear and writable after `cow`.
+        // SAFETY: `net` (the receiving device's), the options in our cb and
+        // the skb are valid (Skb, IpcbMut invariants).
+        let r = unsafe { b::ip_options_compile(net, core::ptr::addr_of_mut!((*cb).opt), p) };
+        if r != 0 {
+            return Err(OptionsError::Compile);
+        }
+        Ok(self.ipcb().srr() != 0)
+    }
+    fn source_route_allowed(&self) -> bool {
+        let g = rcu::read_lock();
+        self.in_dev(&g).is_none_or(|d| d.source_route())
+    }
+    fn options_rcv_srr(&mut self) -> bool {
+        // SAFETY: the skb is valid and owned, routed, its options compiled.
+        unsafe { b::ip_options_rcv_srr(self.as_ptr(), self.dev_ptr()) == 0 }
+    }
+    fn drop_unicast_in_l2_multicast(&self) -> bool {
+        let g = rcu::read_lock();
+        self.in_dev(&g).is_some_and(|d| d.drop_unicast_in_l2_multicast())
+    }
+}
+
+/// A C list of skbs this code owns, borrowed (a `list_func`'s list, or a
+/// [`ListHead`]'s).
+///
+/// # Invariants
+///
+/// `head` is an initialised list of owned skbs for `'a`, linked only
+/// through this value meanwhile.
+pub(crate) struct SkbList<'a> {
+    head: *mut b::list_head,
+    _l: core::marker::PhantomData<&'a mut b::list_head>,
+}
+
+impl SkbList<'_> {
+    /// Borrows the list at `head`.
+    ///
+    /// # Safety
+    ///
+    /// `head` is an initialised list of skbs the caller owns and gives to
+    /// this value for `'a`.
+    pub(super) unsafe fn from_raw<'a>(head: *mut b::list_head) -> SkbList<'a> {
+        // INVARIANT: the caller's contract.
+        SkbList { head, _l: core::marker::PhantomData }
+    }
+
+    /// Removes and returns the first skb.
+    pub(crate) fn pop(&mut self) -> Option<Skb> {
+        // SAFETY: `head` is an initialised list of owned skbs (SkbList invariant).
+        let p = unsafe { b::oxip_skb_list_pop(self.head) };
+        // SAFETY: the popped skb is unlinked and its reference passes to the `Skb`.
+        unsafe { Skb::from_raw(p) }
+    }
+}
+
+/// `struct sock *` of an okfn, handed on to `dst_output` untouched.
+///
+/// # Invariants
+///
+/// Null or the socket the netfilter hook was called with.
+#[derive(Clone, Copy)]
+pub(crate) struct SockPtr(pub(super) *mut b::sock);
+
+/// `IPCB(skb)`, read: the `struct inet_skb_parm` in an skb's `cb`.
+///
+/// # Invariants
+///
+/// `skb` is valid (its `Skb` invariant), so `IPCB(skb)` points into its cb.
+pub(crate) struct Ipcb<'a> {
+    skb: &'a Skb,
+}
+
+impl Ipcb<'_> {
+    fn cb(&self) -> *mut b::inet_skb_parm {
+        // SAFETY: `skb` is valid (Ipcb invariant).
+        unsafe { b::oxip_ipcb(self.skb.as_ptr()) }
+    }
+
+    /// `IPCB(skb)->flags`.
+    pub(crate) fn flags(&self) -> u16 {
+        let cb = self.cb();
+        // SAFETY: `cb` points into the skb's cb (Ipcb invariant).
+        unsafe { (*cb).flags }
+    }
+
+    fn has(&self, flag: u32) -> bool {
+        // CAST: IPSKB_* flags fit in IPCB's u16.
+        self.flags() & (flag as u16) != 0
+    }
+
+    /// `IPCB(skb)->flags & IPSKB_MULTIPATH`.
+    pub(crate) fn multipath(&self) -> bool {
+        self.has(b::oxip_consts_OXIP_IPSKB_MULTIPATH)
+    }
+
+    /// `IPCB(skb)->flags & IPSKB_FORWARDED`.
+    pub(crate) fn forwarded(&self) -> bool {
+        self.has(b::oxip_consts_OXIP_IPSKB_FORWARDED)
+    }
+
+    /// `IPCB(skb)->flags & IPSKB_DOREDIRECT`.
+    pub(crate) fn doredirect(&self) -> bool {
+        self.has(b::oxip_consts_OXIP_IPSKB_DOREDIRECT)
+    }
+
+    /// `IPCB(skb)->opt.optlen`.
+    pub(crate) fn optlen(&self) -> u8 {
+        let cb = self.cb();
+        // SAFETY: `cb` points into the skb's cb (Ipcb invariant).
+        unsafe { (*cb).opt.optlen }
+    }
+
+    /// `IPCB(skb)->opt.srr`.
+    pub(crate) fn srr(&self) -> u8 {
+        let cb = self.cb();
+        // SAFETY: `cb` points into the skb's cb (Ipcb invariant).
+        unsafe { (*cb).opt.srr }
+    }
+
+    /// `IPCB(skb)->frag_max_size`.
+    pub(crate) fn frag_max_size(&self) -> u16 {
+        let cb = self.cb();
+        // SAFETY: `cb` points into the skb's cb (Ipcb invariant).
+        unsafe { (*cb).frag_max_size }
+    }
+
+    /// `IPCB(skb)->opt.router_alert`.
+    pub(crate) fn router_alert(&self) -> bool {
+        // SAFETY: `skb` is valid (Ipcb invariant).
+        unsafe { b::oxip_ipcb_router_alert(self.skb.as_ptr()) }
+    }
+
+    /// `IPCB(skb)->opt.is_strictroute`.
+    pub(crate) fn is_strictroute(&self) -> bool {
+        // SAFETY: `skb` is valid (Ipcb invariant).
+        unsafe { b::oxip_ipcb_is_strictroute(self.skb.as_ptr()) }
+    }
+
+    /// The `struct ip_options` fields `ip_forward_options()` reads.
+    pub(crate) fn forward_options(&self) -> ForwardOptions {
+        let p = self.skb.as_ptr();
+        let cb = self.cb();
+        // SAFETY: `cb` points into the skb's cb (Ipcb invariant), borrowed
+        // for as long as the skb is (the Ipcb view borrows it).
+        let opt = unsafe { &(*cb).opt };
+        let (rr, srr, ts, nexthop) = (opt.rr, opt.srr, opt.ts, opt.nexthop);
+        ForwardOptions {
+            rr,
+            // SAFETY: `p` is valid (Ipcb invariant); a bitfield read of its cb.
+            rr_needaddr: unsafe { b::oxip_ipcb_rr_needaddr(p) },
+            srr,
+            // SAFETY: `p` is valid (Ipcb invariant); a bitfield read of its cb.
+            srr_is_hit: unsafe { b::oxip_ipcb_srr_is_hit(p) },
+            ts,
+            // SAFETY: `p` is valid (Ipcb invariant); a bitfield read of its cb.
+            ts_needaddr: unsafe { b::oxip_ipcb_ts_needaddr(p) },
+            nexthop: Ipv4Address::from_be32(nexthop),
+            // SAFETY: `p` is valid (Ipcb invariant); a bitfield read of its cb.
+            is_changed: unsafe { b::oxip_ipcb_is_changed(p) },
+        }
+    }
+}
+
+/// `IPCB(skb)`, written.
+///
+/// # Invariants
+///
+/// `skb` is valid and owned (its `Skb` invariant) and borrowed exclusively,
+/// so `IPCB(skb)` points into a cb nobody else reads meanwhile.
+pub(crate) struct IpcbMut<'a> {
+    skb: &'a mut Skb,
+}
+
+impl IpcbMut<'_> {
+    fn as_ptr(&self) -> *mut b::inet_skb_parm {
+        // SAFETY: `skb` is valid (IpcbMut invariant).
+        unsafe { b::oxip_ipcb(self.skb.as_ptr()) }
+    }
+
+    /// `memset(IPCB(skb), 0, ...)` and `IPCB(skb)->iif = skb->skb_iif`.
+    fn reset(&mut self) {
+        let cb = self.as_ptr();
+        // SAFETY: `cb` is valid for writes of one inet_skb_parm (IpcbMut invariant).
+        unsafe { core::ptr::write_bytes(cb, 0, 1) };
+        // SAFETY: the skb is valid (IpcbMut invariant).
+        let iif = unsafe { b::oxip_skb_iif(self.skb.as_ptr()) };
+        // SAFETY: `cb` is valid for writes (IpcbMut invariant).
+        unsafe { (*cb).iif = iif };
+    }
+
+    /// `IPCB(skb)->flags |= flag`.
+    fn set_flag(&mut self, flag: u32) {
+        let cb = self.as_ptr();
+        // CAST: IPSKB_* flags fit in IPCB's u16.
+        let flag = flag as u16;
+        // SAFETY: `cb` is valid for writes (IpcbMut invariant).
+        unsafe { (*cb).flags |= flag };
+    }
+
+    /// `IPCB(skb)->flags |= IPSKB_FORWARDED`.
+    pub(crate) fn set_forwarded(&mut self) {
+        self.set_flag(b::oxip_consts_OXIP_IPSKB_FORWARDED);
+    }
+
+    /// `IPCB(skb)->opt.is_changed = 0`.
+    pub(crate) fn clear_is_changed(&mut self) {
+        // SAFETY: the skb is valid and owned (IpcbMut invariant).
+        unsafe { b::oxip_ipcb_clear_is_changed(self.skb.as_ptr()) };
+    }
+}
+
+/// A list head for building sublists of owned skbs, pinned where it is
+/// initialised (`INIT_LIST_HEAD` points it at itself): build it with
+/// `pin_init::stack_pin_init!(let l = ListHead::new())`.
+///
+/// # Invariants
+///
+/// `head` is an initialised list of owned skbs, at the address it was
+/// initialised at (the type is `!Unpin` and only made by [`ListHead::new`]
+/// in place).
+#[pin_data(PinnedDrop)]
+pub(crate) struct ListHead {
+    #[pin]
+    head: Opaque<b::list_head>,
+}
+
+impl ListHead {
+    /// An empty list, initialised in place.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        // INVARIANT: INIT_LIST_HEAD at the head's final, pinned address.
+        pin_init!(ListHead {
+            // SAFETY: `p` is the head's pinned slot, valid for writes.
+            head <- Opaque::ffi_init(|p| unsafe { b::oxip_list_init(p) }),
+        })
+    }
+    /// The raw head for C.
+    pub(super) fn as_ptr(&self) -> *mut b::list_head {
+        self.head.get()
+    }
+    /// Appends `skb`.
+    pub(crate) fn push(&self, skb: Skb) {
+        let p = skb.into_raw();
+        // SAFETY: `p` is an owned skb not on any list; `head` is initialised
+        // (ListHead invariant); `ListHead` is not `Sync`, so no one else links.
+        unsafe { b::oxip_skb_list_add_tail(p, self.as_ptr()) };
+    }
+    /// Removes and returns the first skb.
+    pub(crate) fn pop(&self) -> Option<Skb> {
+        // SAFETY: `head` is an initialised list of owned skbs (ListHead
+        // invariant), not `Sync`, so linked only through `self` here.
+        unsafe { SkbList::from_raw(self.as_ptr()) }.pop()
+    }
+    /// The list, to hand to code that pops from an [`SkbList`].
+    pub(crate) fn as_list(&self) -> SkbList<'_> {
+        // SAFETY: `head` is an initialised list of owned skbs (ListHead
+        // invariant), lent for the borrow of `self`.
+        unsafe { SkbList::from_raw(self.as_ptr()) }
+    }
+
+    /// `list_empty`.
+    pub(crate) fn is_empty(&self) -> bool {
+        // SAFETY: `head` is initialised (ListHead invariant).
+        unsafe { b::oxip_list_empty(self.as_ptr()) }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for ListHead {
+    fn drop(self: Pin<&mut Self>) {
+        // Free whatever is left, so an early return never leaks.
+        while let Some(skb) = self.pop() {
+            skb.drop_reason(DropReason::NotSpecified);
+        }
+    }
+}
+
+impl Skb {
+    /// The header's saddr and daddr.
+    fn addrs(&self) -> Option<(Ipv4Address, Ipv4Address)> {
+        let h = Packet::new_checked(RcvSkb::network_header(self)).ok()?;
+        Some((h.saddr(), h.daddr()))
+    }
+
+    /// C: net/ipv4/ip_options.c, `ip_forward_options()`: the core fills the
+    /// option slots, asking [`Rtable::get_source`] for this router's address.
+    pub(crate) fn forward_options(&mut self) {
+        let o = self.ipcb().forward_options();
+        let Ok(h) = Packet::new_checked(RcvSkb::network_header(self)) else { return };
+        let (saddr, tos) = (h.saddr(), h.tos());
+        let mark = self.mark();
+        let g = rcu::read_lock();
+        let iif = self.cur_dev(&g).ifindex();
+        // The route is borrowed for as long as `g`, not from `self`: the
+        // header write below cannot free it.
+        let Some(rt) = self.rtable(&g) else { return };
+        let Some(Ok(mut iph)) = self.ip_header_mut().map(Packet::new_checked) else { return };
+        if options::ip_forward_options(&mut iph, &o, |daddr| rt.get_source(daddr, saddr, tos, iif, mark)) {
+            self.ipcb_mut().clear_is_changed();
+        }
+    }
+}
+
+impl ForwardSkb for Skb {
+    fn pkt_type(&self) -> PktType {
+        RcvSkb::pkt_type(self)
+    }
+    fn has_sk(&self) -> bool {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_has_sk(self.as_ptr()) }
+    }
+    fn warn_if_lro(&self) -> bool {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_warn_if_lro(self.as_ptr()) }
+    }
+    fn xfrm_policy_ok(&mut self) -> bool {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_xfrm4_policy_check_fwd(self.as_ptr()) }
+    }
+    fn router_alert_listened(&self) -> bool {
+        self.ipcb().router_alert() && !self.net(&rcu::read_lock()).ra_chain_empty()
+    }
+    fn forward_csum(&mut self) {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_forward_csum(self.as_ptr()) };
+    }
+    fn ttl(&self) -> u8 {
+        Packet::new_checked(RcvSkb::network_header(self)).map(|h| h.ttl()).unwrap_or(0)
+    }
+    fn xfrm_route_ok(&mut self) -> bool {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_xfrm4_route_forward(self.as_ptr()) }
+    }
+    fn strict_route_via_gateway(&self) -> bool {
+        let g = rcu::read_lock();
+        self.ipcb().is_strictroute() && self.rtable(&g).is_some_and(Rtable::uses_gateway)
+    }
+    fn mark_forwarded(&mut self) {
+        self.ipcb_mut().set_forwarded();
+    }
+    fn mtu_inputs(&self) -> MtuInputs {
+        let g = rcu::read_lock();
+        self.rtable(&g).map_or_else(MtuInputs::default, Rtable::mtu_inputs)
+    }
+    fn mtu_check(&self) -> MtuCheck {
+        let h = Packet::new_checked(RcvSkb::network_header(self));
+        let p = self.as_ptr();
+        MtuCheck {
+            len: RcvSkb::len(self),
+            df: h.is_ok_and(|h| h.dont_frag()),
+            frag_max_size: u32::from(self.ipcb().frag_max_size()),
+            // SAFETY: `p` is valid (Skb invariant).
+            ignore_df: unsafe { b::oxip_skb_ignore_df(p) },
+            // SAFETY: `p` is valid (Skb invariant).
+            gso: unsafe { b::oxip_skb_is_gso(p) },
+        }
+    }
+    fn gso_fits(&self, mtu: u32) -> bool {
+        // SAFETY: `self.ptr` is a valid GSO skb (Skb invariant; the core
+        // asks only for GSO skbs).
+        unsafe { b::skb_gso_validate_network_len(self.as_ptr(), mtu) }
+    }
+    fn icmp_send(&mut self, icmp_type: u8, code: u8, info: u32) {
+        // SAFETY: `self.ptr` is a valid received skb with its IPCB set up
+        // (Skb invariant); icmp_send does not take ownership.
+        unsafe { b::oxip_icmp_send(self.as_ptr(), c_int::from(icmp_type), c_int::from(code), info.to_be()) };
+    }
+    fn cow_for_output(&mut self) -> bool {
+        let g = rcu::read_lock();
+        let Some(rt) = self.rtable(&g) else { return false };
+        self.cow_for_dst(rt.dst())
+    }
+    fn header_mut(&mut self) -> Option<&mut [u8]> {
+        self.ip_header_mut()
+    }
+    fn wants_redirect(&self) -> bool {
+        let cb = self.ipcb();
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        cb.doredirect() && cb.srr() == 0 && !unsafe { b::oxip_skb_sec_path(self.as_ptr()) }
+    }
+    fn send_redirect(&mut self) {
+        let Some((saddr, daddr)) = self.addrs() else { return };
+        let (gw, key) = {
+            let g = rcu::read_lock();
+            let Some(rt) = self.rtable(&g) else { return };
+            let dev = rt.dst().dev();
+            match dev.in_dev(&g) {
+                Some(d) if d.tx_redirects() => {}
+                _ => return,
+            }
+            let vif = dev.l3mdev_master_ifindex_rcu();
+            (rt.nexthop(daddr), route::redirect_key(dev.net().id(), saddr, vif))
+        };
+        let limits = RedirectLimits::defaults(time::hz());
+        let now = time::jiffies();
+        let send = with_redirect_peers(|p| p.get(key).is_some_and(|peer| route::redirect_allowed(peer, now, &limits)));
+        if send {
+            ForwardSkb::icmp_send(self, forward::ICMP_REDIRECT, forward::ICMP_REDIR_HOST, u32::from_be(gw.to_be32()));
+        }
+    }
+    fn fwd_update_priority(&self) -> bool {
+        self.net(&rcu::read_lock()).fwd_update_priority()
+    }
+    fn set_priority(&mut self, prio: u32) {
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_set_priority(self.as_ptr(), prio) };
+    }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+//! oxip's counters of one namespace: per-CPU MIB counters and drop counts
+//! by reason, written by the packet path, summed for /proc.
+//!
+//! C: include/net/snmp.h (per-CPU MIBs, `snmp_fold_field`),
+//! include/net/dropreason-core.h.
+
+use kernel::prelude::*;
+
+use super::bh::Bh;
+use super::percpu::Counters;
+use super::percpu::PerCpu;
+use super::reason;
+use super::skb::Skb;
+use crate::oxip_core::mib::DropReason;
+use crate::oxip_core::mib::IpMib;
+use crate::oxip_core::mib::MibArray;
+use crate::oxip_core::mib::MibSink;
+use crate::oxip_core::mib::DROP_SLOTS;
+use crate::oxip_core::mib::IP_MIB_MAX;
+
+/// One namespace's counters, on every CPU.
+pub(crate) struct NetCounters {
+    mib: PerCpu<Counters<IP_MIB_MAX>>,
+    drops: PerCpu<Counters<DROP_SLOTS>>,
+}
+
+impl NetCounters {
+    /// Zeroed counters on every possible CPU.
+    pub(crate) fn new() -> Result<Self> {
+        Ok(NetCounters { mib: PerCpu::new()?, drops: PerCpu::new()? })
+    }
+
+    /// This CPU's counters, for as long as BHs stay off.
+    pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> Stats<'a> {
+        Stats { c: Some((self.mib.this_cpu(bh), self.drops.this_cpu(bh))) }
+    }
+
+    /// The MIB counters summed over CPUs (`snmp_fold_field`).
+    pub(crate) fn fold_mib(&self) -> MibArray {
+        let mut sum = MibArray::default();
+        self.mib.for_each(|c| {
+            for m in IpMib::ALL {
+                sum.add(m, c.get(m as usize));
+            }
+        });
+        sum
+    }
+
+    /// The drop counts by kernel reason, summed over CPUs.
+    pub(crate) fn fold_drops(&self) -> [u64; DROP_SLOTS] {
+        let mut sum = [0u64; DROP_SLOTS];
+        self.drops.for_each(|c| {
+            for (i, s) in sum.iter_mut().enumerate() {
+                *s = s.wrapping_add(c.get(i));
+            }
+        });
+        sum
+    }
+}
+
+/// This CPU's counters of one namespace, for one step of the packet path
+/// (they borrow the [`Bh`] proof that keeps the CPU's slot ours).
+pub(crate) struct Stats<'a> {
+    c: Option<(&'a Counters<IP_MIB_MAX>, &'a Counters<DROP_SLOTS>)>,
+}
+
+impl Stats<'_> {
+    /// Counters that count nothing (no namespace state, or none known yet).
+    pub(crate) fn none() -> Stats<'static> {
+        Stats { c: None }
+    }
+
+    /// Counts a drop with reason `r`.
+    pub(crate) fn count_drop(&mut self, r: DropReason) {
+        self.inc(IpMib::Drops);
+        let k = reason::to_kernel(r) as usize;
+        if let Some((_, drops)) = self.c {
+            drops.add(k.min(DROP_SLOTS - 1), 1);
+        }
+    }
+}
+
+impl MibSink for Stats<'_> {
+    fn add(&mut self, m: IpMib, n: u64) {
+        if let Some((mib, _)) = self.c {
+            mib.add(m as usize, n);
+        }
+    }
+}
+
+/// The one drop path: counts the drop with reason `r` and frees the skb
+/// with it (`kfree_skb_reason`, seen by the `skb:kfree_skb` tracepoint).
+pub(crate) fn drop_skb(skb: Skb, st: &mut Stats<'_>, r: DropReason) {
+    st.count_drop(r);
+    skb.drop_reason(r);
+}
