@@ -84,7 +84,7 @@ impl kernel::Module for Oxip {
             0 => None,
             et => Some(glue::ptype::Registration::register(et)?),
         };
-        pr_info!("oxip: loaded (ethertype {:#06x})\n", et);
+        pr_info!("loaded (ethertype {:#06x})\n", et);
         Ok(Oxip {
             _ptype: ptype,
             _takeover: takeover,

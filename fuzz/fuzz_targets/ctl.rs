@@ -32,7 +32,9 @@ fn ref_valid(name: &str) -> bool {
         && b.len() < 16
         && name != "."
         && name != ".."
-        && !b.iter().any(|&c| c == b'/' || c == b':' || c == 0 || c_isspace(c))
+        && !b
+            .iter()
+            .any(|&c| c == b'/' || c == b':' || c == 0 || c_isspace(c))
 }
 
 fn ref_parse(s: &str) -> Result<(bool, &str), CtlError> {
@@ -59,7 +61,9 @@ fuzz_target!(|data: &[u8]| {
     let got = ctl::parse(text);
     let want = ref_parse(text);
     match (got, want) {
-        (Ok(Command::AttachAll), Ok((true, w))) | (Ok(Command::DetachAll), Ok((false, w))) => assert_eq!(w, ctl::ALL),
+        (Ok(Command::AttachAll), Ok((true, w))) | (Ok(Command::DetachAll), Ok((false, w))) => {
+            assert_eq!(w, ctl::ALL)
+        }
         (Ok(Command::Attach(n)), Ok((true, w))) | (Ok(Command::Detach(n)), Ok((false, w))) => {
             assert_ne!(n, ctl::ALL);
             assert_eq!(n, w);
@@ -69,9 +73,17 @@ fuzz_target!(|data: &[u8]| {
         (g, w) => assert_eq!(g.map(|_| ()), w.map(|_| ()), "parse({text:?})"),
     }
     for name in [text, text.trim()] {
-        assert_eq!(ctl::dev_valid_name(name), ref_valid(name), "dev_valid_name({name:?})");
+        assert_eq!(
+            ctl::dev_valid_name(name),
+            ref_valid(name),
+            "dev_valid_name({name:?})"
+        );
     }
     let names: Vec<&str> = ctl::param_names(text).collect();
-    let want: Vec<&str> = text.split(',').map(|f| f.trim()).filter(|f| !f.is_empty()).collect();
+    let want: Vec<&str> = text
+        .split(',')
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .collect();
     assert_eq!(names, want);
 });

@@ -150,7 +150,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let hl = usize::from(got.first().copied().unwrap_or(0) & 0xf) * 4;
     if changed && hl >= 20 && got.len() >= hl {
-        assert_eq!(ref_checksum(&got[..hl]), 0, "changed header with a bad checksum");
+        assert_eq!(
+            ref_checksum(&got[..hl]),
+            0,
+            "changed header with a bad checksum"
+        );
     }
 
     let mut want = hdr0.clone();

@@ -172,7 +172,11 @@ fn ref_mtu(m: &MtuInputs) -> u32 {
     }
     // include/linux/ip.h: IP_MAX_MTU is 0xFFFFU.
     let mtu = mtu.min(0xFFFF);
-    let headroom = if m.lwt_headroom < mtu { m.lwt_headroom } else { 0 };
+    let headroom = if m.lwt_headroom < mtu {
+        m.lwt_headroom
+    } else {
+        0
+    };
     mtu - headroom
 }
 
@@ -295,14 +299,22 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The MTU on its own, for every input.
-    assert_eq!(ip_dst_mtu_maybe_forward(&k.mtu), ref_mtu(&k.mtu), "path MTU of {:?}", k.mtu);
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&k.mtu),
+        ref_mtu(&k.mtu),
+        "path MTU of {:?}",
+        k.mtu
+    );
 
     // The TTL decrement on its own: the C's arithmetic for any checksum,
     // and a full recompute's result for a header that verified.
     if hdr.len() >= 20 {
         let mut a = hdr.clone();
         let mut b = hdr.clone();
-        assert_eq!(Packet::new_checked(&mut a[..]).map(|mut p| p.decrease_ttl()), Ok(hdr[8].wrapping_sub(1)));
+        assert_eq!(
+            Packet::new_checked(&mut a[..]).map(|mut p| p.decrease_ttl()),
+            Ok(hdr[8].wrapping_sub(1))
+        );
         ref_decrease_ttl(&mut b);
         assert_eq!(a, b, "ip_decrease_ttl bytes");
         let hl = usize::from(hdr[0] & 0xf) * 4;
@@ -320,13 +332,22 @@ fuzz_target!(|data: &[u8]| {
         assert!(Packet::new_checked(&hdr[..]).is_err());
     }
 
-    let mut skb = FuzzFwd { k: &k, s: Seen { hdr: hdr.clone(), ..Default::default() } };
+    let mut skb = FuzzFwd {
+        k: &k,
+        s: Seen {
+            hdr: hdr.clone(),
+            ..Default::default()
+        },
+    };
     let mut mib = MibArray::default();
     let got = ip_forward(&mut skb, &mut mib);
     if hdr.len() < 20 {
         return; // not a header ip_rcv_core lets through: panic-freedom only
     }
-    let mut seen = Seen { hdr, ..Default::default() };
+    let mut seen = Seen {
+        hdr,
+        ..Default::default()
+    };
     let mut want_mib = MibArray::default();
     let want = reference(&k, &mut seen, &mut want_mib);
     assert_eq!(got, want, "verdict");

@@ -129,7 +129,12 @@ fn reference(
 ) -> Expect {
     let mut mib = MibArray::default();
     let skb_len = p.len();
-    let e = |verdict, mib: MibArray| Expect { verdict, mib, otherhost_dropped: 0, len: skb_len };
+    let e = |verdict, mib: MibArray| Expect {
+        verdict,
+        mib,
+        otherhost_dropped: 0,
+        len: skb_len,
+    };
     // PACKET_OTHERHOST == 3.
     if pkt_type == 3 {
         let mut x = e(Err(RcvError::Drop(DropReason::OtherHost)), mib);
@@ -156,7 +161,12 @@ fn reference(
         let (v, m) = inhdr(mib, DropReason::IpInhdr);
         return e(v, m);
     }
-    let ecn = [IpMib::InNoECTPkts, IpMib::InECT1Pkts, IpMib::InECT0Pkts, IpMib::InCEPkts];
+    let ecn = [
+        IpMib::InNoECTPkts,
+        IpMib::InECT1Pkts,
+        IpMib::InECT0Pkts,
+        IpMib::InCEPkts,
+    ];
     mib.add(ecn[usize::from(tos & 3)], u64::from(gso_segs.max(1)));
     if !may_pull(ihl * 4) {
         let (v, m) = inhdr(mib, DropReason::IpInhdr);
@@ -169,7 +179,11 @@ fn reference(
     }
     let tot_len = usize::from(u16::from_be_bytes([p[2], p[3]]));
     // include/linux/ip.h iph_totlen(): skb->len only for TCP GSO.
-    let len = if tot_len == 0 && gso && gso_tcp { skb_len } else { tot_len };
+    let len = if tot_len == 0 && gso && gso_tcp {
+        skb_len
+    } else {
+        tot_len
+    };
     if skb_len < len {
         mib.add(IpMib::InTruncatedPkts, 1);
         return e(Err(RcvError::Drop(DropReason::PktTooSmall)), mib);
@@ -225,14 +239,20 @@ fuzz_target!(|data: &[u8]| {
     let got = ip_rcv_core(&mut skb, &mut mib);
     assert_eq!(got, want.verdict, "verdict");
     assert_eq!(mib, want.mib, "counters");
-    assert_eq!(skb.otherhost_dropped, want.otherhost_dropped, "rx_otherhost_dropped");
+    assert_eq!(
+        skb.otherhost_dropped, want.otherhost_dropped,
+        "rx_otherhost_dropped"
+    );
     assert_eq!(skb.data.len(), want.len, "skb->len after the trim");
     match got {
         Ok(()) => {
             // The acceptance property, stated once more on its own.
             let hl = usize::from(p[0] & 0xf) * 4;
             assert_eq!(skb.finished_ihl, Some(hl));
-            assert!(ref_header_csum_ok(&p) == Some(true), "accepted with a bad checksum");
+            assert!(
+                ref_header_csum_ok(&p) == Some(true),
+                "accepted with a bad checksum"
+            );
             assert!(hl >= 20 && hl <= skb.data.len() && skb.data.len() <= p.len());
             assert!(skb.linear >= hl, "header not linear after ip_rcv_core");
         }

@@ -56,10 +56,18 @@ use oxip_fuzz::Input;
 
 /// `INADDR_ANY`, the wildcard of (*,G) and (*,*).
 const Z: Ipv4Address = Ipv4Address::UNSPECIFIED;
-const ORIGINS: [Ipv4Address; 4] =
-    [Z, Ipv4Address::new(10, 0, 0, 1), Ipv4Address::new(10, 0, 0, 2), Ipv4Address::new(192, 168, 0, 1)];
-const GROUPS: [Ipv4Address; 4] =
-    [Z, Ipv4Address::new(225, 1, 1, 1), Ipv4Address::new(225, 1, 1, 2), Ipv4Address::new(239, 0, 0, 1)];
+const ORIGINS: [Ipv4Address; 4] = [
+    Z,
+    Ipv4Address::new(10, 0, 0, 1),
+    Ipv4Address::new(10, 0, 0, 2),
+    Ipv4Address::new(192, 168, 0, 1),
+];
+const GROUPS: [Ipv4Address; 4] = [
+    Z,
+    Ipv4Address::new(225, 1, 1, 1),
+    Ipv4Address::new(225, 1, 1, 2),
+    Ipv4Address::new(239, 0, 0, 1),
+];
 
 fn who(b: u8) -> (Ipv4Address, Ipv4Address) {
     (ORIGINS[usize::from(b & 3)], GROUPS[usize::from(b >> 2 & 3)])
@@ -79,14 +87,19 @@ impl Model {
     }
     /// ipmr_find_vif(): from maxvif - 1 down.
     fn find_vif(&self, ifindex: i32) -> Option<usize> {
-        (0..MAXVIFS).rev().find(|&i| self.vif(i).is_some_and(|v| v.ifindex == ifindex))
+        (0..MAXVIFS)
+            .rev()
+            .find(|&i| self.vif(i).is_some_and(|v| v.ifindex == ifindex))
     }
     fn find(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<usize> {
-        self.entries.iter().position(|(e, _)| e.origin == origin && e.group == group)
+        self.entries
+            .iter()
+            .position(|(e, _)| e.origin == origin && e.group == group)
     }
     /// mr_mfc_find_any_parent(): the (*,*) entry, if it forwards to `vifi`.
     fn any_parent(&self, vifi: usize) -> Option<usize> {
-        self.find(Z, Z).filter(|&i| self.entries[i].0.ttls[vifi] < 255)
+        self.find(Z, Z)
+            .filter(|&i| self.entries[i].0.ttls[vifi] < 255)
     }
     /// ipmr_cache_find_any() / mr_mfc_find_any().
     fn find_any(&self, group: Ipv4Address, vifi: usize) -> Option<usize> {
@@ -107,7 +120,8 @@ impl Model {
     }
     /// ip_mr_input(): ipmr_cache_find(), then by the input VIF.
     fn lookup(&self, s: Ipv4Address, g: Ipv4Address, ifindex: i32) -> Option<usize> {
-        self.find(s, g).or_else(|| self.find_vif(ifindex).and_then(|v| self.find_any(g, v)))
+        self.find(s, g)
+            .or_else(|| self.find_vif(ifindex).and_then(|v| self.find_any(g, v)))
     }
     fn add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
         if usize::from(e.parent) >= MAXVIFS {
@@ -154,7 +168,9 @@ impl Model {
         Ok((oifs, vif))
     }
     fn present(&self) -> u32 {
-        (0..MAXVIFS).filter(|&i| self.vif(i).is_some()).fold(0, |m, i| m | 1 << i)
+        (0..MAXVIFS)
+            .filter(|&i| self.vif(i).is_some())
+            .fold(0, |m, i| m | 1 << i)
     }
     fn input(&mut self, p: &MrPacket) -> MrInput {
         if self.unmirrored != 0 || p.forwarded || p.router_alert || p.igmp {
@@ -174,9 +190,10 @@ impl Model {
             }
             Ok((oifs, in_vif)) => {
                 let oifs = oifs & self.present();
-                let special = (0..MAXVIFS)
-                    .filter(|&v| oifs & (1 << v) != 0)
-                    .any(|v| self.vif(v).is_some_and(|v| v.flags & (VIFF_TUNNEL | VIFF_REGISTER) != 0));
+                let special = (0..MAXVIFS).filter(|&v| oifs & (1 << v) != 0).any(|v| {
+                    self.vif(v)
+                        .is_some_and(|v| v.flags & (VIFF_TUNNEL | VIFF_REGISTER) != 0)
+                });
                 if special {
                     return MrInput::Native;
                 }
@@ -203,7 +220,9 @@ fn same_tables(t: &MrTable, m: &Model, op: usize) {
     want.sort_unstable_by_key(key);
     assert_eq!(got, want, "op {op}: entries");
     let vifs: Vec<_> = t.vifs().collect();
-    let want: Vec<_> = (0..MAXVIFS).filter_map(|i| m.vifs[i].map(|(v, c)| (i, v, c))).collect();
+    let want: Vec<_> = (0..MAXVIFS)
+        .filter_map(|i| m.vifs[i].map(|(v, c)| (i, v, c)))
+        .collect();
     assert_eq!(vifs, want, "op {op}: VIFs");
 }
 
@@ -217,7 +236,10 @@ fuzz_target!(|data: &[u8]| {
         match inp.u8() & 7 {
             0 => {
                 let idx = usize::from(inp.u8() & 63);
-                let vif = Vif { ifindex: i32::from(inp.u8() & 15), flags: u16::from(inp.u8() & 7) };
+                let vif = Vif {
+                    ifindex: i32::from(inp.u8() & 15),
+                    flags: u16::from(inp.u8() & 7),
+                };
                 let r = t.vif_add(idx, vif);
                 let w = if idx < MAXVIFS {
                     m.vifs[idx] = Some((vif, VifCounters::default()));
@@ -289,7 +311,9 @@ fuzz_target!(|data: &[u8]| {
                 };
                 let present = m.present();
                 let got = match ip_mr_input(&mut t, &p) {
-                    MrInput::Forward { oifs } => MrInput::Forward { oifs: oifs & present },
+                    MrInput::Forward { oifs } => MrInput::Forward {
+                        oifs: oifs & present,
+                    },
                     n => n,
                 };
                 let want = m.input(&p);
@@ -314,7 +338,10 @@ fuzz_target!(|data: &[u8]| {
                         }
                     };
                     let want = m.forward(&e, ifindex, ttl).map(|(o, v)| (o & present, v));
-                    assert_eq!(got, want, "op {op}: ip_mr_forward({e:?}, if {ifindex}, ttl {ttl})");
+                    assert_eq!(
+                        got, want,
+                        "op {op}: ip_mr_forward({e:?}, if {ifindex}, ttl {ttl})"
+                    );
                 }
             }
         }

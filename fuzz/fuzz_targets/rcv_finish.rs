@@ -23,8 +23,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxip_core::route::RouteHint;
-use oxip_core::wire::Ipv4Address;
 use oxip_core::mib::DropReason;
 use oxip_core::mib::IpMib;
 use oxip_core::mib::MibArray;
@@ -38,6 +36,8 @@ use oxip_core::rcv::PktType;
 use oxip_core::rcv::RouteView;
 use oxip_core::rcv::RtnType;
 use oxip_core::rcv::RTCF_LOCAL;
+use oxip_core::route::RouteHint;
+use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 
 /// Which route the skb carries.
@@ -101,7 +101,12 @@ impl FinishSkb for FuzzSkb<'_> {
     fn route_localnet(&self) -> bool {
         self.k.localnet
     }
-    fn route_input(&mut self, _d: Ipv4Address, _s: Ipv4Address, _dscp: u8) -> Result<(), DropReason> {
+    fn route_input(
+        &mut self,
+        _d: Ipv4Address,
+        _s: Ipv4Address,
+        _dscp: u8,
+    ) -> Result<(), DropReason> {
         self.lookups += 1;
         if let Some(r) = self.k.fib_fails {
             return Err(r);
@@ -238,7 +243,11 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
             }
         }
     }
-    let rt = if dst == Dst::Hint { k.hint_route } else { k.route };
+    let rt = if dst == Dst::Hint {
+        k.hint_route
+    } else {
+        k.route
+    };
     let len = h.len() as u64;
     match rt.rt_type {
         RtnType::Multicast => {
@@ -250,7 +259,10 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
             x.mib.add(IpMib::InBcastOctets, len);
         }
         _ => {
-            if matches!(k.pkt_type, PktType::Broadcast | PktType::Multicast) && k.in_dev && k.drop_l2 {
+            if matches!(k.pkt_type, PktType::Broadcast | PktType::Multicast)
+                && k.in_dev
+                && k.drop_l2
+            {
                 x.verdict = Err(DropReason::UnicastInL2Multicast);
                 return x;
             }
@@ -295,12 +307,27 @@ fuzz_target!(|data: &[u8]| {
         fib_fails: (f2 & 8 != 0).then(|| reason(rsel)),
         route,
         // The hint's route: another type, so the end state tells which one.
-        hint_route: RouteView { rt_type: RtnType::from_raw((rt_type >> 3) & 7), rt_flags: hflags, ..route },
+        hint_route: RouteView {
+            rt_type: RtnType::from_raw((rt_type >> 3) & 7),
+            rt_flags: hflags,
+            ..route
+        },
     };
-    let field = |at: usize| hdr.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let field = |at: usize| {
+        hdr.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
     let hint = RouteHint {
-        daddr: Ipv4Address::from_bits(if f2 & 0x10 != 0 { field(16).unwrap_or(hdaddr) } else { hdaddr }),
-        tos: if f2 & 0x20 != 0 { hdr.get(1).copied().unwrap_or(htos) } else { htos },
+        daddr: Ipv4Address::from_bits(if f2 & 0x10 != 0 {
+            field(16).unwrap_or(hdaddr)
+        } else {
+            hdaddr
+        }),
+        tos: if f2 & 0x20 != 0 {
+            hdr.get(1).copied().unwrap_or(htos)
+        } else {
+            htos
+        },
         rt_flags: hflags,
         skb: 0x1000,
     };
@@ -312,8 +339,15 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let want = reference(&hdr, &k, hint.as_ref(), dst0);
-    let mut skb =
-        FuzzSkb { hdr, k: &k, dst: dst0, nopolicy: false, lookups: 0, compiled: None, rcv_srr_calls: 0 };
+    let mut skb = FuzzSkb {
+        hdr,
+        k: &k,
+        dst: dst0,
+        nopolicy: false,
+        lookups: 0,
+        compiled: None,
+        rcv_srr_calls: 0,
+    };
     let mut mib = MibArray::default();
     let got = ip_rcv_finish_core(&mut skb, &mut mib, hint.as_ref());
     match (got, want.verdict) {
@@ -322,9 +356,13 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(Some(rt), skb.route(), "returned route is the attached one");
             let disp = dispatch(&rt);
             let want_disp = match rt.rt_type {
-                RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => Dispatch::LocalDeliver,
+                RtnType::Local | RtnType::Broadcast if rt.input_is_local_deliver => {
+                    Dispatch::LocalDeliver
+                }
                 RtnType::Unicast if !rt.lwtstate => Dispatch::Forward,
-                RtnType::Multicast if !rt.input_is_local_deliver && !rt.lwtstate => Dispatch::Multicast,
+                RtnType::Multicast if !rt.input_is_local_deliver && !rt.lwtstate => {
+                    Dispatch::Multicast
+                }
                 _ => Dispatch::NativeInput,
             };
             assert_eq!(disp, want_disp);
@@ -335,5 +373,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(skb.nopolicy, want.nopolicy, "IPSKB_NOPOLICY");
     assert_eq!(skb.lookups, want.lookups, "FIB lookups");
     assert_eq!(skb.compiled, want.compiled, "ip_options_compile optlen");
-    assert_eq!(skb.rcv_srr_calls, want.rcv_srr_calls, "ip_options_rcv_srr calls");
+    assert_eq!(
+        skb.rcv_srr_calls, want.rcv_srr_calls,
+        "ip_options_rcv_srr calls"
+    );
 });

@@ -26,8 +26,16 @@ use oxip_core::route::REDIRECT_SLOTS;
 use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 
-const SOURCES: [u32; 8] =
-    [0x0a00_0001, 0x0a00_0002, 0xc0a8_0101, 0xc0a8_0102, 0x0101_0101, 0x7f00_0001, 0x0a00_0003, 0xac10_0001];
+const SOURCES: [u32; 8] = [
+    0x0a00_0001,
+    0x0a00_0002,
+    0xc0a8_0101,
+    0xc0a8_0102,
+    0x0101_0101,
+    0x7f00_0001,
+    0x0a00_0003,
+    0xac10_0001,
+];
 
 fn time_after(a: u64, b: u64) -> bool {
     // include/linux/jiffies.h: ((long)((b) - (a)) < 0)
@@ -66,7 +74,11 @@ fuzz_target!(|data: &[u8]| {
         0 => RedirectLimits::defaults(100),
         1 => RedirectLimits::defaults(250),
         2 => RedirectLimits::defaults(1000),
-        _ => RedirectLimits { number, load, silence },
+        _ => RedirectLimits {
+            number,
+            load,
+            silence,
+        },
     };
     let mut now = inp.u64();
 
@@ -113,6 +125,10 @@ fuzz_target!(|data: &[u8]| {
         }
         let p = &mut model[i].1;
         let sent = ref_send(p, now, l.number, l.load, l.silence);
-        assert_eq!(got, (sent, p.rate_last, p.n_redirects), "op {ops}: source {saddr:#x} vif {vif} at {now}");
+        assert_eq!(
+            got,
+            (sent, p.rate_last, p.n_redirects),
+            "op {ops}: source {saddr:#x} vif {vif} at {now}"
+        );
     }
 });

@@ -70,7 +70,11 @@ fn check_view(buf: &[u8]) {
     }
 
     let ok = hl <= len && ref_checksum(&buf[..hl]) == 0;
-    assert_eq!(h.checksum_ok(), ok, "checksum_ok over ihl*4 = {hl} of {len} bytes");
+    assert_eq!(
+        h.checksum_ok(),
+        ok,
+        "checksum_ok over ihl*4 = {hl} of {len} bytes"
+    );
 
     for a in [h.saddr(), h.daddr()] {
         let n = a.to_bits();
@@ -119,8 +123,12 @@ fn check_repr(buf: &[u8], h: &Packet<&[u8]>) {
     assert_eq!(r.payload_len, usize::from(be16(buf, 2)) - hl);
     assert_eq!(r.options, &buf[20..hl]);
     let mut out = vec![0u8; hl];
-    r.emit(&mut Packet::new_checked(&mut out[..]).unwrap()).unwrap();
-    assert!(Packet::new_checked(&out[..]).unwrap().checksum_ok(), "emitted checksum");
+    r.emit(&mut Packet::new_checked(&mut out[..]).unwrap())
+        .unwrap();
+    assert!(
+        Packet::new_checked(&out[..]).unwrap().checksum_ok(),
+        "emitted checksum"
+    );
     // Byte for byte but the checksum: a received 0xffff (one's complement
     // -0) verifies as well as the 0x0000 a recompute gives
     // (seeds/wire_header/check-negative-zero.hex).
@@ -151,8 +159,14 @@ fn check_setters(buf: &[u8]) {
     p.set_saddr(a);
     p.set_daddr(d);
     assert_eq!((p.version(), p.ihl()), (w8 >> 4 & 0xf, w8 & 0xf));
-    assert_eq!((p.tos(), p.tot_len(), p.id(), p.frag_off()), (buf[23], w16, !w16, w16 ^ 0x5555));
-    assert_eq!((p.ttl(), p.protocol(), p.saddr(), p.daddr()), (buf[32], buf[33], a, d));
+    assert_eq!(
+        (p.tos(), p.tot_len(), p.id(), p.frag_off()),
+        (buf[23], w16, !w16, w16 ^ 0x5555)
+    );
+    assert_eq!(
+        (p.ttl(), p.protocol(), p.saddr(), p.daddr()),
+        (buf[32], buf[33], a, d)
+    );
     p.fill_checksum();
     let hl = p.header_len();
     let fits = hl >= 20 && hl <= b.len();
@@ -171,7 +185,12 @@ fn check_setters(buf: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     // An exact-size heap copy: one byte past it is outside the allocation.
     let buf: Vec<u8> = data.to_vec();
-    assert_eq!(wire::checksum(&buf), ref_checksum(&buf), "checksum of {} bytes", buf.len());
+    assert_eq!(
+        wire::checksum(&buf),
+        ref_checksum(&buf),
+        "checksum of {} bytes",
+        buf.len()
+    );
     check_view(&buf[..]);
     // The same view through an owned buffer type.
     check_setters(&buf);

@@ -63,7 +63,11 @@ pub fn ref_checksum(data: &[u8]) -> u16 {
     let mut i = 0;
     while i < data.len() {
         let hi = u64::from(data[i]);
-        let lo = if i + 1 < data.len() { u64::from(data[i + 1]) } else { 0 };
+        let lo = if i + 1 < data.len() {
+            u64::from(data[i + 1])
+        } else {
+            0
+        };
         sum += (hi << 8) | lo;
         i += 2;
     }

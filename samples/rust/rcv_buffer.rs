@@ -64,7 +64,8 @@ impl RcvSkb for BufSkb {
         self.data.get(..self.pulled).unwrap_or(&[])
     }
     fn trim_rcsum(&mut self, len: u32) -> bool {
-        self.data.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        self.data
+            .truncate(usize::try_from(len).unwrap_or(usize::MAX));
         self.pulled = self.pulled.min(self.data.len());
         true
     }
@@ -77,11 +78,26 @@ fn udp_packet() -> Vec<u8> {
     let payload = b"oxip";
     let tot_len = u16::try_from(20 + 8 + payload.len()).unwrap_or(u16::MAX);
     let mut p = vec![
-        0x45, 0, 0, 0, // version 4, ihl 5, tos, tot_len (below)
-        0x12, 0x34, 0x40, 0, // id, DF
-        64, IPPROTO_UDP, 0, 0, // ttl, protocol, check (below)
-        10, 0, 0, 1, // saddr
-        10, 0, 0, 2, // daddr
+        0x45,
+        0,
+        0,
+        0, // version 4, ihl 5, tos, tot_len (below)
+        0x12,
+        0x34,
+        0x40,
+        0, // id, DF
+        64,
+        IPPROTO_UDP,
+        0,
+        0, // ttl, protocol, check (below)
+        10,
+        0,
+        0,
+        1, // saddr
+        10,
+        0,
+        0,
+        2, // daddr
     ];
     p[2..4].copy_from_slice(&tot_len.to_be_bytes());
     let check = checksum(&p);

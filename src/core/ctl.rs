@@ -51,7 +51,9 @@ pub fn dev_valid_name(name: &str) -> bool {
         && name.len() < IFNAMSIZ
         && name != "."
         && name != ".."
-        && !name.bytes().any(|b| b == b'/' || b == b':' || b == 0 || isspace(b))
+        && !name
+            .bytes()
+            .any(|b| b == b'/' || b == b':' || b == 0 || isspace(b))
 }
 
 /// Parses one command.
@@ -112,7 +114,10 @@ mod tests {
     /// `isspace()` also takes \v and 0xA0 (here the second byte of "\u{e0}").
     #[test]
     fn nul_and_kernel_isspace_are_refused() {
-        assert_eq!(parse("+et\0\0\0\0\0\0\0\0d\u{11}\u{11}"), Err(CtlError::BadName));
+        assert_eq!(
+            parse("+et\0\0\0\0\0\0\0\0d\u{11}\u{11}"),
+            Err(CtlError::BadName)
+        );
         assert_eq!(parse("+eth\u{0b}0"), Err(CtlError::BadName));
         assert_eq!(parse("+\u{e0}"), Err(CtlError::BadName));
         assert!(!dev_valid_name("a\0"));

@@ -154,7 +154,12 @@ pub const IP_TOS2PRIO: [u8; 16] = [
 
 /// `rt_tos2priority(tos)` (include/net/route.h).
 pub fn rt_tos2priority(tos: u8) -> u32 {
-    u32::from(IP_TOS2PRIO.get(usize::from((tos & IPTOS_TOS_MASK) >> 1)).copied().unwrap_or(0))
+    u32::from(
+        IP_TOS2PRIO
+            .get(usize::from((tos & IPTOS_TOS_MASK) >> 1))
+            .copied()
+            .unwrap_or(0),
+    )
 }
 
 /// How `ip_forward` ended.

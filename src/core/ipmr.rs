@@ -45,7 +45,12 @@ pub struct MfcEntry {
 impl MfcEntry {
     /// An entry with no outgoing VIFs.
     pub const fn new(origin: Ipv4Address, group: Ipv4Address, parent: u16) -> Self {
-        MfcEntry { origin, group, parent, ttls: [255; MAXVIFS] }
+        MfcEntry {
+            origin,
+            group,
+            parent,
+            ttls: [255; MAXVIFS],
+        }
     }
 
     fn ttl(&self, vif: usize) -> u8 {
@@ -106,12 +111,33 @@ struct MfcSlot {
     counters: MfcCounters,
 }
 
-const NO_VIF_COUNTERS: VifCounters = VifCounters { pkt_in: 0, bytes_in: 0, pkt_out: 0, bytes_out: 0 };
-const NO_VIF: VifSlot = VifSlot { present: false, vif: Vif { ifindex: 0, flags: 0 }, counters: NO_VIF_COUNTERS };
+const NO_VIF_COUNTERS: VifCounters = VifCounters {
+    pkt_in: 0,
+    bytes_in: 0,
+    pkt_out: 0,
+    bytes_out: 0,
+};
+const NO_VIF: VifSlot = VifSlot {
+    present: false,
+    vif: Vif {
+        ifindex: 0,
+        flags: 0,
+    },
+    counters: NO_VIF_COUNTERS,
+};
 const NO_MFC: MfcSlot = MfcSlot {
     used: false,
-    e: MfcEntry { origin: ANY, group: ANY, parent: 0, ttls: [0; MAXVIFS] },
-    counters: MfcCounters { pkt: 0, bytes: 0, wrong_if: 0 },
+    e: MfcEntry {
+        origin: ANY,
+        group: ANY,
+        parent: 0,
+        ttls: [0; MAXVIFS],
+    },
+    counters: MfcCounters {
+        pkt: 0,
+        bytes: 0,
+        wrong_if: 0,
+    },
 };
 
 /// One multicast routing table: VIFs and entries.
@@ -142,7 +168,13 @@ impl Default for MrTable {
 impl MrTable {
     /// An empty table.
     pub const fn new() -> Self {
-        MrTable { vifs: [NO_VIF; MAXVIFS], entries: [NO_MFC; MFC_CAPACITY], len: 0, unmirrored: 0, custom_rules: 0 }
+        MrTable {
+            vifs: [NO_VIF; MAXVIFS],
+            entries: [NO_MFC; MFC_CAPACITY],
+            len: 0,
+            unmirrored: 0,
+            custom_rules: 0,
+        }
     }
 
     /// `FIB_EVENT_VIF_ADD`. A VIF it cannot hold leaves the mirror inexact.
@@ -151,7 +183,11 @@ impl MrTable {
             self.unmirrored = self.unmirrored.saturating_add(1);
             return Err(MfcError::BadVif);
         };
-        *slot = VifSlot { present: true, vif, counters: NO_VIF_COUNTERS };
+        *slot = VifSlot {
+            present: true,
+            vif,
+            counters: NO_VIF_COUNTERS,
+        };
         Ok(())
     }
 
@@ -170,11 +206,15 @@ impl MrTable {
     /// `ipmr_find_vif(mrt, dev)`: the VIF index of a device, the highest
     /// if it is on several (native walks from `maxvif - 1` down).
     pub fn find_vif(&self, ifindex: i32) -> Option<usize> {
-        self.vifs.iter().rposition(|s| s.present && s.vif.ifindex == ifindex)
+        self.vifs
+            .iter()
+            .rposition(|s| s.present && s.vif.ifindex == ifindex)
     }
 
     fn slot(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<usize> {
-        self.entries.iter().position(|s| s.used && s.e.origin == origin && s.e.group == group)
+        self.entries
+            .iter()
+            .position(|s| s.used && s.e.origin == origin && s.e.group == group)
     }
 
     /// Stores or replaces (origin, group); whether it was new.
@@ -188,8 +228,16 @@ impl MrTable {
             }
             return Ok(false);
         }
-        let free = self.entries.iter_mut().find(|s| !s.used).ok_or(MfcError::Full)?;
-        *free = MfcSlot { used: true, e, counters: MfcCounters::default() };
+        let free = self
+            .entries
+            .iter_mut()
+            .find(|s| !s.used)
+            .ok_or(MfcError::Full)?;
+        *free = MfcSlot {
+            used: true,
+            e,
+            counters: MfcCounters::default(),
+        };
         self.len += 1;
         Ok(true)
     }
@@ -197,7 +245,9 @@ impl MrTable {
     /// `FIB_EVENT_ENTRY_ADD`: stores (origin, group), or replaces it. An
     /// entry it cannot store leaves the mirror inexact until it is deleted.
     pub fn entry_add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
-        self.store(e).map(|_| ()).inspect_err(|_| self.unmirrored = self.unmirrored.saturating_add(1))
+        self.store(e)
+            .map(|_| ())
+            .inspect_err(|_| self.unmirrored = self.unmirrored.saturating_add(1))
     }
 
     /// `FIB_EVENT_ENTRY_REPLACE`: the kernel changed an entry it announced
@@ -265,12 +315,19 @@ impl MrTable {
 
     /// Every VIF with its index and counters.
     pub fn vifs(&self) -> impl Iterator<Item = (usize, Vif, VifCounters)> + '_ {
-        self.vifs.iter().enumerate().filter(|(_, s)| s.present).map(|(i, s)| (i, s.vif, s.counters))
+        self.vifs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.present)
+            .map(|(i, s)| (i, s.vif, s.counters))
     }
 
     /// Every entry with its counters.
     pub fn entries(&self) -> impl Iterator<Item = (&MfcEntry, MfcCounters)> {
-        self.entries.iter().filter(|s| s.used).map(|s| (&s.e, s.counters))
+        self.entries
+            .iter()
+            .filter(|s| s.used)
+            .map(|s| (&s.e, s.counters))
     }
 
     /// Counts a packet sent out of VIF `i`.
@@ -298,7 +355,8 @@ impl MrTable {
     /// `mr_mfc_find_any_parent(mrt, vifi)`: the (*,*) entry that forwards
     /// to `vifi` (its parent does not matter).
     pub fn find_any_parent(&self, vifi: usize) -> Option<&MfcEntry> {
-        self.iter().find(|e| e.origin == ANY && e.group == ANY && e.ttl(vifi) < 255)
+        self.iter()
+            .find(|e| e.origin == ANY && e.group == ANY && e.ttl(vifi) < 255)
     }
 
     /// `ipmr_cache_find_any(mrt, mcastgrp, vifi)`: a (*,G) entry that
@@ -309,7 +367,10 @@ impl MrTable {
                 if e.ttl(vifi) < 255 {
                     return Some(e);
                 }
-                if self.find_any_parent(usize::from(e.parent)).is_some_and(|p| p.ttl(vifi) < 255) {
+                if self
+                    .find_any_parent(usize::from(e.parent))
+                    .is_some_and(|p| p.ttl(vifi) < 255)
+                {
                     return Some(e);
                 }
             }
@@ -318,9 +379,16 @@ impl MrTable {
     }
 
     /// `ip_mr_input`'s lookup: (S,G), then by the input VIF (*,G) / (*,*).
-    pub fn lookup(&self, saddr: Ipv4Address, daddr: Ipv4Address, in_ifindex: i32) -> Option<&MfcEntry> {
-        self.cache_find(saddr, daddr)
-            .or_else(|| self.find_vif(in_ifindex).and_then(|v| self.cache_find_any(daddr, v)))
+    pub fn lookup(
+        &self,
+        saddr: Ipv4Address,
+        daddr: Ipv4Address,
+        in_ifindex: i32,
+    ) -> Option<&MfcEntry> {
+        self.cache_find(saddr, daddr).or_else(|| {
+            self.find_vif(in_ifindex)
+                .and_then(|v| self.cache_find_any(daddr, v))
+        })
     }
 }
 
@@ -368,8 +436,14 @@ pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrF
     if c.origin == ANY && c.group == ANY {
         // (*,*): only toward the upstream, and not from it.
         return match true_vif {
-            Some(tv) if tv != vif && ttl > c.ttl(vif) => MrForward::Forward { oifs: 1 << vif, in_vif: vif },
-            _ => MrForward::Forward { oifs: 0, in_vif: vif },
+            Some(tv) if tv != vif && ttl > c.ttl(vif) => MrForward::Forward {
+                oifs: 1 << vif,
+                in_vif: vif,
+            },
+            _ => MrForward::Forward {
+                oifs: 0,
+                in_vif: vif,
+            },
         };
     }
     let mut oifs = 0u32;
@@ -452,9 +526,10 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
             MrInput::Native
         }
         MrForward::Forward { oifs, in_vif } => {
-            let special = (0..MAXVIFS)
-                .filter(|i| oifs & (1 << i) != 0)
-                .any(|i| t.vif(i).is_some_and(|v| v.flags & (VIFF_TUNNEL | VIFF_REGISTER) != 0));
+            let special = (0..MAXVIFS).filter(|i| oifs & (1 << i) != 0).any(|i| {
+                t.vif(i)
+                    .is_some_and(|v| v.flags & (VIFF_TUNNEL | VIFF_REGISTER) != 0)
+            });
             if special {
                 return MrInput::Native;
             }

@@ -9,11 +9,11 @@
 //! a byte vector. Every drop returns a [`DropReason`] after bumping the
 //! counters the native code bumps at the same point.
 
-use super::route::ip_route_use_hint;
-use super::route::RouteHint;
 use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
+use super::route::ip_route_use_hint;
+use super::route::RouteHint;
 use super::wire;
 use super::wire::Ipv4Address;
 use super::wire::Packet;
@@ -256,7 +256,12 @@ pub trait FinishSkb {
     /// `IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)`.
     fn route_localnet(&self) -> bool;
     /// `ip_route_input_noref(skb, daddr, saddr, dscp, dev)`.
-    fn route_input(&mut self, daddr: Ipv4Address, saddr: Ipv4Address, dscp: u8) -> Result<(), DropReason>;
+    fn route_input(
+        &mut self,
+        daddr: Ipv4Address,
+        saddr: Ipv4Address,
+        dscp: u8,
+    ) -> Result<(), DropReason>;
     /// The hint packet as the glue holds it while later packets reuse its
     /// route: a borrow, so it outlives every use.
     type HintSkb<'h>;

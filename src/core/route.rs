@@ -103,7 +103,11 @@ pub struct RedirectLimits {
 impl RedirectLimits {
     /// The kernel's defaults: 9, HZ/50, (HZ/50) << 10.
     pub const fn defaults(hz: u64) -> Self {
-        RedirectLimits { number: 9, load: hz / 50, silence: (hz / 50) << 10 }
+        RedirectLimits {
+            number: 9,
+            load: hz / 50,
+            silence: (hz / 50) << 10,
+        }
     }
 }
 
@@ -146,7 +150,15 @@ pub const REDIRECT_SLOTS: usize = 256;
 impl RedirectPeers {
     /// An empty cache.
     pub const fn new() -> Self {
-        RedirectPeers { slots: [(0, RedirectPeer { rate_last: 0, n_redirects: 0 }); REDIRECT_SLOTS] }
+        RedirectPeers {
+            slots: [(
+                0,
+                RedirectPeer {
+                    rate_last: 0,
+                    n_redirects: 0,
+                },
+            ); REDIRECT_SLOTS],
+        }
     }
 
     /// The state for `key` (a hash of namespace, source and VRF; never 0).
@@ -172,7 +184,12 @@ pub fn redirect_key(net_id: u64, saddr: Ipv4Address, vif: i32) -> u64 {
     // FNV-1a over the three values.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     // CAST: the bit pattern of vif is what matters.
-    for b in net_id.to_le_bytes().into_iter().chain(saddr.octets()).chain((vif as u32).to_le_bytes()) {
+    for b in net_id
+        .to_le_bytes()
+        .into_iter()
+        .chain(saddr.octets())
+        .chain((vif as u32).to_le_bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -183,7 +200,7 @@ pub fn redirect_key(net_id: u64, saddr: Ipv4Address, vif: i32) -> u64 {
 mod tests {
     use super::*;
 
-#[test]
+    #[test]
     fn redirects_back_off_then_stop_then_reset() {
         let l = RedirectLimits::defaults(1000);
         let mut p = RedirectPeer::default();
@@ -202,8 +219,14 @@ mod tests {
             }
         }
         assert_eq!(sent, 9);
-        assert!(!redirect_allowed(&mut p, now + 1, &l), "too many ignored redirects");
-        assert!(redirect_allowed(&mut p, now + l.silence + 10, &l), "silence resets");
+        assert!(
+            !redirect_allowed(&mut p, now + 1, &l),
+            "too many ignored redirects"
+        );
+        assert!(
+            redirect_allowed(&mut p, now + l.silence + 10, &l),
+            "silence resets"
+        );
     }
 
     #[test]
@@ -253,7 +276,11 @@ mod tests {
     #[test]
     fn no_hint_for_broadcast_or_zeronet() {
         assert!(!ip_extract_route_hint(false, Ipv4Address::BROADCAST, false));
-        assert!(!ip_extract_route_hint(false, Ipv4Address::new(0, 0, 0, 1), false));
+        assert!(!ip_extract_route_hint(
+            false,
+            Ipv4Address::new(0, 0, 0, 1),
+            false
+        ));
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub fn write_snmp<W: Write>(w: &mut W, m: &MibArray) -> fmt::Result {
 }
 
 /// Writes one `REASON count` line per drop reason that has a count.
-pub fn write_drops<'a, W: Write, I: Iterator<Item = (&'a str, u64)>>(w: &mut W, it: I) -> fmt::Result {
+pub fn write_drops<'a, W: Write, I: Iterator<Item = (&'a str, u64)>>(
+    w: &mut W,
+    it: I,
+) -> fmt::Result {
     for (name, n) in it.filter(|(_, n)| *n != 0) {
         writeln!(w, "{name} {n}")?;
     }
@@ -54,7 +57,10 @@ mod tests {
         write_snmp(&mut s, &m).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines.len(), 8);
-        assert_eq!(lines[0], "Ip: InReceives InHdrErrors InDiscards InAddrErrors ForwDatagrams FragFails");
+        assert_eq!(
+            lines[0],
+            "Ip: InReceives InHdrErrors InDiscards InAddrErrors ForwDatagrams FragFails"
+        );
         assert_eq!(lines[1], "Ip: 3 0 0 0 0 0");
         assert!(lines[2].starts_with("IpExt: InOctets"));
         assert!(lines[3].starts_with("IpExt: 120"));

@@ -350,7 +350,9 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// The pointer byte (`optptr[2]`) of the option at `off` bytes from the
     /// header's start, as 1-based offset into the option.
     fn opt_ptr(&self, off: u8) -> Option<usize> {
-        self.b().get(usize::from(off) + IPOPT_OFFSET).map(|p| usize::from(*p))
+        self.b()
+            .get(usize::from(off) + IPOPT_OFFSET)
+            .map(|p| usize::from(*p))
     }
 
     /// The source-route slot a forwarded packet's router fills: the first
@@ -368,7 +370,9 @@ impl<T: AsRef<[u8]>> Packet<T> {
             if srrptr + 3 > srrspace {
                 break;
             }
-            if srrptr >= 1 && self.b().get(base + srrptr - 1..base + srrptr + 3) == Some(&nexthop.0[..]) {
+            if srrptr >= 1
+                && self.b().get(base + srrptr - 1..base + srrptr + 3) == Some(&nexthop.0[..])
+            {
                 break;
             }
             srrptr += 4;
@@ -490,7 +494,9 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     }
 
     fn fill_before_ptr(&mut self, off: u8, back: usize, a: Ipv4Address) -> bool {
-        let Some(ptr) = self.opt_ptr(off) else { return false };
+        let Some(ptr) = self.opt_ptr(off) else {
+            return false;
+        };
         match (usize::from(off) + ptr).checked_sub(back) {
             Some(at) => put(self.m(), at, &a.0),
             None => false,
@@ -761,8 +767,8 @@ pub(crate) mod tests {
 
     /// A golden 20-byte UDP header 10.0.0.1 -> 10.0.0.2, tot_len 28, ttl 64.
     pub(crate) const UDP_HDR: [u8; 20] = [
-        0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10,
-        0, 0, 2,
+        0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10, 0,
+        0, 2,
     ];
     /// `UDP_HDR` with its checksum, computed apart from the core.
     const UDP_HDR_CHECK: u16 = 0x149b;
@@ -794,7 +800,10 @@ pub(crate) mod tests {
 
     #[test]
     fn short_buffer_rejected() {
-        assert_eq!(Packet::new_checked(&UDP_HDR[..19]).unwrap_err(), WireError::Truncated);
+        assert_eq!(
+            Packet::new_checked(&UDP_HDR[..19]).unwrap_err(),
+            WireError::Truncated
+        );
     }
 
     #[test]
@@ -820,13 +829,14 @@ pub(crate) mod tests {
         p.set_protocol(IPPROTO_TCP);
         p.set_saddr(Ipv4Address::new(192, 0, 2, 1));
         p.set_daddr(Ipv4Address::new(198, 51, 100, 7));
-        p.options_mut().copy_from_slice(&[IPOPT_NOOP, IPOPT_NOOP, IPOPT_NOOP, IPOPT_END]);
+        p.options_mut()
+            .copy_from_slice(&[IPOPT_NOOP, IPOPT_NOOP, IPOPT_NOOP, IPOPT_END]);
         p.fill_checksum();
         assert_eq!(
             h,
             [
-                0x46, 0xb8, 0x01, 0x02, 0xbe, 0xef, 0x20, 0x07, 3, 6, 0xe8, 0x0a, 192, 0, 2, 1, 198, 51, 100, 7, 1,
-                1, 1, 0
+                0x46, 0xb8, 0x01, 0x02, 0xbe, 0xef, 0x20, 0x07, 3, 6, 0xe8, 0x0a, 192, 0, 2, 1,
+                198, 51, 100, 7, 1, 1, 1, 0
             ]
         );
         let v = Packet::new_checked(&h[..]).unwrap();
@@ -956,11 +966,21 @@ pub(crate) mod tests {
         let mut buf = [0u8; 60];
         let mut p = Packet::new_checked(&mut buf[..]).unwrap();
         assert_eq!(r.emit(&mut p), Err(WireError::Emit));
-        let r = Repr { options: &[0; 44], ..r };
+        let r = Repr {
+            options: &[0; 44],
+            ..r
+        };
         assert_eq!(r.emit(&mut p), Err(WireError::Emit));
-        let r = Repr { options: &[], payload_len: 65536 - 20, ..r };
+        let r = Repr {
+            options: &[],
+            payload_len: 65536 - 20,
+            ..r
+        };
         assert_eq!(r.emit(&mut p), Err(WireError::Emit));
-        let r = Repr { payload_len: 65535 - 20, ..r };
+        let r = Repr {
+            payload_len: 65535 - 20,
+            ..r
+        };
         assert_eq!(r.emit(&mut p), Ok(()));
         assert_eq!(Packet::new_checked(&buf[..]).unwrap().tot_len(), 65535);
     }
@@ -1021,7 +1041,9 @@ pub(crate) mod tests {
     #[test]
     fn ethertype_table_is_sorted_and_unique() {
         assert!(ETH_P_IN_USE.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(ETH_P_IN_USE.iter().all(|(v, _)| *v >= ETH_P_802_3_MIN && *v != ETH_P_802_EX1));
+        assert!(ETH_P_IN_USE
+            .iter()
+            .all(|(v, _)| *v >= ETH_P_802_3_MIN && *v != ETH_P_802_EX1));
         // The takeover pseudo type is no wire ethertype and no parameter.
         assert!(OXIP_ETH_P_TAKEOVER < ETH_P_802_3_MIN);
         assert!(ethertype_param_check(OXIP_ETH_P_TAKEOVER).is_err());

@@ -64,7 +64,8 @@ impl Drop for Backlog {
         // The hooks are gone and `Takeover::drop` waited for those running
         // (synchronize_net), so nothing queues; the NAPIs are disabled
         // before each purge, so nothing dequeues.
-        self.q.stop(&g, |q| purge(q, |_| true, DropReason::NotSpecified, &g));
+        self.q
+            .stop(&g, |q| purge(q, |_| true, DropReason::NotSpecified, &g));
     }
 }
 
@@ -118,7 +119,9 @@ pub(crate) fn enqueue(skb: Skb, bh: &Bh) {
 /// received inside that poll's RCU read-side section, which the device's
 /// unregistration waits out.
 pub(crate) fn flush_dev(dev: &NetDevice, g: &RtnlGuard) {
-    let Some(qs) = NapiQueues::current_rtnl(g) else { return };
+    let Some(qs) = NapiQueues::current_rtnl(g) else {
+        return;
+    };
     qs.for_each(|q| purge(q, |d| core::ptr::eq(d, dev), reason::DEV_READY, g));
 }
 

@@ -7,9 +7,7 @@
 
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len) { return pskb_may_pull(skb, len); }
-unsigned char *oxip_skb_network_header(const struct sk_buff *skb) { return skb_network_header(skb); }
 unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb) - skb_network_offset(skb); return skb_network_header(skb); }
-unsigned int oxip_skb_headlen(const struct sk_buff *skb) { return skb_headlen(skb); }
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len) { return pskb_trim_rcsum(skb, len); }
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset) { skb_set_transport_header(skb, offset); }
 bool oxip_skb_sk_is_prefetched(struct sk_buff *skb) { return skb_sk_is_prefetched(skb); }
@@ -61,7 +59,6 @@ struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb) { return l3mdev_ip_rcv(s
 struct net *oxip_dev_net(const struct net_device *dev) { return dev_net(dev); }
 void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev) { dev_core_stats_rx_otherhost_dropped_inc(dev); }
 void *oxip_net_generic(const struct net *net, unsigned int id) { return net_generic(net, id); }
-struct net *oxip_seq_file_net(struct seq_file *seq) { return seq_file_net(seq); }
 struct net *oxip_seq_file_single_net(struct seq_file *seq) { return seq_file_single_net(seq); }
 struct net_device *oxip_netdev_notifier_info_to_dev(void *info) { return netdev_notifier_info_to_dev(info); }
 bool oxip_changeupper_linking(void *info) { return ((struct netdev_notifier_changeupper_info *)info)->linking; }
@@ -153,7 +150,6 @@ void oxip_skb_dst_set(struct sk_buff *skb, struct dst_entry *dst) { skb_dst_set(
 struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
-void oxip_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
 
 bool oxip_skb_is_gso_tcp(const struct sk_buff *skb) { return skb_is_gso_tcp(skb); }
 bool oxip_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }

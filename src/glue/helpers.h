@@ -40,9 +40,7 @@
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len);
-unsigned char *oxip_skb_network_header(const struct sk_buff *skb);
 unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len);
-unsigned int oxip_skb_headlen(const struct sk_buff *skb);
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len);
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);
 bool oxip_skb_sk_is_prefetched(struct sk_buff *skb);
@@ -87,7 +85,6 @@ struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb);
 struct net *oxip_dev_net(const struct net_device *dev);
 void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev);
 void *oxip_net_generic(const struct net *net, unsigned int id);
-struct net *oxip_seq_file_net(struct seq_file *seq);
 struct net *oxip_seq_file_single_net(struct seq_file *seq);
 struct net_device *oxip_netdev_notifier_info_to_dev(void *info);
 bool oxip_changeupper_linking(void *info);
@@ -181,7 +178,6 @@ void oxip_skb_dst_set(struct sk_buff *skb, struct dst_entry *dst);
 struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
-void oxip_consume_skb(struct sk_buff *skb);
 /* behaviour: what native receive decides before IPv4 sees a frame, and
  * route/rule facts (linux/skbuff.h, linux/if_vlan.h, linux/netdevice.h,
  * net/route.h, net/fib_rules.h, linux/mroute.h)

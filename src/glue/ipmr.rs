@@ -76,10 +76,20 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
         }
     }
     let net = skb.net(&g);
-    let x = Xmit { net, tos, daddr, m, bh };
+    let x = Xmit {
+        net,
+        tos,
+        daddr,
+        m,
+        bh,
+    };
     let targets = oifs.get(..n).unwrap_or(&[]);
     let Some((&last, rest)) = targets.split_last() else {
-        return if local { skb.local_deliver() } else { consume_unforwarded(skb, st) };
+        return if local {
+            skb.local_deliver()
+        } else {
+            consume_unforwarded(skb, st)
+        };
     };
     for &ifindex in rest {
         if let Some(c) = clone(&skb, st) {

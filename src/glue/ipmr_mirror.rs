@@ -15,9 +15,9 @@
 use core::fmt::Write;
 
 use kernel::prelude::*;
-use kernel::sync::SpinLock;
 use kernel::sync::lock::spinlock::SpinLockBackend;
 use kernel::sync::lock::Guard;
+use kernel::sync::SpinLock;
 
 use super::sys::bh::Bh;
 use super::sys::bh::BhGuard;
@@ -101,7 +101,11 @@ impl Mirror {
             m.ttls.copy_from_slice(e.ttls);
         }
         let mut t = self.lock(bh);
-        let r = if add { t.entry_add(m) } else { t.entry_replace(m) };
+        let r = if add {
+            t.entry_add(m)
+        } else {
+            t.entry_replace(m)
+        };
         if r.is_err() {
             kernel::pr_warn_once!("oxip: MFC mirror full or bad VIF; entry not mirrored: multicast goes to native until it is deleted\n");
         }
@@ -118,12 +122,24 @@ impl IpmrHandler for Mirror {
             IpmrEvent::RuleAdd(is_default) => self.lock(bh.bh()).rule_add(is_default),
             IpmrEvent::RuleDel(is_default) => self.lock(bh.bh()).rule_del(is_default),
             IpmrEvent::VifAdd(v) if v.tb_id == RT_TABLE_DEFAULT => {
-                let _ = self.lock(bh.bh()).vif_add(usize::from(v.index), Vif { ifindex: v.ifindex, flags: v.flags });
+                let _ = self.lock(bh.bh()).vif_add(
+                    usize::from(v.index),
+                    Vif {
+                        ifindex: v.ifindex,
+                        flags: v.flags,
+                    },
+                );
             }
-            IpmrEvent::VifDel(v) if v.tb_id == RT_TABLE_DEFAULT => self.lock(bh.bh()).vif_del(usize::from(v.index)),
-            IpmrEvent::EntryDel(e) if e.tb_id == RT_TABLE_DEFAULT => self.lock(bh.bh()).entry_del(e.origin, e.group),
+            IpmrEvent::VifDel(v) if v.tb_id == RT_TABLE_DEFAULT => {
+                self.lock(bh.bh()).vif_del(usize::from(v.index))
+            }
+            IpmrEvent::EntryDel(e) if e.tb_id == RT_TABLE_DEFAULT => {
+                self.lock(bh.bh()).entry_del(e.origin, e.group)
+            }
             IpmrEvent::EntryAdd(e) if e.tb_id == RT_TABLE_DEFAULT => self.entry(bh.bh(), &e, true),
-            IpmrEvent::EntryReplace(e) if e.tb_id == RT_TABLE_DEFAULT => self.entry(bh.bh(), &e, false),
+            IpmrEvent::EntryReplace(e) if e.tb_id == RT_TABLE_DEFAULT => {
+                self.entry(bh.bh(), &e, false)
+            }
             _ => {}
         }
     }

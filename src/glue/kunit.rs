@@ -90,7 +90,10 @@ mod tests {
         assert!(!c_csum_ok(&p));
         let mut skb = skb_with(&p);
         let mut mib = MibArray::default();
-        assert_eq!(rcv::ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Drop(DropReason::IpCsum)));
+        assert_eq!(
+            rcv::ip_rcv_core(&mut skb, &mut mib),
+            Err(RcvError::Drop(DropReason::IpCsum))
+        );
         assert_eq!(mib.get(IpMib::InCsumErrors), 1);
         skb.drop_reason(DropReason::IpCsum);
     }
@@ -118,7 +121,10 @@ mod tests {
         fix(&mut p);
         let mut skb = skb_with(&p);
         let mut mib = MibArray::default();
-        assert_eq!(rcv::ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Drop(DropReason::PktTooSmall)));
+        assert_eq!(
+            rcv::ip_rcv_core(&mut skb, &mut mib),
+            Err(RcvError::Drop(DropReason::PktTooSmall))
+        );
         assert_eq!(mib.get(IpMib::InTruncatedPkts), 1);
         skb.drop_reason(DropReason::PktTooSmall);
     }
@@ -128,7 +134,10 @@ mod tests {
         let mut skb = skb_with(&UDP[..12]);
         assert!(!skb.may_pull(20));
         let mut mib = MibArray::default();
-        assert_eq!(rcv::ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Drop(DropReason::IpInhdr)));
+        assert_eq!(
+            rcv::ip_rcv_core(&mut skb, &mut mib),
+            Err(RcvError::Drop(DropReason::IpInhdr))
+        );
         assert_eq!(mib.get(IpMib::InHdrErrors), 1);
         skb.drop_reason(DropReason::IpInhdr);
     }
@@ -138,7 +147,10 @@ mod tests {
         let k = super::super::sys::reason::to_kernel(DropReason::IpCsum);
         assert_eq!(super::super::sys::reason::name(k), "IP_CSUM");
         let k = super::super::sys::reason::to_kernel(DropReason::UnicastInL2Multicast);
-        assert_eq!(super::super::sys::reason::name(k), "UNICAST_IN_L2_MULTICAST");
+        assert_eq!(
+            super::super::sys::reason::name(k),
+            "UNICAST_IN_L2_MULTICAST"
+        );
     }
 
     /// A clone shares its head with the original: the header handed out
@@ -168,7 +180,14 @@ mod tests {
         let b = skb_with(&UDP[..24]);
         l.push(a);
         l.push(b);
-        assert_eq!(l.pop().map(|s| { let n = RcvSkb::len(&s); s.drop_reason(DropReason::NotSpecified); n }), Some(28));
+        assert_eq!(
+            l.pop().map(|s| {
+                let n = RcvSkb::len(&s);
+                s.drop_reason(DropReason::NotSpecified);
+                n
+            }),
+            Some(28)
+        );
         assert!(!l.is_empty());
         // The 24-byte skb is freed by the list's drop (kmemleak would see it otherwise).
     }
@@ -201,7 +220,12 @@ mod tests {
                 let c: b::iphdr = unsafe { core::ptr::read_unaligned(g.bytes.as_ptr().cast()) };
                 // SAFETY: both members of the union are two `__be32`s, any
                 // bit pattern valid.
-                let (saddr, daddr) = unsafe { (c.__bindgen_anon_1.addrs.saddr, c.__bindgen_anon_1.addrs.daddr) };
+                let (saddr, daddr) = unsafe {
+                    (
+                        c.__bindgen_anon_1.addrs.saddr,
+                        c.__bindgen_anon_1.addrs.daddr,
+                    )
+                };
                 assert_eq!(c.version(), p.version());
                 assert_eq!(c.ihl(), p.ihl());
                 assert_eq!(c.tos, p.tos());
@@ -341,8 +365,14 @@ mod consts {
         assert_eq!(offset_of!(b::iphdr, protocol), field::PROTOCOL);
         assert_eq!(offset_of!(b::iphdr, check), field::CHECK);
         let addrs = offset_of!(b::iphdr, __bindgen_anon_1);
-        assert_eq!(addrs + offset_of!(b::iphdr__bindgen_ty_1__bindgen_ty_2, saddr), field::SADDR);
-        assert_eq!(addrs + offset_of!(b::iphdr__bindgen_ty_1__bindgen_ty_2, daddr), field::DADDR);
+        assert_eq!(
+            addrs + offset_of!(b::iphdr__bindgen_ty_1__bindgen_ty_2, saddr),
+            field::SADDR
+        );
+        assert_eq!(
+            addrs + offset_of!(b::iphdr__bindgen_ty_1__bindgen_ty_2, daddr),
+            field::DADDR
+        );
         // version:4 and ihl:4 share byte 0, version high (the bitfield
         // accessors on a header whose first byte is 0x46).
         let mut h = [0u8; 20];
@@ -492,7 +522,9 @@ mod consts {
         );
         assert_eq!(c.len(), wire::ETH_P_IN_USE.len());
         for (v, n) in c {
-            assert!(wire::ETH_P_IN_USE.iter().any(|(w, m)| u32::from(*w) == v && *m == n));
+            assert!(wire::ETH_P_IN_USE
+                .iter()
+                .any(|(w, m)| u32::from(*w) == v && *m == n));
         }
     }
 }

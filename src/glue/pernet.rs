@@ -43,7 +43,12 @@ impl PernetOps for OxipNet {
         let counters = NetCounters::new()?;
         let mirror = FibNotifier::register(net, Mirror::new()).ok();
         let proc = proc::create(net)?;
-        Ok(NetState { proc, counters, mirror, all: AtomicBool::new(false) })
+        Ok(NetState {
+            proc,
+            counters,
+            mirror,
+            all: AtomicBool::new(false),
+        })
     }
 
     /// Known to takeover (`all` mode, the global view) before any device

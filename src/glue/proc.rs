@@ -36,7 +36,9 @@ struct Drops;
 
 impl Show for Drops {
     fn show(net: &Net, w: &mut SeqWriter<'_>) -> Result {
-        let Some(s) = netns::state(net) else { return Ok(()) };
+        let Some(s) = netns::state(net) else {
+            return Ok(());
+        };
         let d = s.counters.fold_drops();
         let it = d.iter().enumerate().map(|(k, n)| {
             // CAST: k < DROP_SLOTS.
@@ -110,12 +112,24 @@ pub(crate) fn create(net: &Net) -> Result<KVec<ProcEntry>> {
     let mut v = KVec::with_capacity(7, GFP_KERNEL)?;
     v.push(ProcEntry::single::<Snmp>(net, c"oxip_snmp")?, GFP_KERNEL)?;
     v.push(ProcEntry::single::<Drops>(net, c"oxip_drops")?, GFP_KERNEL)?;
-    v.push(ProcEntry::single_write::<TakeoverCtl>(net, c"oxip_takeover")?, GFP_KERNEL)?;
+    v.push(
+        ProcEntry::single_write::<TakeoverCtl>(net, c"oxip_takeover")?,
+        GFP_KERNEL,
+    )?;
     v.push(ProcEntry::single::<MrVif>(net, c"oxip_mr_vif")?, GFP_KERNEL)?;
-    v.push(ProcEntry::single::<MrCache>(net, c"oxip_mr_cache")?, GFP_KERNEL)?;
+    v.push(
+        ProcEntry::single::<MrCache>(net, c"oxip_mr_cache")?,
+        GFP_KERNEL,
+    )?;
     if net.is_init() {
-        v.push(ProcEntry::single::<Global>(net, c"oxip_global")?, GFP_KERNEL)?;
-        v.push(ProcEntry::single::<GlobalTakeover>(net, c"oxip_global_takeover")?, GFP_KERNEL)?;
+        v.push(
+            ProcEntry::single::<Global>(net, c"oxip_global")?,
+            GFP_KERNEL,
+        )?;
+        v.push(
+            ProcEntry::single::<GlobalTakeover>(net, c"oxip_global_takeover")?,
+            GFP_KERNEL,
+        )?;
     }
     Ok(v)
 }

@@ -82,11 +82,11 @@ pub(crate) fn check_param(ethertype: u16) -> Result {
     match wire::ethertype_param_check(ethertype) {
         Ok(()) => Ok(()),
         Err(wire::EthertypeError::Length) => {
-            pr_err!("oxip: ethertype={:#06x} is below ETH_P_802_3_MIN (0x0600): an 802.3 length, not an ethertype\n", ethertype);
+            pr_err!("ethertype={:#06x} is below ETH_P_802_3_MIN (0x0600): an 802.3 length, not an ethertype\n", ethertype);
             Err(EINVAL)
         }
         Err(wire::EthertypeError::InUse(name)) => {
-            pr_err!("oxip: ethertype={:#06x} is {}, which the kernel or drivers handle; use 0x88b5 (local experimental)\n", ethertype, name);
+            pr_err!("ethertype={:#06x} is {}, which the kernel or drivers handle; use 0x88b5 (local experimental)\n", ethertype, name);
             Err(EINVAL)
         }
     }

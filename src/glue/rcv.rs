@@ -65,7 +65,9 @@ pub(crate) fn ip_rcv(skb: Skb, entry: IpMib, bh: &Bh) {
     let dev = skb.dev(&g);
     let mut st = netns::stats(net, bh);
     st.inc(entry);
-    let Some(skb) = rcv_core(skb, &mut st) else { return };
+    let Some(skb) = rcv_core(skb, &mut st) else {
+        return;
+    };
     nf::hook_prerouting::<RcvFinish>(net, skb, dev);
 }
 
@@ -142,7 +144,9 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
             st.inc(IpMib::ListBatches);
         }
         st.inc(entry);
-        let Some(skb) = rcv_core(skb, &mut st) else { continue };
+        let Some(skb) = rcv_core(skb, &mut st) else {
+            continue;
+        };
         if let Some((d, n)) = curr {
             if !same && !sublist.is_empty() {
                 ip_sublist_rcv(&sublist, d, n, bh);
@@ -177,7 +181,12 @@ impl Run {
     /// The hint for the next packet, borrowing the first skb: the dst
     /// `skb_dst_copy` takes from it cannot outlive it.
     fn hint(&self) -> Option<RouteHint<&Skb>> {
-        self.hint.map(|h| RouteHint { daddr: h.daddr, tos: h.tos, rt_flags: h.rt_flags, skb: &self.first })
+        self.hint.map(|h| RouteHint {
+            daddr: h.daddr,
+            tos: h.tos,
+            rt_flags: h.rt_flags,
+            skb: &self.first,
+        })
     }
 }
 
@@ -190,7 +199,9 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
     let mut run: Option<Run> = None;
     let mut st = netns::stats(net, bh);
     while let Some(skb) = head.pop() {
-        let Some(mut skb) = skb.l3mdev_ip_rcv() else { continue };
+        let Some(mut skb) = skb.l3mdev_ip_rcv() else {
+            continue;
+        };
         let hint = run.as_ref().and_then(Run::hint);
         let rt = match rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
             Ok(rt) => rt,
@@ -207,7 +218,11 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
         if let Some(r) = run.take() {
             ip_sublist_rcv_finish(r, &rest, &mut st, bh);
         }
-        run = Some(Run { first: skb, rt, hint });
+        run = Some(Run {
+            first: skb,
+            rt,
+            hint,
+        });
     }
     if let Some(r) = run.take() {
         ip_sublist_rcv_finish(r, &rest, &mut st, bh);
@@ -217,9 +232,16 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
 /// C: `ip_extract_route_hint()`: the hint's fields, if this packet's route
 /// may serve as one.
 fn ip_extract_route_hint(net: &Net, skb: &Skb) -> Option<RouteHint<()>> {
-    let daddr = Packet::new_checked(FinishSkb::network_header(skb)).ok()?.daddr();
+    let daddr = Packet::new_checked(FinishSkb::network_header(skb))
+        .ok()?
+        .daddr();
     if route::ip_extract_route_hint(net.fib4_has_custom_rules(), daddr, skb.ipcb().multipath()) {
-        skb.route_hint().map(|h| RouteHint { daddr: h.daddr, tos: h.tos, rt_flags: h.rt_flags, skb: () })
+        skb.route_hint().map(|h| RouteHint {
+            daddr: h.daddr,
+            tos: h.tos,
+            rt_flags: h.rt_flags,
+            skb: (),
+        })
     } else {
         None
     }

@@ -187,7 +187,9 @@ fn command(net: &Net, text: &str) -> Result {
     let cmd = ctl::parse(text).map_err(|_| EINVAL)?;
     let mut g = RtnlGuard::lock();
     match cmd {
-        ctl::Command::Attach(name) => net.with_dev_by_name(name, &mut g, |g, d| attach(g, d, Port::Refuse)).ok_or(ENODEV)?,
+        ctl::Command::Attach(name) => net
+            .with_dev_by_name(name, &mut g, |g, d| attach(g, d, Port::Refuse))
+            .ok_or(ENODEV)?,
         ctl::Command::Detach(name) => net.with_dev_by_name(name, &mut g, detach).ok_or(ENODEV)?,
         ctl::Command::AttachAll => {
             if *STATE.get(&mut g) != State::Open {
@@ -236,7 +238,9 @@ impl Ingress for TakeoverHook {
         if crate::takeover_retag() && !skb.pfmemalloc() {
             return skb.retag(wire::OXIP_ETH_P_TAKEOVER);
         }
-        let Some((skb, stolen)) = skb.steal() else { return Verdict::Accept };
+        let Some((skb, stolen)) = skb.steal() else {
+            return Verdict::Accept;
+        };
         if crate::takeover_backlog() {
             backlog::enqueue(skb, bh);
         } else {
@@ -282,7 +286,11 @@ impl NetdevNotifier for TakeoverNotifier {
                     let _ = attach(g, dev, Port::Refuse);
                 }
             }
-            NetdevEvent::ChangeUpper { dev, linking, master } => {
+            NetdevEvent::ChangeUpper {
+                dev,
+                linking,
+                master,
+            } => {
                 if all_mode(dev.net()) {
                     if linking && dev.rx_handler_busy(g) {
                         // It became a port (bridge, bond, team: the handler
@@ -404,7 +412,10 @@ pub(crate) fn global_show(w: &mut SeqWriter<'_>) -> Result {
     });
     let attached = HOOKS.get(&mut g).len();
     let _ = snmp::write_snmp(w, &sum);
-    let _ = write!(w, "OxipNetns: Live Gone All Attached\nOxipNetns: {live} {gone} {all} {attached}\n");
+    let _ = write!(
+        w,
+        "OxipNetns: Live Gone All Attached\nOxipNetns: {live} {gone} {all} {attached}\n"
+    );
     Ok(())
 }
 
@@ -416,7 +427,10 @@ pub(crate) fn global_takeover_show(w: &mut SeqWriter<'_>) -> Result {
     let mut list = KVec::new();
     let mut res = Ok(());
     NETS.for_each(&mut g, |net| {
-        if list.push((net.id(), net.inum(), all_mode(net)), GFP_KERNEL).is_err() {
+        if list
+            .push((net.id(), net.inum(), all_mode(net)), GFP_KERNEL)
+            .is_err()
+        {
             res = Err(ENOMEM);
         }
     });

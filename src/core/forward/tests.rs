@@ -31,8 +31,26 @@ struct FakeFwd {
 
 fn golden(ttl: u8, df: bool, tos: u8) -> Vec<u8> {
     let mut h = vec![
-        0x45, tos, 0x05, 0xdc, 0x12, 0x34, if df { 0x40 } else { 0 }, 0x00, ttl, 0x11, 0, 0, 10, 0, 0, 1,
-        10, 0, 1, 2,
+        0x45,
+        tos,
+        0x05,
+        0xdc,
+        0x12,
+        0x34,
+        if df { 0x40 } else { 0 },
+        0x00,
+        ttl,
+        0x11,
+        0,
+        0,
+        10,
+        0,
+        0,
+        1,
+        10,
+        0,
+        1,
+        2,
     ];
     let c = checksum(&h).to_be_bytes();
     h[10] = c[0];
@@ -52,7 +70,10 @@ impl FakeFwd {
             xfrm_route: true,
             strict_gw: false,
             forwarded: false,
-            mtu: MtuInputs { dev_mtu: 1500, ..Default::default() },
+            mtu: MtuInputs {
+                dev_mtu: 1500,
+                ..Default::default()
+            },
             len: 1500,
             ignore_df: false,
             gso: false,
@@ -156,21 +177,30 @@ fn forwards_and_decrements_ttl_keeping_checksum_valid() {
 fn not_host_is_dropped() {
     let mut s = FakeFwd::new(64, true);
     s.pkt_type = PktType::Broadcast;
-    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+    assert_eq!(
+        run(&mut s).0,
+        ForwardVerdict::Drop(DropReason::NotSpecified)
+    );
 }
 
 #[test]
 fn with_socket_is_dropped() {
     let mut s = FakeFwd::new(64, true);
     s.sk = true;
-    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+    assert_eq!(
+        run(&mut s).0,
+        ForwardVerdict::Drop(DropReason::NotSpecified)
+    );
 }
 
 #[test]
 fn lro_is_dropped() {
     let mut s = FakeFwd::new(64, true);
     s.lro = true;
-    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+    assert_eq!(
+        run(&mut s).0,
+        ForwardVerdict::Drop(DropReason::NotSpecified)
+    );
 }
 
 #[test]
@@ -204,7 +234,10 @@ fn ttl_1_is_time_exceeded() {
 fn strict_route_via_gateway_is_sr_failed() {
     let mut s = FakeFwd::new(64, true);
     s.strict_gw = true;
-    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+    assert_eq!(
+        run(&mut s).0,
+        ForwardVerdict::Drop(DropReason::NotSpecified)
+    );
     assert_eq!(s.icmp, vec![(ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0)]);
 }
 
@@ -251,7 +284,10 @@ fn ignore_df_lets_it_through() {
 fn cow_failure_is_dropped() {
     let mut s = FakeFwd::new(64, true);
     s.cow_ok = false;
-    assert_eq!(run(&mut s).0, ForwardVerdict::Drop(DropReason::NotSpecified));
+    assert_eq!(
+        run(&mut s).0,
+        ForwardVerdict::Drop(DropReason::NotSpecified)
+    );
 }
 
 #[test]
@@ -274,20 +310,58 @@ fn priority_from_tos_when_enabled() {
 
 #[test]
 fn mtu_prefers_fresh_pmtu_only_when_allowed() {
-    let base = MtuInputs { rt_pmtu: 1200, pmtu_fresh: true, dev_mtu: 1500, ..Default::default() };
+    let base = MtuInputs {
+        rt_pmtu: 1200,
+        pmtu_fresh: true,
+        dev_mtu: 1500,
+        ..Default::default()
+    };
     assert_eq!(ip_dst_mtu_maybe_forward(&base), 1500);
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { fwd_use_pmtu: true, ..base }), 1200);
     assert_eq!(
-        ip_dst_mtu_maybe_forward(&MtuInputs { fwd_use_pmtu: true, pmtu_fresh: false, ..base }),
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            fwd_use_pmtu: true,
+            ..base
+        }),
+        1200
+    );
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            fwd_use_pmtu: true,
+            pmtu_fresh: false,
+            ..base
+        }),
         1500
     );
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { metric_mtu: 1400, ..base }), 1400);
     assert_eq!(
-        ip_dst_mtu_maybe_forward(&MtuInputs { mtu_locked: true, uses_gateway: true, rt_pmtu: 0, ..base }),
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            metric_mtu: 1400,
+            ..base
+        }),
+        1400
+    );
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            mtu_locked: true,
+            uses_gateway: true,
+            rt_pmtu: 0,
+            ..base
+        }),
         576
     );
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { dev_mtu: 70000, ..base }), IP_MAX_MTU);
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { lwt_headroom: 100, ..base }), 1400);
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            dev_mtu: 70000,
+            ..base
+        }),
+        IP_MAX_MTU
+    );
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            lwt_headroom: 100,
+            ..base
+        }),
+        1400
+    );
 }
 
 /// Found by the host fuzzer (fuzz/seeds/ip_forward/lwt-headroom-over-mtu.hex):
@@ -305,8 +379,20 @@ fn lwt_headroom_at_or_over_the_mtu_does_not_count() {
         ..Default::default()
     };
     assert_eq!(ip_dst_mtu_maybe_forward(&m), 180);
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { lwt_headroom: 180, ..m }), 180);
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { lwt_headroom: 179, ..m }), 1);
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            lwt_headroom: 180,
+            ..m
+        }),
+        180
+    );
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            lwt_headroom: 179,
+            ..m
+        }),
+        1
+    );
     let mut s = FakeFwd::new(64, true);
     s.mtu = m;
     s.len = 100;
@@ -320,9 +406,18 @@ fn lwt_headroom_at_or_over_the_mtu_does_not_count() {
 /// refusing DF packets of 65521..65535 bytes native forwards.
 #[test]
 fn ip_max_mtu_is_the_largest_tot_len() {
-    let m = MtuInputs { dev_mtu: 65535, ..Default::default() };
+    let m = MtuInputs {
+        dev_mtu: 65535,
+        ..Default::default()
+    };
     assert_eq!(ip_dst_mtu_maybe_forward(&m), 65535);
-    assert_eq!(ip_dst_mtu_maybe_forward(&MtuInputs { dev_mtu: 65536, ..m }), 65535);
+    assert_eq!(
+        ip_dst_mtu_maybe_forward(&MtuInputs {
+            dev_mtu: 65536,
+            ..m
+        }),
+        65535
+    );
     let mut s = FakeFwd::new(64, true);
     s.mtu = m;
     s.len = 65535;

@@ -14,9 +14,30 @@ fn a(n: u32) -> Ipv4Address {
 
 fn table() -> MrTable {
     let mut t = MrTable::new();
-    t.vif_add(0, Vif { ifindex: 10, flags: 0 }).unwrap();
-    t.vif_add(1, Vif { ifindex: 11, flags: 0 }).unwrap();
-    t.vif_add(2, Vif { ifindex: 12, flags: 0 }).unwrap();
+    t.vif_add(
+        0,
+        Vif {
+            ifindex: 10,
+            flags: 0,
+        },
+    )
+    .unwrap();
+    t.vif_add(
+        1,
+        Vif {
+            ifindex: 11,
+            flags: 0,
+        },
+    )
+    .unwrap();
+    t.vif_add(
+        2,
+        Vif {
+            ifindex: 12,
+            flags: 0,
+        },
+    )
+    .unwrap();
     t
 }
 
@@ -37,7 +58,11 @@ fn sg_exact_match_wins() {
     stg.ttls[2] = 1;
     t.entry_add(stg).unwrap();
     assert_eq!(t.lookup(S, G, 10).unwrap().origin, S);
-    assert_eq!(t.lookup(a(0x0a00_0109), G, 10).unwrap().origin, Z, "other sources fall to (*,G)");
+    assert_eq!(
+        t.lookup(a(0x0a00_0109), G, 10).unwrap().origin,
+        Z,
+        "other sources fall to (*,G)"
+    );
 }
 
 #[test]
@@ -48,7 +73,10 @@ fn star_g_needs_the_input_vif_in_its_tree() {
     stg.ttls[2] = 1;
     t.entry_add(stg).unwrap();
     assert!(t.lookup(S, G, 10).is_some());
-    assert!(t.lookup(S, G, 11).is_none(), "vif 1 is not in the (*,G) tree and there is no (*,*)");
+    assert!(
+        t.lookup(S, G, 11).is_none(),
+        "vif 1 is not in the (*,G) tree and there is no (*,*)"
+    );
 }
 
 #[test]
@@ -65,17 +93,38 @@ fn star_star_catches_the_rest() {
 fn forwards_by_ttl_threshold() {
     let t = table();
     let e = sg(0, &[(1, 1), (2, 64)]);
-    assert_eq!(ip_mr_forward(&t, &e, 10, 2), MrForward::Forward { oifs: 0b010, in_vif: 0 });
-    assert_eq!(ip_mr_forward(&t, &e, 10, 65), MrForward::Forward { oifs: 0b110, in_vif: 0 });
-    assert_eq!(ip_mr_forward(&t, &e, 10, 1), MrForward::Forward { oifs: 0, in_vif: 0 });
+    assert_eq!(
+        ip_mr_forward(&t, &e, 10, 2),
+        MrForward::Forward {
+            oifs: 0b010,
+            in_vif: 0
+        }
+    );
+    assert_eq!(
+        ip_mr_forward(&t, &e, 10, 65),
+        MrForward::Forward {
+            oifs: 0b110,
+            in_vif: 0
+        }
+    );
+    assert_eq!(
+        ip_mr_forward(&t, &e, 10, 1),
+        MrForward::Forward { oifs: 0, in_vif: 0 }
+    );
 }
 
 #[test]
 fn wrong_interface_is_not_forwarded() {
     let t = table();
     let e = sg(0, &[(1, 1)]);
-    assert_eq!(ip_mr_forward(&t, &e, 11, 64), MrForward::WrongVif { true_vif: Some(1) });
-    assert_eq!(ip_mr_forward(&t, &e, 99, 64), MrForward::WrongVif { true_vif: None });
+    assert_eq!(
+        ip_mr_forward(&t, &e, 11, 64),
+        MrForward::WrongVif { true_vif: Some(1) }
+    );
+    assert_eq!(
+        ip_mr_forward(&t, &e, 99, 64),
+        MrForward::WrongVif { true_vif: None }
+    );
 }
 
 #[test]
@@ -84,7 +133,13 @@ fn deleted_vif_is_not_an_oif_and_deleted_entry_is_gone() {
     t.entry_add(sg(0, &[(1, 1), (2, 1)])).unwrap();
     t.vif_del(2);
     let e = *t.lookup(S, G, 10).unwrap();
-    assert_eq!(ip_mr_forward(&t, &e, 10, 64), MrForward::Forward { oifs: 0b010, in_vif: 0 });
+    assert_eq!(
+        ip_mr_forward(&t, &e, 10, 64),
+        MrForward::Forward {
+            oifs: 0b010,
+            in_vif: 0
+        }
+    );
     t.entry_del(S, G);
     assert!(t.lookup(S, G, 10).is_none());
     assert!(t.is_empty());
@@ -107,7 +162,10 @@ fn bad_vif_and_full_table_are_refused() {
     for i in 0..MFC_CAPACITY as u32 {
         t.entry_add(MfcEntry::new(a(i + 1), G, 0)).unwrap();
     }
-    assert_eq!(t.entry_add(MfcEntry::new(a(0xffff), G, 0)), Err(MfcError::Full));
+    assert_eq!(
+        t.entry_add(MfcEntry::new(a(0xffff), G, 0)),
+        Err(MfcError::Full)
+    );
 }
 
 #[test]
@@ -115,19 +173,37 @@ fn star_star_forwards_only_upstream() {
     let t = table();
     let mut ss = MfcEntry::new(Z, Z, 0);
     ss.ttls[0] = 1;
-    assert_eq!(ip_mr_forward(&t, &ss, 11, 64), MrForward::WrongVif { true_vif: Some(1) });
-    assert_eq!(ip_mr_forward(&t, &ss, 10, 64), MrForward::Forward { oifs: 0, in_vif: 0 });
+    assert_eq!(
+        ip_mr_forward(&t, &ss, 11, 64),
+        MrForward::WrongVif { true_vif: Some(1) }
+    );
+    assert_eq!(
+        ip_mr_forward(&t, &ss, 10, 64),
+        MrForward::Forward { oifs: 0, in_vif: 0 }
+    );
 }
 
 fn pkt(ifindex: i32, ttl: u8) -> MrPacket {
-    MrPacket { saddr: S, daddr: G, in_ifindex: ifindex, ttl, len: 100, forwarded: false, router_alert: false, igmp: false }
+    MrPacket {
+        saddr: S,
+        daddr: G,
+        in_ifindex: ifindex,
+        ttl,
+        len: 100,
+        forwarded: false,
+        router_alert: false,
+        igmp: false,
+    }
 }
 
 #[test]
 fn input_forwards_and_counts() {
     let mut t = table();
     t.entry_add(sg(0, &[(1, 1), (2, 1)])).unwrap();
-    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Forward { oifs: 0b110 });
+    assert_eq!(
+        ip_mr_input(&mut t, &pkt(10, 64)),
+        MrInput::Forward { oifs: 0b110 }
+    );
     let (_, c) = t.entries().next().unwrap();
     assert_eq!((c.pkt, c.bytes, c.wrong_if), (1, 100, 0));
     let (_, _, v) = t.vifs().next().unwrap();
@@ -148,9 +224,18 @@ fn input_leaves_igmp_router_alert_and_looped_packets_to_native() {
     let mut t = table();
     t.entry_add(sg(0, &[(1, 1)])).unwrap();
     for p in [
-        MrPacket { igmp: true, ..pkt(10, 64) },
-        MrPacket { router_alert: true, ..pkt(10, 64) },
-        MrPacket { forwarded: true, ..pkt(10, 64) },
+        MrPacket {
+            igmp: true,
+            ..pkt(10, 64)
+        },
+        MrPacket {
+            router_alert: true,
+            ..pkt(10, 64)
+        },
+        MrPacket {
+            forwarded: true,
+            ..pkt(10, 64)
+        },
     ] {
         assert_eq!(ip_mr_input(&mut t, &p), MrInput::Native);
     }
@@ -159,7 +244,14 @@ fn input_leaves_igmp_router_alert_and_looped_packets_to_native() {
 #[test]
 fn input_with_a_register_vif_goes_native() {
     let mut t = table();
-    t.vif_add(3, Vif { ifindex: 13, flags: VIFF_REGISTER }).unwrap();
+    t.vif_add(
+        3,
+        Vif {
+            ifindex: 13,
+            flags: VIFF_REGISTER,
+        },
+    )
+    .unwrap();
     t.entry_add(sg(0, &[(1, 1), (3, 1)])).unwrap();
     assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Native);
 }
@@ -178,8 +270,17 @@ fn star_star_is_found_by_its_oifs_not_its_parent() {
     t.entry_add(ss).unwrap();
     let e = *t.lookup(S, G, 10).expect("native finds the (*,*) entry");
     assert_eq!(e, ss);
-    assert_eq!(ip_mr_forward(&t, &e, 10, 64), MrForward::Forward { oifs: 1 << 2, in_vif: 2 });
-    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Forward { oifs: 1 << 2 });
+    assert_eq!(
+        ip_mr_forward(&t, &e, 10, 64),
+        MrForward::Forward {
+            oifs: 1 << 2,
+            in_vif: 2
+        }
+    );
+    assert_eq!(
+        ip_mr_input(&mut t, &pkt(10, 64)),
+        MrInput::Forward { oifs: 1 << 2 }
+    );
 }
 
 /// Also from the fuzzer: a (*,G) entry accepts a packet from a VIF of the
@@ -199,7 +300,13 @@ fn star_g_is_found_through_any_star_star_proxy() {
     t.entry_add(ss).unwrap();
     let e = *t.lookup(S, G, 11).expect("native finds the (*,G) entry");
     assert_eq!(e, stg);
-    assert_eq!(ip_mr_forward(&t, &e, 11, 64), MrForward::Forward { oifs: 0b101, in_vif: 0 });
+    assert_eq!(
+        ip_mr_forward(&t, &e, 11, 64),
+        MrForward::Forward {
+            oifs: 0b101,
+            in_vif: 0
+        }
+    );
 }
 
 /// Found by the host fuzzer (fuzz/seeds/ipmr/device-on-two-vifs.hex):
@@ -208,13 +315,26 @@ fn star_g_is_found_through_any_star_star_proxy() {
 #[test]
 fn device_on_two_vifs_is_the_higher_vif() {
     let mut t = table();
-    t.vif_add(7, Vif { ifindex: 10, flags: 0 }).unwrap();
+    t.vif_add(
+        7,
+        Vif {
+            ifindex: 10,
+            flags: 0,
+        },
+    )
+    .unwrap();
     assert_eq!(t.find_vif(10), Some(7));
     let mut stg = MfcEntry::new(Z, G, 0);
     stg.ttls[0] = 1;
     stg.ttls[1] = 1;
     stg.ttls[7] = 1;
-    assert_eq!(ip_mr_forward(&t, &stg, 10, 64), MrForward::Forward { oifs: 0b11, in_vif: 0 });
+    assert_eq!(
+        ip_mr_forward(&t, &stg, 10, 64),
+        MrForward::Forward {
+            oifs: 0b11,
+            in_vif: 0
+        }
+    );
 }
 
 /// (*,G) forwarding from VIF 0 to VIFs 1 and 2, and a packet it matches.
@@ -232,7 +352,8 @@ fn star_g_table() -> MrTable {
 fn fill(t: &mut MrTable) {
     let mut i = 0u32;
     while t.len() < MFC_CAPACITY {
-        t.entry_add(MfcEntry::new(a(0x0a00_0000 + i), a(0xe200_0000 + i), 0)).unwrap();
+        t.entry_add(MfcEntry::new(a(0x0a00_0000 + i), a(0xe200_0000 + i), 0))
+            .unwrap();
         i += 1;
     }
 }
@@ -245,16 +366,26 @@ fn full_mirror_hands_everything_to_native_until_the_unmirrored_entry_goes() {
     let mut t = star_g_table();
     fill(&mut t);
     assert!(t.exact());
-    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    assert!(matches!(
+        ip_mr_input(&mut t, &pkt(10, 10)),
+        MrInput::Forward { .. }
+    ));
     // The kernel's (S,G) forwards nowhere; the mirror cannot hold it.
     assert_eq!(t.entry_add(sg(0, &[])), Err(MfcError::Full));
     assert!(!t.exact());
-    assert_eq!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Native, "not (*,G)'s answer");
+    assert_eq!(
+        ip_mr_input(&mut t, &pkt(10, 10)),
+        MrInput::Native,
+        "not (*,G)'s answer"
+    );
     // Replaced while still full: still unmirrored, counted once.
     assert_eq!(t.entry_replace(sg(0, &[(1, 1)])), Err(MfcError::Full));
     t.entry_del(S, G);
     assert!(t.exact(), "the unmirrored entry is gone");
-    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    assert!(matches!(
+        ip_mr_input(&mut t, &pkt(10, 10)),
+        MrInput::Forward { .. }
+    ));
 }
 
 #[test]
@@ -277,11 +408,17 @@ fn custom_mr_rules_hand_everything_to_native() {
     let mut t = star_g_table();
     t.rule_add(true);
     assert!(t.exact(), "the default rule changes nothing");
-    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    assert!(matches!(
+        ip_mr_input(&mut t, &pkt(10, 10)),
+        MrInput::Forward { .. }
+    ));
     t.rule_add(false);
     assert_eq!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Native);
     t.rule_del(false);
-    assert!(matches!(ip_mr_input(&mut t, &pkt(10, 10)), MrInput::Forward { .. }));
+    assert!(matches!(
+        ip_mr_input(&mut t, &pkt(10, 10)),
+        MrInput::Forward { .. }
+    ));
     t.rule_add(false);
     t.clear();
     assert!(t.exact(), "a restarted dump starts over");

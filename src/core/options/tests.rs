@@ -7,8 +7,26 @@ use crate::wire::checksum;
 
 fn golden(ttl: u8, df: bool, tos: u8) -> Vec<u8> {
     let mut h = vec![
-        0x45, tos, 0x05, 0xdc, 0x12, 0x34, if df { 0x40 } else { 0 }, 0x00, ttl, 0x11, 0, 0, 10, 0, 0, 1,
-        10, 0, 1, 2,
+        0x45,
+        tos,
+        0x05,
+        0xdc,
+        0x12,
+        0x34,
+        if df { 0x40 } else { 0 },
+        0x00,
+        ttl,
+        0x11,
+        0,
+        0,
+        10,
+        0,
+        0,
+        1,
+        10,
+        0,
+        1,
+        2,
     ];
     let c = checksum(&h).to_be_bytes();
     h[10] = c[0];
@@ -28,7 +46,11 @@ fn forward_options_fill_record_route() {
     h[0] = 0x48;
     // ip_options_compile has advanced the pointer past the slot to fill.
     h.extend_from_slice(&[7, 11, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    let o = ForwardOptions { rr: 20, rr_needaddr: true, ..Default::default() };
+    let o = ForwardOptions {
+        rr: 20,
+        rr_needaddr: true,
+        ..Default::default()
+    };
     assert!(options(&mut h, &o, |_| Ipv4Address::new(10, 0, 1, 1)));
     assert_eq!(&h[23..27], &[10, 0, 1, 1]);
     assert!(Packet::new_checked(&h[..]).unwrap().checksum_ok());
@@ -37,7 +59,14 @@ fn forward_options_fill_record_route() {
 #[test]
 fn forward_options_out_of_range_pointer_does_not_panic() {
     let mut h = golden(64, true, 0);
-    let o = ForwardOptions { rr: 200, rr_needaddr: true, srr: 250, srr_is_hit: true, ts_needaddr: true, ..Default::default() };
+    let o = ForwardOptions {
+        rr: 200,
+        rr_needaddr: true,
+        srr: 250,
+        srr_is_hit: true,
+        ts_needaddr: true,
+        ..Default::default()
+    };
     assert!(!options(&mut h, &o, |_| Ipv4Address::new(1, 2, 3, 4)));
 }
 
@@ -45,7 +74,10 @@ fn forward_options_out_of_range_pointer_does_not_panic() {
 fn forward_options_redo_checksum_after_compile_wrote_a_timestamp() {
     let mut h = golden(64, true, 0);
     h[11] ^= 0x55; // as if ip_options_compile wrote a timestamp
-    let o = ForwardOptions { is_changed: true, ..Default::default() };
+    let o = ForwardOptions {
+        is_changed: true,
+        ..Default::default()
+    };
     assert!(options(&mut h, &o, |_| Ipv4Address::new(1, 2, 3, 4)));
     assert!(Packet::new_checked(&h[..]).unwrap().checksum_ok());
 }
@@ -75,10 +107,17 @@ fn forward_options_ask_the_source_with_the_daddr_of_the_moment() {
         Ipv4Address::new(10, 0, 0, asked.len() as u8)
     }));
     assert_eq!(asked, vec![daddr, Ipv4Address::new(10, 9, 9, 9)]);
-    assert_eq!(&h[23..27], &[10, 0, 0, 1], "RR slot: source for the original daddr");
-    assert_eq!(&h[30..34], &[10, 0, 0, 2], "LSRR slot: source for the next hop");
+    assert_eq!(
+        &h[23..27],
+        &[10, 0, 0, 1],
+        "RR slot: source for the original daddr"
+    );
+    assert_eq!(
+        &h[30..34],
+        &[10, 0, 0, 2],
+        "LSRR slot: source for the next hop"
+    );
     assert_eq!(&h[16..20], &[10, 9, 9, 9], "daddr is the next hop");
     assert_eq!(h[29], 8, "LSRR pointer advanced");
     assert!(Packet::new_checked(&h[..]).unwrap().checksum_ok());
 }
-

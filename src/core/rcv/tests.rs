@@ -3,8 +3,8 @@
 //! branch, with golden packets and a byte-vector skb.
 
 use super::*;
-use crate::route::RouteHint;
 use crate::mib::MibArray;
+use crate::route::RouteHint;
 use crate::wire::checksum;
 use crate::wire::Ipv4Address;
 
@@ -125,7 +125,12 @@ impl FinishSkb for FakeSkb {
     fn route_localnet(&self) -> bool {
         false
     }
-    fn route_input(&mut self, _d: Ipv4Address, _s: Ipv4Address, _dscp: u8) -> Result<(), DropReason> {
+    fn route_input(
+        &mut self,
+        _d: Ipv4Address,
+        _s: Ipv4Address,
+        _dscp: u8,
+    ) -> Result<(), DropReason> {
         self.lookups += 1;
         self.route_result?;
         self.dst = Some(0x2000);
@@ -164,8 +169,8 @@ impl FinishSkb for FakeSkb {
 /// UDP 10.0.0.1 -> 10.0.0.2, 8 bytes of payload, valid checksum.
 fn golden_udp() -> Vec<u8> {
     let mut p = vec![
-        0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10,
-        0, 0, 2, 0x30, 0x39, 0x00, 0x07, 0x00, 0x08, 0x00, 0x00,
+        0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10, 0,
+        0, 2, 0x30, 0x39, 0x00, 0x07, 0x00, 0x08, 0x00, 0x00,
     ];
     fix_csum(&mut p);
     p
@@ -193,7 +198,12 @@ fn run(p: Vec<u8>) -> (Result<(), RcvError>, FakeSkb, MibArray) {
 fn golden_packets_meet_their_recorded_fate() {
     for g in crate::golden::GOLDEN {
         let (r, skb, mib) = run(g.bytes.to_vec());
-        assert!(g.rcv_matches(r, RcvSkb::len(&skb), &mib), "{}: {r:?} {:?}", g.name, g.rcv);
+        assert!(
+            g.rcv_matches(r, RcvSkb::len(&skb), &mib),
+            "{}: {r:?} {:?}",
+            g.name,
+            g.rcv
+        );
     }
 }
 
@@ -343,7 +353,10 @@ fn tcp_gso_zero_tot_len_is_accepted() {
 fn udp_gso_zero_tot_len_is_dropped() {
     let mut skb = zero_tot_len(false);
     let mut mib = MibArray::default();
-    assert_eq!(ip_rcv_core(&mut skb, &mut mib), Err(RcvError::Drop(DropReason::IpInhdr)));
+    assert_eq!(
+        ip_rcv_core(&mut skb, &mut mib),
+        Err(RcvError::Drop(DropReason::IpInhdr))
+    );
     assert_eq!(mib.get(IpMib::InHdrErrors), 1);
     assert_eq!(skb.finished_ihl, None);
 }
@@ -358,7 +371,10 @@ fn ce_marked_counts_ce() {
     assert_eq!(mib.get(IpMib::InCEPkts), 1);
 }
 
-fn finish(skb: &mut FakeSkb, hint: Option<&RouteHint<usize>>) -> (Result<(), DropReason>, MibArray) {
+fn finish(
+    skb: &mut FakeSkb,
+    hint: Option<&RouteHint<usize>>,
+) -> (Result<(), DropReason>, MibArray) {
     let mut mib = MibArray::default();
     let r = ip_rcv_finish_core(skb, &mut mib, hint).map(|_| ());
     (r, mib)
@@ -454,7 +470,12 @@ fn finish_counts_multicast_and_broadcast_routes() {
 
 #[test]
 fn hint_reused_for_forwarded_route() {
-    let hint = RouteHint { daddr: Ipv4Address::new(10, 0, 0, 2), tos: 0, rt_flags: 0, skb: 0x3000 };
+    let hint = RouteHint {
+        daddr: Ipv4Address::new(10, 0, 0, 2),
+        tos: 0,
+        rt_flags: 0,
+        skb: 0x3000,
+    };
     let mut skb = FakeSkb::new(golden_udp());
     let (r, mib) = finish(&mut skb, Some(&hint));
     assert_eq!(r, Ok(()));
@@ -465,7 +486,12 @@ fn hint_reused_for_forwarded_route() {
 
 #[test]
 fn local_hint_falls_back_to_full_lookup() {
-    let hint = RouteHint { daddr: Ipv4Address::new(10, 0, 0, 2), tos: 0, rt_flags: RTCF_LOCAL, skb: 0x3000 };
+    let hint = RouteHint {
+        daddr: Ipv4Address::new(10, 0, 0, 2),
+        tos: 0,
+        rt_flags: RTCF_LOCAL,
+        skb: 0x3000,
+    };
     let mut skb = FakeSkb::new(golden_udp());
     let (r, mib) = finish(&mut skb, Some(&hint));
     assert_eq!(r, Ok(()));
@@ -475,7 +501,12 @@ fn local_hint_falls_back_to_full_lookup() {
 
 #[test]
 fn hint_martian_sources_dropped() {
-    let hint = RouteHint { daddr: Ipv4Address::new(10, 0, 0, 2), tos: 0, rt_flags: 0, skb: 0x3000 };
+    let hint = RouteHint {
+        daddr: Ipv4Address::new(10, 0, 0, 2),
+        tos: 0,
+        rt_flags: 0,
+        skb: 0x3000,
+    };
     for (src, reason) in [
         ([224, 0, 0, 1], DropReason::IpInvalidSource),
         ([255, 255, 255, 255], DropReason::IpInvalidSource),
@@ -493,12 +524,30 @@ fn hint_martian_sources_dropped() {
 
 #[test]
 fn error_routes_keep_native_input() {
-    let rt = RouteView { rt_type: RtnType::Other(7), rt_flags: 0, input_is_local_deliver: false, lwtstate: false };
+    let rt = RouteView {
+        rt_type: RtnType::Other(7),
+        rt_flags: 0,
+        input_is_local_deliver: false,
+        lwtstate: false,
+    };
     assert_eq!(dispatch(&rt), Dispatch::NativeInput);
-    let lw = RouteView { rt_type: RtnType::Local, rt_flags: RTCF_LOCAL, input_is_local_deliver: false, lwtstate: false };
-    let fwd = RouteView { rt_type: RtnType::Unicast, rt_flags: 0, input_is_local_deliver: false, lwtstate: false };
+    let lw = RouteView {
+        rt_type: RtnType::Local,
+        rt_flags: RTCF_LOCAL,
+        input_is_local_deliver: false,
+        lwtstate: false,
+    };
+    let fwd = RouteView {
+        rt_type: RtnType::Unicast,
+        rt_flags: 0,
+        input_is_local_deliver: false,
+        lwtstate: false,
+    };
     assert_eq!(dispatch(&fwd), Dispatch::Forward);
-    let lwt = RouteView { lwtstate: true, ..fwd };
+    let lwt = RouteView {
+        lwtstate: true,
+        ..fwd
+    };
     assert_eq!(dispatch(&lwt), Dispatch::NativeInput);
     assert_eq!(dispatch(&lw), Dispatch::NativeInput);
 }

@@ -29,7 +29,9 @@ impl Bh {
     /// handler, a callback the kernel calls with BHs off).
     pub(super) unsafe fn assume() -> Bh {
         // INVARIANT: the caller's contract.
-        Bh { _not_send: PhantomData }
+        Bh {
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -48,7 +50,11 @@ impl BhGuard {
         // SAFETY: plain call; paired with the enable in drop (BhGuard invariant).
         unsafe { b::oxip_local_bh_disable() };
         // INVARIANT: disabled above, enabled in drop.
-        BhGuard { bh: Bh { _not_send: PhantomData } }
+        BhGuard {
+            bh: Bh {
+                _not_send: PhantomData,
+            },
+        }
     }
 
     /// The proof that BHs are off, for as long as the guard.

@@ -31,7 +31,7 @@ use crate::oxip_core::wire::Ipv4Address;
 unsafe impl pin_init::Zeroable for MrTable {}
 
 /// `RT_TABLE_DEFAULT`, the IPMR table of a namespace without `ip mrule`s.
-pub(crate) const RT_TABLE_DEFAULT: u32 = b::oxip_consts_OXIP_RT_TABLE_DEFAULT as u32;
+pub(crate) const RT_TABLE_DEFAULT: u32 = b::oxip_consts_OXIP_RT_TABLE_DEFAULT;
 
 /// A VIF event's fields (`struct vif_entry_notifier_info`).
 pub(crate) struct VifInfo {
@@ -110,12 +110,17 @@ unsafe impl<T: IpmrHandler> Sync for FibNotifier<T> {}
 fn of_nb<'a, T: IpmrHandler>(nb: *mut b::notifier_block) -> &'a T {
     // SAFETY: `nb` is the `nb` field of a registered `FibNotifier<T>` (only
     // those register these callbacks, FibNotifier invariant).
-    let f = unsafe { kernel::container_of!(nb.cast::<Opaque<b::notifier_block>>(), FibNotifier<T>, nb) };
+    let f = unsafe {
+        kernel::container_of!(nb.cast::<Opaque<b::notifier_block>>(), FibNotifier<T>, nb)
+    };
     // SAFETY: live and pinned while registered (FibNotifier invariant);
     // unregistering waits for callbacks in flight.
     unsafe { &(*f).data }
 }
 
+/// # Safety
+///
+/// Only the FIB notifier's flush callback, called by the kernel with the `notifier_block` registered here.
 unsafe extern "C" fn flush_callback<T: IpmrHandler>(nb: *mut b::notifier_block) {
     of_nb::<T>(nb).flush();
 }
@@ -135,7 +140,13 @@ fn mfc_info(info: *const b::fib_notifier_info) -> MfcInfo<'static> {
     // SAFETY: the entry's `ttls` array of MAXVIFS bytes, live for the
     // callback (the 'static is cut down to the event's borrow by `event`).
     let ttls = unsafe { core::slice::from_raw_parts(ttls, MAXVIFS) };
-    MfcInfo { tb_id, origin: Ipv4Address::from_be32(origin), group: Ipv4Address::from_be32(group), parent, ttls }
+    MfcInfo {
+        tb_id,
+        origin: Ipv4Address::from_be32(origin),
+        group: Ipv4Address::from_be32(group),
+        parent,
+        ttls,
+    }
 }
 
 fn vif_info(info: *const b::fib_notifier_info) -> VifInfo {
@@ -148,7 +159,12 @@ fn vif_info(info: *const b::fib_notifier_info) -> VifInfo {
     let ifindex = unsafe { b::oxip_vif_info_ifindex(info) };
     // SAFETY: `info` is a live `vif_entry_notifier_info` (VIF event).
     let flags = unsafe { b::oxip_vif_info_flags(info) };
-    VifInfo { tb_id, index, ifindex, flags }
+    VifInfo {
+        tb_id,
+        index,
+        ifindex,
+        flags,
+    }
 }
 
 fn rule_is_default(info: *const b::fib_notifier_info) -> bool {
@@ -158,7 +174,14 @@ fn rule_is_default(info: *const b::fib_notifier_info) -> bool {
     unsafe { b::oxip_ipmr_rule_default(rule) }
 }
 
-unsafe extern "C" fn event_callback<T: IpmrHandler>(nb: *mut b::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
+/// # Safety
+///
+/// Only a notifier callback, called by the kernel with the `notifier_block` registered here and the event's info.
+unsafe extern "C" fn event_callback<T: IpmrHandler>(
+    nb: *mut b::notifier_block,
+    event: c_ulong,
+    ptr: *mut c_void,
+) -> c_int {
     let info = ptr.cast_const().cast::<b::fib_notifier_info>();
     // SAFETY: FIB notifiers are called with a `fib_notifier_info`.
     if unsafe { b::oxip_fib_info_family(info) } != b::oxip_consts_OXIP_RTNL_FAMILY_IPMR as c_int {
@@ -198,7 +221,14 @@ impl<T: IpmrHandler> FibNotifier<T> {
         unsafe { (*nb).notifier_call = Some(event_callback::<T>) };
         // SAFETY: `nb` lives in the pinned allocation until drop, which
         // unregisters it; `net` is live (Net invariant).
-        let r = unsafe { b::register_fib_notifier(net.as_ptr(), nb, Some(flush_callback::<T>), core::ptr::null_mut()) };
+        let r = unsafe {
+            b::register_fib_notifier(
+                net.as_ptr(),
+                nb,
+                Some(flush_callback::<T>),
+                core::ptr::null_mut(),
+            )
+        };
         if r != 0 {
             // Not registered: dropping does not unregister.
             return Err(Error::from_errno(r));

@@ -53,10 +53,14 @@ pub(crate) trait Poll: 'static {
     fn poll(q: &NapiQueue, budget: i32, bh: &Bh) -> i32;
 }
 
+/// # Safety
+///
+/// Only the NAPI poll callback, called by the kernel with a `napi_struct` added here.
 unsafe extern "C" fn poll_callback<T: Poll>(napi: *mut b::napi_struct, budget: c_int) -> c_int {
     // SAFETY: `napi` is the `napi` field of a `NapiQueue` (only those are
     // added with this poll, NapiQueue invariant).
-    let q = unsafe { kernel::container_of!(napi.cast::<Opaque<b::napi_struct>>(), NapiQueue, napi) };
+    let q =
+        unsafe { kernel::container_of!(napi.cast::<Opaque<b::napi_struct>>(), NapiQueue, napi) };
     // SAFETY: live while its NAPI can be polled (NapiQueue invariant).
     let q = unsafe { &*q };
     // SAFETY: NAPI polls run in softirq.
@@ -125,7 +129,12 @@ impl QueueGuard<'_> {
     /// The device of every queued skb must be registered (RTNL held: a
     /// netdev notifier, or the unload with every vanished device flushed):
     /// `_g` is the proof asked for it.
-    pub(crate) fn unlink_if(&mut self, pick: impl Fn(&NetDevice) -> bool, into: &ListHead, _g: &RtnlGuard) {
+    pub(crate) fn unlink_if(
+        &mut self,
+        pick: impl Fn(&NetDevice) -> bool,
+        into: &ListHead,
+        _g: &RtnlGuard,
+    ) {
         let q = self.q.queue();
         // SAFETY: the queue is locked (QueueGuard invariant).
         let mut skb = unsafe { b::oxip_skb_peek(q) };
@@ -205,7 +214,12 @@ impl NapiQueues {
             unsafe { b::napi_enable(q.napi.get()) };
         });
         // INVARIANT: every CPU's queue and NAPI set up above.
-        let q = NapiQueues { dev, cpus, stopped: AtomicBool::new(false), _pin: PhantomPinned };
+        let q = NapiQueues {
+            dev,
+            cpus,
+            stopped: AtomicBool::new(false),
+            _pin: PhantomPinned,
+        };
         Ok(KBox::pin(q, GFP_KERNEL)?)
     }
 
@@ -236,7 +250,12 @@ impl NapiQueues {
     /// Stops being what [`NapiQueues::current`] returns.
     pub(crate) fn unpublish(&self, _g: &RtnlGuard) {
         let me = core::ptr::from_ref(self).cast_mut();
-        let _ = CURRENT.compare_exchange(me, core::ptr::null_mut(), Ordering::AcqRel, Ordering::Acquire);
+        let _ = CURRENT.compare_exchange(
+            me,
+            core::ptr::null_mut(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
     }
 
     /// This CPU's queue, for as long as BHs stay off.

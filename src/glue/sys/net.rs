@@ -7,7 +7,9 @@
 //! FIB state oxip reads).
 
 use core::ffi::c_char;
+use core::ffi::CStr;
 
+use kernel::str::CStrExt;
 use kernel::types::Opaque;
 
 use super::bindings as b;
@@ -92,7 +94,12 @@ impl Net {
 
     /// `__dev_get_by_name(net, name)`: calls `f` with the device, lending
     /// it RTNL (which `f` cannot release, so the device stays registered).
-    pub(crate) fn with_dev_by_name<R>(&self, name: &str, g: &mut RtnlGuard, f: impl FnOnce(&mut RtnlGuard, &NetDevice) -> R) -> Option<R> {
+    pub(crate) fn with_dev_by_name<R>(
+        &self,
+        name: &str,
+        g: &mut RtnlGuard,
+        f: impl FnOnce(&mut RtnlGuard, &NetDevice) -> R,
+    ) -> Option<R> {
         // A name of IFNAMSIZ bytes or more names no device (and would
         // leave no NUL).
         let mut buf = [0u8; crate::oxip_core::ctl::IFNAMSIZ];
@@ -113,7 +120,11 @@ impl Net {
     }
 
     /// Calls `f` for each device of the namespace (`for_each_netdev`).
-    pub(crate) fn for_each_dev(&self, g: &mut RtnlGuard, mut f: impl FnMut(&mut RtnlGuard, &NetDevice)) {
+    pub(crate) fn for_each_dev(
+        &self,
+        g: &mut RtnlGuard,
+        mut f: impl FnMut(&mut RtnlGuard, &NetDevice),
+    ) {
         // SAFETY: `self` is live (Net invariant); RTNL is held (the guard),
         // so the device list is stable.
         let mut dev = unsafe { b::oxip_first_net_device(self.as_ptr()) };
@@ -172,7 +183,8 @@ impl NetDevice {
     pub(crate) fn name(&self) -> &core::ffi::CStr {
         // SAFETY: `self` is live (NetDevice invariant); `name` is a
         // NUL-terminated array inside it.
-        unsafe { core::ffi::CStr::from_ptr((*self.as_ptr()).name.as_ptr()) }
+        // CAST: oxip's bindings spell `char` as i8, the kernel's as u8.
+        unsafe { CStr::from_char_ptr((*self.as_ptr()).name.as_ptr().cast()) }
     }
 
     /// `dev->flags & IFF_LOOPBACK`.

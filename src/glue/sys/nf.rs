@@ -31,7 +31,14 @@ pub(crate) trait OkFn: 'static {
     fn okfn(net: &Net, sk: SockPtr, skb: Skb, bh: &Bh) -> c_int;
 }
 
-unsafe extern "C" fn okfn_callback<F: OkFn>(net: *mut b::net, sk: *mut b::sock, skb: *mut b::sk_buff) -> c_int {
+/// # Safety
+///
+/// Only an NF_HOOK okfn, called by netfilter with the skb (owned) NF_HOOK was given.
+unsafe extern "C" fn okfn_callback<F: OkFn>(
+    net: *mut b::net,
+    sk: *mut b::sock,
+    skb: *mut b::sk_buff,
+) -> c_int {
     // SAFETY: the okfn owns the skb it is given (NULL: nothing to do).
     let Some(skb) = (unsafe { Skb::from_raw(skb) }) else {
         return NET_RX_DROP;
@@ -58,17 +65,37 @@ pub(crate) fn hook_prerouting<F: OkFn>(net: &Net, skb: Skb, dev: &NetDevice) -> 
 pub(crate) fn hook_list_prerouting<F: OkFn>(net: &Net, list: &ListHead, dev: &NetDevice) {
     // SAFETY: `list` is an initialised list of owned skbs (ListHead
     // invariant); `net` and `dev` are live (their invariants).
-    unsafe { b::oxip_nf_hook_list_prerouting(net.as_ptr(), list.as_ptr(), dev.as_ptr(), Some(okfn_callback::<F>)) };
+    unsafe {
+        b::oxip_nf_hook_list_prerouting(
+            net.as_ptr(),
+            list.as_ptr(),
+            dev.as_ptr(),
+            Some(okfn_callback::<F>),
+        )
+    };
 }
 
 /// `NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, F)`.
-pub(crate) fn hook_forward<F: OkFn>(net: &Net, skb: Skb, in_dev: &NetDevice, out: Option<&NetDevice>) -> c_int {
+pub(crate) fn hook_forward<F: OkFn>(
+    net: &Net,
+    skb: Skb,
+    in_dev: &NetDevice,
+    out: Option<&NetDevice>,
+) -> c_int {
     let out = out.map_or(core::ptr::null_mut(), NetDevice::as_ptr);
     let p = skb.into_raw();
     // The caller's borrows of `net`, `in_dev` and `out` last across the call.
     // SAFETY: ownership of `p` (Skb invariant) goes to NF_HOOK, which calls
     // the okfn or frees it; the objects are live (Net, NetDevice invariants).
-    unsafe { b::oxip_nf_hook_forward(net.as_ptr(), p, in_dev.as_ptr(), out, Some(okfn_callback::<F>)) }
+    unsafe {
+        b::oxip_nf_hook_forward(
+            net.as_ptr(),
+            p,
+            in_dev.as_ptr(),
+            out,
+            Some(okfn_callback::<F>),
+        )
+    }
 }
 
 /// An skb an ingress hook looks at, not yet taken.
@@ -143,13 +170,19 @@ pub(crate) trait Ingress: 'static {
     fn hook(skb: IngressSkb<'_>, bh: &Bh) -> Verdict;
 }
 
+/// # Safety
+///
+/// Only the netdev ingress hook, called by netfilter with a valid skb on the receive path.
 unsafe extern "C" fn ingress_callback<T: Ingress>(
     _priv: *mut c_void,
     skb: *mut b::sk_buff,
     _state: *const b::nf_hook_state,
 ) -> c_uint {
     // INVARIANT: the hook is called with a valid skb.
-    let s = IngressSkb { p: skb, _l: core::marker::PhantomData };
+    let s = IngressSkb {
+        p: skb,
+        _l: core::marker::PhantomData,
+    };
     // SAFETY: ingress hooks run in the receive softirq.
     let bh = unsafe { Bh::assume() };
     match T::hook(s, &bh) {
@@ -178,7 +211,11 @@ unsafe impl Send for IngressHook {}
 
 impl IngressHook {
     /// `nf_register_net_hook` of `T` on `dev`'s ingress at `priority`.
-    pub(crate) fn register<T: Ingress>(dev: &NetDevice, priority: c_int, _g: &RtnlGuard) -> Result<Self> {
+    pub(crate) fn register<T: Ingress>(
+        dev: &NetDevice,
+        priority: c_int,
+        _g: &RtnlGuard,
+    ) -> Result<Self> {
         let mut ops = KBox::new(b::nf_hook_ops::default(), GFP_KERNEL)?;
         ops.hook = Some(ingress_callback::<T>);
         ops.dev = dev.as_ptr();
@@ -191,7 +228,11 @@ impl IngressHook {
         // `dev` are live (RTNL held, their invariants).
         kernel::error::to_result(unsafe { b::nf_register_net_hook(net, &*ops) })?;
         // INVARIANT: registered above.
-        Ok(IngressHook { net, dev: dev.as_ptr(), ops })
+        Ok(IngressHook {
+            net,
+            dev: dev.as_ptr(),
+            ops,
+        })
     }
 
     /// Whether the hook is on `dev`.

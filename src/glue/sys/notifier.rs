@@ -39,12 +39,19 @@ pub(crate) trait NetdevNotifier: 'static {
     fn event(ev: NetdevEvent<'_>, g: &mut RtnlGuard);
 }
 
-unsafe extern "C" fn event_callback<T: NetdevNotifier>(_nb: *mut b::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
+/// # Safety
+///
+/// Only a notifier callback, called by the kernel with the `notifier_block` registered here and the event's info.
+unsafe extern "C" fn event_callback<T: NetdevNotifier>(
+    _nb: *mut b::notifier_block,
+    event: c_ulong,
+    ptr: *mut c_void,
+) -> c_int {
     // CAST: NETDEV_* fit in an unsigned long.
     let (reg, up, unreg) = (
-        b::netdev_cmd_NETDEV_REGISTER as c_ulong,
-        b::netdev_cmd_NETDEV_CHANGEUPPER as c_ulong,
-        b::netdev_cmd_NETDEV_UNREGISTER as c_ulong,
+        c_ulong::from(b::netdev_cmd_NETDEV_REGISTER),
+        c_ulong::from(b::netdev_cmd_NETDEV_CHANGEUPPER),
+        c_ulong::from(b::netdev_cmd_NETDEV_UNREGISTER),
     );
     if event != reg && event != up && event != unreg {
         return b::NOTIFY_DONE as c_int;
@@ -65,7 +72,11 @@ unsafe extern "C" fn event_callback<T: NetdevNotifier>(_nb: *mut b::notifier_blo
         let linking = unsafe { b::oxip_changeupper_linking(ptr) };
         // SAFETY: a NETDEV_CHANGEUPPER's info is a changeupper info.
         let master = unsafe { b::oxip_changeupper_master(ptr) };
-        NetdevEvent::ChangeUpper { dev, linking, master }
+        NetdevEvent::ChangeUpper {
+            dev,
+            linking,
+            master,
+        }
     };
     T::event(ev, &mut g);
     b::NOTIFY_DONE as c_int
@@ -94,7 +105,10 @@ impl<T: NetdevNotifier> Registration<T> {
         // SAFETY: `nb` is boxed and registered until drop.
         kernel::error::to_result(unsafe { b::register_netdevice_notifier(&mut *nb) })?;
         // INVARIANT: registered above.
-        Ok(Registration { nb, _t: PhantomData })
+        Ok(Registration {
+            nb,
+            _t: PhantomData,
+        })
     }
 }
 

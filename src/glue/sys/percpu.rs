@@ -47,10 +47,14 @@ impl<T: Zeroed> PerCpu<T> {
     /// `alloc_percpu(T)`: a zeroed `T` on every possible CPU.
     pub(crate) fn new() -> Result<Self> {
         // SAFETY: plain allocation; the area is zeroed by the allocator.
-        let p = unsafe { b::oxip_alloc_percpu(core::mem::size_of::<T>(), core::mem::align_of::<T>()) };
+        let p =
+            unsafe { b::oxip_alloc_percpu(core::mem::size_of::<T>(), core::mem::align_of::<T>()) };
         let ptr = NonNull::new(p).ok_or(ENOMEM)?;
         // INVARIANT: allocated above for T, zeroed, which is a valid T (Zeroed).
-        Ok(PerCpu { ptr, _t: PhantomData })
+        Ok(PerCpu {
+            ptr,
+            _t: PhantomData,
+        })
     }
 
     /// This CPU's slot, for as long as BHs stay off.
@@ -105,7 +109,10 @@ pub(crate) fn for_each_possible_cpu(mut f: impl FnMut(u32)) {
 // off and read by the folds with one load each, as `snmp_fold_field` does.
 // That is exact on 64-bit, where an aligned u64 load cannot tear; 32-bit
 // would need `u64_stats_sync`, which oxip does not implement.
-const _: () = assert!(core::mem::size_of::<usize>() == 8, "oxip's per-CPU u64 counters need a 64-bit kernel");
+const _: () = assert!(
+    core::mem::size_of::<usize>() == 8,
+    "oxip's per-CPU u64 counters need a 64-bit kernel"
+);
 
 /// `N` per-CPU counters (one CPU's slot of them).
 ///

@@ -79,7 +79,11 @@ impl NetList {
 
     /// Calls `f` with each namespace, lending it RTNL (the list is copied
     /// first; `f` cannot release RTNL, so no namespace leaves meanwhile).
-    pub(crate) fn for_each_rtnl(&self, g: &mut RtnlGuard, mut f: impl FnMut(&mut RtnlGuard, &Net)) -> Result {
+    pub(crate) fn for_each_rtnl(
+        &self,
+        g: &mut RtnlGuard,
+        mut f: impl FnMut(&mut RtnlGuard, &Net),
+    ) -> Result {
         let l = self.0.get(g);
         let mut v = KVec::with_capacity(l.len(), GFP_KERNEL)?;
         for n in l.iter() {
@@ -130,6 +134,9 @@ pub(crate) fn state<'a, S>(net: &'a Net, id: &AtomicU32) -> Option<&'a S> {
     Some(unsafe { (*s).state.assume_init_ref() })
 }
 
+/// # Safety
+///
+/// Only a pernet `init`, called by the kernel with a namespace being set up.
 unsafe extern "C" fn init_callback<T: PernetOps>(net: *mut b::net) -> c_int {
     // SAFETY: the kernel calls `init` with a live namespace.
     let net = unsafe { Net::from_raw(net) };
@@ -149,7 +156,12 @@ unsafe extern "C" fn init_callback<T: PernetOps>(net: *mut b::net) -> c_int {
     ready.store(true, Ordering::Release);
     let mut g = RtnlGuard::lock();
     // INVARIANT (NetList): ready, added under RTNL.
-    if T::nets().0.get(&mut g).push(NetPtr(net.as_ptr()), GFP_KERNEL).is_ok() {
+    if T::nets()
+        .0
+        .get(&mut g)
+        .push(NetPtr(net.as_ptr()), GFP_KERNEL)
+        .is_ok()
+    {
         // SAFETY: initialised above.
         T::init_rtnl(net, unsafe { (*s).state.assume_init_ref() }, &mut g);
         return 0;
@@ -163,6 +175,9 @@ unsafe extern "C" fn init_callback<T: PernetOps>(net: *mut b::net) -> c_int {
     ENOMEM.to_errno()
 }
 
+/// # Safety
+///
+/// Only a pernet `pre_exit`, called by the kernel with a namespace being torn down.
 unsafe extern "C" fn pre_exit_callback<T: PernetOps>(net: *mut b::net) {
     // SAFETY: the kernel calls `pre_exit` with a live namespace.
     let net = unsafe { Net::from_raw(net) };
@@ -171,10 +186,15 @@ unsafe extern "C" fn pre_exit_callback<T: PernetOps>(net: *mut b::net) {
     }
 }
 
+/// # Safety
+///
+/// Only a pernet `exit`, called by the kernel with a namespace being torn down.
 unsafe extern "C" fn exit_callback<T: PernetOps>(net: *mut b::net) {
     // SAFETY: the kernel calls `exit` with a live namespace.
     let net = unsafe { Net::from_raw(net) };
-    let Some(st) = state::<T::State>(net, T::id()) else { return };
+    let Some(st) = state::<T::State>(net, T::id()) else {
+        return;
+    };
     T::exit(net, st);
     {
         let mut g = RtnlGuard::lock();
@@ -223,7 +243,10 @@ impl<T: PernetOps> Registration<T> {
         // SAFETY: `ops` is boxed (stable address) and outlives the registration.
         kernel::error::to_result(unsafe { b::register_pernet_subsys(&mut *ops) })?;
         // INVARIANT: registered above.
-        Ok(Registration { ops, _t: PhantomData })
+        Ok(Registration {
+            ops,
+            _t: PhantomData,
+        })
     }
 }
 

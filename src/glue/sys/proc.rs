@@ -39,6 +39,9 @@ impl core::fmt::Write for SeqWriter<'_> {
     }
 }
 
+/// # Safety
+///
+/// Only a seq_file `show`, called by the kernel with the seq_file of a /proc file made here.
 unsafe extern "C" fn show_callback<T: Show>(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: a proc_create_net_single file: the seq_file carries its live net.
     let net = unsafe { b::oxip_seq_file_single_net(seq) };
@@ -53,7 +56,14 @@ unsafe extern "C" fn show_callback<T: Show>(seq: *mut b::seq_file, _v: *mut c_vo
     }
 }
 
-unsafe extern "C" fn write_callback<T: Write>(file: *mut b::file, buf: *mut c_char, size: usize) -> c_int {
+/// # Safety
+///
+/// Only a /proc `write`, called by the kernel with the file of a /proc file made here and a buffer of `size` bytes.
+unsafe extern "C" fn write_callback<T: Write>(
+    file: *mut b::file,
+    buf: *mut c_char,
+    size: usize,
+) -> c_int {
     // SAFETY: proc_create_net_single_write files are single_open_net'd: the
     // private data is their seq_file.
     let seq = unsafe { (*file).private_data }.cast::<b::seq_file>();
@@ -94,7 +104,11 @@ impl ProcEntry {
             return Err(ENOMEM);
         }
         // INVARIANT: made above in `net`'s directory.
-        Ok(ProcEntry { name, net: net.as_ptr(), _not_sync: PhantomData })
+        Ok(ProcEntry {
+            name,
+            net: net.as_ptr(),
+            _not_sync: PhantomData,
+        })
     }
 
     fn dir(net: &Net) -> *mut b::proc_dir_entry {
@@ -107,7 +121,15 @@ impl ProcEntry {
         let dir = ProcEntry::dir(net);
         // SAFETY: `name` is a NUL-terminated static; `dir` is live; the
         // callback matches the seq_file signature; removed in drop.
-        let p = unsafe { b::proc_create_net_single(name.as_ptr(), 0o444, dir, Some(show_callback::<T>), core::ptr::null_mut()) };
+        let p = unsafe {
+            b::proc_create_net_single(
+                name.as_char_ptr().cast(),
+                0o444,
+                dir,
+                Some(show_callback::<T>),
+                core::ptr::null_mut(),
+            )
+        };
         ProcEntry::made(p, name, net)
     }
 
@@ -117,7 +139,7 @@ impl ProcEntry {
         // SAFETY: as in `single`; the write callback matches proc_write_t.
         let p = unsafe {
             b::proc_create_net_single_write(
-                name.as_ptr(),
+                name.as_char_ptr().cast(),
                 0o644,
                 dir,
                 Some(show_callback::<T>),
@@ -135,6 +157,6 @@ impl Drop for ProcEntry {
         let net = unsafe { Net::from_raw(self.net) };
         let dir = ProcEntry::dir(net);
         // SAFETY: made by this value in `dir` (ProcEntry invariant), removed once.
-        unsafe { b::remove_proc_entry(self.name.as_ptr(), dir) };
+        unsafe { b::remove_proc_entry(self.name.as_char_ptr().cast(), dir) };
     }
 }

@@ -22,6 +22,9 @@ pub(crate) trait PacketHandler: 'static {
     fn list_rcv(list: SkbList<'_>, bh: &Bh);
 }
 
+/// # Safety
+///
+/// Only a `packet_type` `.func`, called by the kernel with an skb it hands over (owned).
 unsafe extern "C" fn rcv_callback<T: PacketHandler>(
     skb: *mut b::sk_buff,
     _dev: *mut b::net_device,
@@ -37,6 +40,9 @@ unsafe extern "C" fn rcv_callback<T: PacketHandler>(
     T::rcv(skb, &bh)
 }
 
+/// # Safety
+///
+/// Only a `packet_type` `.list_func`, called by the kernel with a list of skbs it hands over (owned).
 unsafe extern "C" fn list_rcv_callback<T: PacketHandler>(
     head: *mut b::list_head,
     _pt: *mut b::packet_type,
@@ -74,7 +80,10 @@ impl<T: PacketHandler> Registration<T> {
         // SAFETY: `pt` is boxed and stays registered until drop.
         unsafe { b::dev_add_pack(&mut *pt) };
         // INVARIANT: registered above.
-        Ok(Registration { pt, _t: PhantomData })
+        Ok(Registration {
+            pt,
+            _t: PhantomData,
+        })
     }
 }
 

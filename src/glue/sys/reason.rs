@@ -11,10 +11,12 @@ mod names {
 }
 
 /// `SKB_DROP_REASON_DEV_READY`: the device is not up.
-pub(crate) const DEV_READY: DropReason = DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_DEV_READY);
+pub(crate) const DEV_READY: DropReason =
+    DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_DEV_READY);
 
 /// `SKB_DROP_REASON_CPU_BACKLOG`: the per-CPU backlog is full.
-pub(crate) const CPU_BACKLOG: DropReason = DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_CPU_BACKLOG);
+pub(crate) const CPU_BACKLOG: DropReason =
+    DropReason::Kernel(b::skb_drop_reason_SKB_DROP_REASON_CPU_BACKLOG);
 
 /// The kernel value of `r`.
 pub(crate) fn to_kernel(r: DropReason) -> b::skb_drop_reason {
@@ -25,7 +27,9 @@ pub(crate) fn to_kernel(r: DropReason) -> b::skb_drop_reason {
         DropReason::IpInhdr => b::skb_drop_reason_SKB_DROP_REASON_IP_INHDR,
         DropReason::PktTooSmall => b::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_SMALL,
         DropReason::Nomem => b::skb_drop_reason_SKB_DROP_REASON_NOMEM,
-        DropReason::UnicastInL2Multicast => b::skb_drop_reason_SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST,
+        DropReason::UnicastInL2Multicast => {
+            b::skb_drop_reason_SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST
+        }
         DropReason::IpRpfilter => b::skb_drop_reason_SKB_DROP_REASON_IP_RPFILTER,
         DropReason::IpInvalidSource => b::skb_drop_reason_SKB_DROP_REASON_IP_INVALID_SOURCE,
         DropReason::IpLocalnet => b::skb_drop_reason_SKB_DROP_REASON_IP_LOCALNET,

@@ -40,7 +40,10 @@ impl Rtable {
     /// # Safety
     ///
     /// `rt` is null or the route of a valid skb, read while `_g` was held.
-    pub(super) unsafe fn from_skb_rtable<'a>(rt: *mut b::rtable, _g: &'a rcu::Guard) -> Option<&'a Rtable> {
+    pub(super) unsafe fn from_skb_rtable<'a>(
+        rt: *mut b::rtable,
+        _g: &'a rcu::Guard,
+    ) -> Option<&'a Rtable> {
         // SAFETY: non-null `rt` is live for the guard's lifetime (the
         // caller's contract); `Rtable` is a transparent wrapper.
         unsafe { (rt as *const Rtable).as_ref() }
@@ -53,7 +56,8 @@ impl Rtable {
             // CAST: RTN_* values fit in a byte (__RTN_MAX is 12).
             rt_type: RtnType::from_raw(self.0.rt_type as u8),
             rt_flags: self.0.rt_flags,
-            input_is_local_deliver: self.0.dst.input.map(|f| f as usize) == Some(local_deliver as usize),
+            input_is_local_deliver: self.0.dst.input.map(|f| f as usize)
+                == Some(local_deliver as usize),
             lwtstate: !self.0.dst.lwtstate.is_null(),
         }
     }
@@ -67,7 +71,7 @@ impl Rtable {
     pub(crate) fn dst(&self) -> &Dst {
         // SAFETY: `Dst` is a transparent wrapper of the embedded dst_entry,
         // live as long as `self` (Rtable invariant).
-        unsafe { &*(core::ptr::addr_of!(self.0.dst) as *const Dst) }
+        unsafe { &*(&raw const self.0.dst).cast::<Dst>() }
     }
 
     /// `rt_is_output_route(rt)`: a route from an output lookup (multicast
@@ -119,14 +123,23 @@ impl Rtable {
     /// the out device (`fib_lookup`, an inline over the exported
     /// `fib_table_lookup`/`__fib_lookup`), else the out device's address
     /// toward the next hop.
-    pub(crate) fn get_source(&self, daddr: Ipv4Address, saddr: Ipv4Address, tos: u8, iif: i32, mark: u32) -> Ipv4Address {
+    pub(crate) fn get_source(
+        &self,
+        daddr: Ipv4Address,
+        saddr: Ipv4Address,
+        tos: u8,
+        iif: i32,
+        mark: u32,
+    ) -> Ipv4Address {
         if self.is_output_route() {
             return saddr;
         }
         let dev = self.dst().dev();
-        let mut fl4 = b::flowi4::default();
-        fl4.daddr = daddr.to_be32();
-        fl4.saddr = saddr.to_be32();
+        let mut fl4 = b::flowi4 {
+            daddr: daddr.to_be32(),
+            saddr: saddr.to_be32(),
+            ..Default::default()
+        };
         fl4.__fl_common.flowic_dscp = tos & wire::INET_DSCP_MASK;
         fl4.__fl_common.flowic_oif = dev.ifindex();
         fl4.__fl_common.flowic_iif = iif;

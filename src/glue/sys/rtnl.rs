@@ -58,7 +58,9 @@ unsafe impl<T: Send> Sync for RtnlCell<T> {}
 impl<T> RtnlCell<T> {
     /// Wraps `v`.
     pub(crate) const fn new(v: T) -> Self {
-        RtnlCell { v: UnsafeCell::new(v) }
+        RtnlCell {
+            v: UnsafeCell::new(v),
+        }
     }
 
     /// The value, for as long as the (exclusively borrowed) guard.

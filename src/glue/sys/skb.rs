@@ -82,9 +82,16 @@ impl Skb {
     /// # Safety
     ///
     /// As [`Skb::from_raw`]; `dev` is the device it was received on.
-    pub(super) unsafe fn from_raw_on(ptr: *mut b::sk_buff, dev: *mut b::net_device) -> Option<Self> {
+    pub(super) unsafe fn from_raw_on(
+        ptr: *mut b::sk_buff,
+        dev: *mut b::net_device,
+    ) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
-        NonNull::new(ptr).map(|ptr| Skb { ptr, dev, ip_protocol_after_share_check: false })
+        NonNull::new(ptr).map(|ptr| Skb {
+            ptr,
+            dev,
+            ip_protocol_after_share_check: false,
+        })
     }
 
     /// Gives up ownership without freeing: the caller hands it to C.
@@ -234,10 +241,16 @@ impl Skb {
     /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
     /// the next packets copy.
     pub(crate) fn route_hint(&self) -> Option<RouteHint<&Skb>> {
-        let h = crate::oxip_core::wire::Packet::new_checked(FinishSkb::network_header(self)).ok()?;
+        let h =
+            crate::oxip_core::wire::Packet::new_checked(FinishSkb::network_header(self)).ok()?;
         let g = rcu::read_lock();
         let rt = self.rtable(&g)?;
-        Some(RouteHint { daddr: h.daddr(), tos: h.tos(), rt_flags: rt.view().rt_flags, skb: self })
+        Some(RouteHint {
+            daddr: h.daddr(),
+            tos: h.tos(),
+            rt_flags: rt.view().rt_flags,
+            skb: self,
+        })
     }
 
     /// `ip_local_deliver(skb)`.
@@ -283,10 +296,14 @@ impl Skb {
     ///
     /// C: net/core/skbuff.c, `skb_ensure_writable()`.
     pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
-        let hlen = crate::oxip_core::wire::Packet::new_checked(self.header_slice()).ok()?.header_len();
+        let hlen = crate::oxip_core::wire::Packet::new_checked(self.header_slice())
+            .ok()?
+            .header_len();
         // SAFETY: `self.ptr` is valid (Skb invariant).
         let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
-        let write_len = u32::try_from(off).ok()?.checked_add(u32::try_from(hlen).ok()?)?;
+        let write_len = u32::try_from(off)
+            .ok()?
+            .checked_add(u32::try_from(hlen).ok()?)?;
         // SAFETY: `self.ptr` is valid and owned (Skb invariant); skb_ensure_writable may
         // reallocate the head, so the header is looked up again below.
         if unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
@@ -352,7 +369,9 @@ impl Drop for Skb {
     fn drop(&mut self) {
         // SAFETY: we own this reference (Skb invariant); no path reaches here
         // after `into_raw`. A free here is a bug elsewhere, but never a leak.
-        unsafe { b::oxip_kfree_skb_reason(self.as_ptr(), reason::to_kernel(DropReason::NotSpecified)) };
+        unsafe {
+            b::oxip_kfree_skb_reason(self.as_ptr(), reason::to_kernel(DropReason::NotSpecified))
+        };
     }
 }
 
@@ -378,7 +397,8 @@ impl RcvSkb for Skb {
         unsafe { b::oxip_skb_gso_segs(self.as_ptr()) }
     }
     fn count_otherhost_dropped(&mut self) {
-        self.dev(&rcu::read_lock()).core_stats_rx_otherhost_dropped_inc();
+        self.dev(&rcu::read_lock())
+            .core_stats_rx_otherhost_dropped_inc();
     }
     fn share_check(&mut self) -> bool {
         // SAFETY: we own the reference; skb_share_check consumes it and
@@ -398,7 +418,9 @@ impl RcvSkb for Skb {
         }
     }
     fn may_pull(&mut self, len: usize) -> bool {
-        let Ok(len) = u32::try_from(len) else { return false };
+        let Ok(len) = u32::try_from(len) else {
+            return false;
+        };
         // SAFETY: `self.ptr` is valid and owned (Skb invariant).
         unsafe { b::oxip_pskb_may_pull(self.as_ptr(), len) }
     }
@@ -446,13 +468,25 @@ impl FinishSkb for Skb {
     }
     fn route_localnet(&self) -> bool {
         let g = rcu::read_lock();
-        self.in_dev(&g).is_some_and(|d| d.route_localnet(self.net(&g)))
+        self.in_dev(&g)
+            .is_some_and(|d| d.route_localnet(self.net(&g)))
     }
-    fn route_input(&mut self, daddr: Ipv4Address, saddr: Ipv4Address, dscp: u8) -> Result<(), DropReason> {
+    fn route_input(
+        &mut self,
+        daddr: Ipv4Address,
+        saddr: Ipv4Address,
+        dscp: u8,
+    ) -> Result<(), DropReason> {
         // SAFETY: `self.ptr` is valid and owned, `dev` its receiving device;
         // called under the RCU read lock as ip_route_input_noref requires.
         let r = unsafe {
-            b::ip_route_input_noref(self.as_ptr(), daddr.to_be32(), saddr.to_be32(), dscp, self.dev_ptr())
+            b::ip_route_input_noref(
+                self.as_ptr(),
+                daddr.to_be32(),
+                saddr.to_be32(),
+                dscp,
+                self.dev_ptr(),
+            )
         };
         match r {
             0 => Ok(()),
@@ -509,7 +543,8 @@ impl FinishSkb for Skb {
     }
     fn drop_unicast_in_l2_multicast(&self) -> bool {
         let g = rcu::read_lock();
-        self.in_dev(&g).is_some_and(|d| d.drop_unicast_in_l2_multicast())
+        self.in_dev(&g)
+            .is_some_and(|d| d.drop_unicast_in_l2_multicast())
     }
 }
 
@@ -534,7 +569,10 @@ impl SkbList<'_> {
     /// this value for `'a`.
     pub(super) unsafe fn from_raw<'a>(head: *mut b::list_head) -> SkbList<'a> {
         // INVARIANT: the caller's contract.
-        SkbList { head, _l: core::marker::PhantomData }
+        SkbList {
+            head,
+            _l: core::marker::PhantomData,
+        }
     }
 
     /// Removes and returns the first skb.
@@ -778,7 +816,9 @@ impl Skb {
     /// option slots, asking [`Rtable::get_source`] for this router's address.
     pub(crate) fn forward_options(&mut self) {
         let o = self.ipcb().forward_options();
-        let Ok(h) = Packet::new_checked(RcvSkb::network_header(self)) else { return };
+        let Ok(h) = Packet::new_checked(RcvSkb::network_header(self)) else {
+            return;
+        };
         let (saddr, tos) = (h.saddr(), h.tos());
         let mark = self.mark();
         let g = rcu::read_lock();
@@ -786,8 +826,12 @@ impl Skb {
         // The route is borrowed for as long as `g`, not from `self`: the
         // header write below cannot free it.
         let Some(rt) = self.rtable(&g) else { return };
-        let Some(Ok(mut iph)) = self.ip_header_mut().map(Packet::new_checked) else { return };
-        if options::ip_forward_options(&mut iph, &o, |daddr| rt.get_source(daddr, saddr, tos, iif, mark)) {
+        let Some(Ok(mut iph)) = self.ip_header_mut().map(Packet::new_checked) else {
+            return;
+        };
+        if options::ip_forward_options(&mut iph, &o, |daddr| {
+            rt.get_source(daddr, saddr, tos, iif, mark)
+        }) {
             self.ipcb_mut().clear_is_changed();
         }
     }
@@ -817,7 +861,9 @@ impl ForwardSkb for Skb {
         unsafe { b::oxip_skb_forward_csum(self.as_ptr()) };
     }
     fn ttl(&self) -> u8 {
-        Packet::new_checked(RcvSkb::network_header(self)).map(|h| h.ttl()).unwrap_or(0)
+        Packet::new_checked(RcvSkb::network_header(self))
+            .map(|h| h.ttl())
+            .unwrap_or(0)
     }
     fn xfrm_route_ok(&mut self) -> bool {
         // SAFETY: `self.ptr` is valid and owned (Skb invariant).
@@ -832,7 +878,8 @@ impl ForwardSkb for Skb {
     }
     fn mtu_inputs(&self) -> MtuInputs {
         let g = rcu::read_lock();
-        self.rtable(&g).map_or_else(MtuInputs::default, Rtable::mtu_inputs)
+        self.rtable(&g)
+            .map_or_else(MtuInputs::default, Rtable::mtu_inputs)
     }
     fn mtu_check(&self) -> MtuCheck {
         let h = Packet::new_checked(RcvSkb::network_header(self));
@@ -855,11 +902,20 @@ impl ForwardSkb for Skb {
     fn icmp_send(&mut self, icmp_type: u8, code: u8, info: u32) {
         // SAFETY: `self.ptr` is a valid received skb with its IPCB set up
         // (Skb invariant); icmp_send does not take ownership.
-        unsafe { b::oxip_icmp_send(self.as_ptr(), c_int::from(icmp_type), c_int::from(code), info.to_be()) };
+        unsafe {
+            b::oxip_icmp_send(
+                self.as_ptr(),
+                c_int::from(icmp_type),
+                c_int::from(code),
+                info.to_be(),
+            )
+        };
     }
     fn cow_for_output(&mut self) -> bool {
         let g = rcu::read_lock();
-        let Some(rt) = self.rtable(&g) else { return false };
+        let Some(rt) = self.rtable(&g) else {
+            return false;
+        };
         self.cow_for_dst(rt.dst())
     }
     fn header_mut(&mut self) -> Option<&mut [u8]> {
@@ -871,7 +927,9 @@ impl ForwardSkb for Skb {
         cb.doredirect() && cb.srr() == 0 && !unsafe { b::oxip_skb_sec_path(self.as_ptr()) }
     }
     fn send_redirect(&mut self) {
-        let Some((saddr, daddr)) = self.addrs() else { return };
+        let Some((saddr, daddr)) = self.addrs() else {
+            return;
+        };
         let (gw, key) = {
             let g = rcu::read_lock();
             let Some(rt) = self.rtable(&g) else { return };
@@ -881,13 +939,24 @@ impl ForwardSkb for Skb {
                 _ => return,
             }
             let vif = dev.l3mdev_master_ifindex_rcu();
-            (rt.nexthop(daddr), route::redirect_key(dev.net().id(), saddr, vif))
+            (
+                rt.nexthop(daddr),
+                route::redirect_key(dev.net().id(), saddr, vif),
+            )
         };
         let limits = RedirectLimits::defaults(time::hz());
         let now = time::jiffies();
-        let send = with_redirect_peers(|p| p.get(key).is_some_and(|peer| route::redirect_allowed(peer, now, &limits)));
+        let send = with_redirect_peers(|p| {
+            p.get(key)
+                .is_some_and(|peer| route::redirect_allowed(peer, now, &limits))
+        });
         if send {
-            ForwardSkb::icmp_send(self, forward::ICMP_REDIRECT, forward::ICMP_REDIR_HOST, u32::from_be(gw.to_be32()));
+            ForwardSkb::icmp_send(
+                self,
+                forward::ICMP_REDIRECT,
+                forward::ICMP_REDIR_HOST,
+                u32::from_be(gw.to_be32()),
+            );
         }
     }
     fn fwd_update_priority(&self) -> bool {

@@ -28,12 +28,17 @@ pub(crate) struct NetCounters {
 impl NetCounters {
     /// Zeroed counters on every possible CPU.
     pub(crate) fn new() -> Result<Self> {
-        Ok(NetCounters { mib: PerCpu::new()?, drops: PerCpu::new()? })
+        Ok(NetCounters {
+            mib: PerCpu::new()?,
+            drops: PerCpu::new()?,
+        })
     }
 
     /// This CPU's counters, for as long as BHs stay off.
     pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> Stats<'a> {
-        Stats { c: Some((self.mib.this_cpu(bh), self.drops.this_cpu(bh))) }
+        Stats {
+            c: Some((self.mib.this_cpu(bh), self.drops.this_cpu(bh))),
+        }
     }
 
     /// The MIB counters summed over CPUs (`snmp_fold_field`).

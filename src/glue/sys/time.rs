@@ -10,6 +10,8 @@ pub(crate) fn jiffies() -> u64 {
     // SAFETY: a plain read of the jiffies counter (`oxip_jiffies` reads it
     // with READ_ONCE semantics), valid in any context.
     let j = unsafe { b::oxip_jiffies() };
+    // `unsigned long` is u64 here, u32 on 32-bit kernels.
+    #[allow(clippy::useless_conversion)]
     u64::from(j)
 }
 
