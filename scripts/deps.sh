@@ -16,7 +16,7 @@ APT_DEMO=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev dwarves
   smcroute nftables)
 # Everything else: clang/LLVM for the debug kernel, and the test tools.
 APT_ALL=(libclang-19-dev llvm-19 lld-19 clang-19 python3-pip iperf netsniff-ng
-  socat tcpdump python3-scapy iptables gnuplot-nox traceroute netcat-openbsd shellcheck)
+  socat tcpdump python3-scapy iptables gnuplot-nox traceroute netcat-openbsd shellcheck iputils-arping)
 pkgs=("${APT_DEMO[@]}")
 [ "$WHAT" = demo ] || pkgs+=("${APT_ALL[@]}")
 

@@ -30,7 +30,7 @@ for p in nettest; do
     gcc -Wall -O2 -I"$ST" -I"$SRC/usr/include" -o "$BIN/$p" "$ST/net/$p.c" || die "building $p"
   fi
 done
-for c in jq mausezahn traceroute socat tcpdump ping smcrouted; do
+for c in jq mausezahn traceroute socat tcpdump ping arping smcrouted; do
   command -v "$c" >/dev/null || echo "warning: $c not found (scripts/deps.sh installs it); tests that need it skip" >&2
 done
 t0=$(date +%s)
