@@ -13,10 +13,14 @@
 //! the core or the glue writes down (`PACKET_*`, `RTN_*`, `RTCF_*`,
 //! `ICMP_*`, `IPOPT_*`, `MAXVIFS`, `VIFF_*`, `IPSKB_*` widths, ...) equals
 //! bindgen's, so a kernel that changes one fails a test, not a packet.
+//!
+//! No `unsafe` here: the C references are in `sys/cref.rs`.
+#![deny(unsafe_code)]
 
 use kernel::prelude::*;
 
 use super::sys::bindings as b;
+use super::sys::cref;
 use super::sys::skb::Skb;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
@@ -48,8 +52,7 @@ fn skb_with(data: &[u8]) -> Skb {
 }
 
 fn c_csum_ok(data: &[u8]) -> bool {
-    // SAFETY: `data` holds at least `ihl * 4` bytes (callers pass full headers).
-    unsafe { b::oxip_ip_fast_csum(data.as_ptr().cast(), u32::from(data[0] & 0xf)) == 0 }
+    cref::ip_fast_csum_ok(data)
 }
 
 #[kunit_tests(oxip_glue)]
@@ -215,17 +218,11 @@ mod tests {
         use crate::oxip_core::golden::GOLDEN;
         for g in GOLDEN {
             if let Ok(p) = Packet::new_checked(g.bytes) {
-                // SAFETY: `g.bytes` holds at least sizeof(struct iphdr)
-                // bytes (new_checked); read_unaligned copies them out.
-                let c: b::iphdr = unsafe { core::ptr::read_unaligned(g.bytes.as_ptr().cast()) };
-                // SAFETY: both members of the union are two `__be32`s, any
-                // bit pattern valid.
-                let (saddr, daddr) = unsafe {
-                    (
-                        c.__bindgen_anon_1.addrs.saddr,
-                        c.__bindgen_anon_1.addrs.daddr,
-                    )
+                // new_checked: at least sizeof(struct iphdr) bytes.
+                let Some(c) = cref::iphdr(g.bytes) else {
+                    panic!("short golden packet")
                 };
+                let (saddr, daddr) = cref::iphdr_addrs(&c);
                 assert_eq!(c.version(), p.version());
                 assert_eq!(c.ihl(), p.ihl());
                 assert_eq!(c.tos, p.tos());
@@ -266,8 +263,7 @@ mod tests {
                     Ok(mut p) => p.decrease_ttl(),
                     Err(_) => 0,
                 };
-                // SAFETY: `c` is a 20-byte iphdr of ours.
-                let c_ttl = unsafe { b::oxip_ip_decrease_ttl(c.as_mut_ptr().cast()) };
+                let c_ttl = cref::ip_decrease_ttl(&mut c);
                 assert_eq!(i32::from(rust_ttl), c_ttl);
                 assert!(h == c);
             }
@@ -277,8 +273,7 @@ mod tests {
             if let Ok(mut p) = Packet::new_checked(&mut h[..]) {
                 p.fill_checksum();
             }
-            // SAFETY: as above.
-            unsafe { b::ip_send_check(c.as_mut_ptr().cast()) };
+            cref::ip_send_check(&mut c);
             assert!(h == c);
         }
     }
@@ -340,8 +335,7 @@ mod consts {
         same!(forward::TC_PRIO_INTERACTIVE => TC_PRIO_INTERACTIVE);
         same!(forward::TC_PRIO_INTERACTIVE_BULK => TC_PRIO_INTERACTIVE_BULK);
         same!(forward::IPTOS_TOS_MASK => IPTOS_TOS_MASK);
-        // SAFETY: `ip_tos2prio` is a const array the kernel exports.
-        let c = unsafe { b::ip_tos2prio };
+        let c = cref::ip_tos2prio();
         assert!(c == forward::IP_TOS2PRIO);
     }
 
@@ -377,8 +371,9 @@ mod consts {
         // accessors on a header whose first byte is 0x46).
         let mut h = [0u8; 20];
         h[field::VER_IHL] = 0x46;
-        // SAFETY: 20 bytes, copied out unaligned.
-        let c: b::iphdr = unsafe { core::ptr::read_unaligned(h.as_ptr().cast()) };
+        let Some(c) = cref::iphdr(&h) else {
+            panic!("20 bytes")
+        };
         assert_eq!((c.version(), c.ihl()), (4, 6));
     }
 

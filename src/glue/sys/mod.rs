@@ -14,6 +14,9 @@
 
 pub(crate) mod bh;
 pub(crate) mod bindings;
+// The C references of the KUnit suites (only where the kernel has KUnit).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) mod cref;
 pub(crate) mod fib_notifier;
 pub(crate) mod napi;
 pub(crate) mod net;
