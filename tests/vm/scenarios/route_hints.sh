@@ -3,7 +3,7 @@
 # A batch of forwarded packets to one destination through the list path:
 # the first takes a FIB lookup, the rest reuse its route as a hint; a
 # custom FIB rule turns hints off, as ip_extract_route_hint says. Then the
-# same burst as plain IPv4 under takeover (takeover_retag=1, the default):
+# same burst as plain IPv4 under takeover with takeover_retag=1:
 # the hook retags the frames, native list receive batches them to oxip's
 # packet_type, and they get batches and hints without a queue of oxip's;
 # with takeover_retag=0 they go through oxip's backlog instead.
@@ -24,7 +24,11 @@ echo "hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0)) for $N packets"
 [ $((b1 - b0)) -gt 0 ]
 [ $((h1 - h0)) -gt 0 ]
 [ $((h1 - h0 + f1 - f0)) -eq $N ]
-# Takeover, entered by retagging: batches and hints, TakeoverRcv counts them.
+# Takeover, entered by retagging (takeover_retag=1): batches and hints,
+# TakeoverRcv counts them.
+rmmod oxip
+insmod "$OXIP_KO" takeover_retag=1
+trap 'rmmod oxip; insmod "$OXIP_KO"' EXIT
 takeover b veth-b
 read -r h0 f0 b0 t0 < <(oxip_counters b HintHits FibLookups ListBatches TakeoverRcv)
 send_ip a veth-a "$(mac b veth-b)" 0x0800 $N udp 10.0.0.1 10.0.0.3 9
