@@ -53,7 +53,7 @@ module! {
 struct Oxip {
     _ptype: Option<glue::ptype::Registration>,
     _takeover: glue::takeover::Takeover,
-    _retag: glue::ptype::TakeoverRegistration,
+    _retag: Option<glue::ptype::TakeoverRegistration>,
     _backlog: glue::backlog::Backlog,
     _notifier: glue::takeover::Notifier,
     _pernet: glue::pernet::Registration,
@@ -76,8 +76,14 @@ impl kernel::Module for Oxip {
         let pernet = glue::pernet::Registration::register()?;
         let notifier = glue::takeover::Notifier::register()?;
         let backlog = glue::backlog::Backlog::register()?;
-        // Before any hook can retag a frame, gone only after every hook is.
-        let retag = glue::ptype::TakeoverRegistration::register_takeover()?;
+        // With takeover_retag: before any hook can retag a frame, gone only
+        // after every hook is.
+        let retag = if takeover_retag() {
+            let et = oxip_core::wire::OXIP_ETH_P_TAKEOVER;
+            Some(glue::ptype::TakeoverRegistration::register(et)?)
+        } else {
+            None
+        };
         let takeover = glue::takeover::Takeover::register(glue::sys::params::takeover_param())?;
         let et = module_parameters::ethertype.value();
         let ptype = match et {

@@ -765,6 +765,38 @@ pub fn ethertype_param_check(ethertype: u16) -> Result<(), EthertypeError> {
 pub(crate) mod tests {
     use super::*;
 
+    /// A 20-byte UDP header 10.0.0.1 -> 10.0.1.2, tot_len 1500, with `ttl`,
+    /// DF if `df`, `tos`, and a valid checksum (the forwarding and option
+    /// tests start from it).
+    pub(crate) fn golden(ttl: u8, df: bool, tos: u8) -> Vec<u8> {
+        let mut h = vec![
+            0x45,
+            tos,
+            0x05,
+            0xdc,
+            0x12,
+            0x34,
+            if df { 0x40 } else { 0 },
+            0x00,
+            ttl,
+            0x11,
+            0,
+            0,
+            10,
+            0,
+            0,
+            1,
+            10,
+            0,
+            1,
+            2,
+        ];
+        let c = checksum(&h).to_be_bytes();
+        h[10] = c[0];
+        h[11] = c[1];
+        h
+    }
+
     /// A golden 20-byte UDP header 10.0.0.1 -> 10.0.0.2, tot_len 28, ttl 64.
     pub(crate) const UDP_HDR: [u8; 20] = [
         0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10, 0,

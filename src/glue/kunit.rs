@@ -339,7 +339,7 @@ mod consts {
         assert!(c == forward::IP_TOS2PRIO);
     }
 
-    /// src/core/mfc.rs: the VIF table size (the glue copies MAXVIFS TTLs
+    /// src/core/ipmr.rs: the VIF table size (the glue copies MAXVIFS TTLs
     /// out of `mfc_un.res.ttls`) and the VIF flags it hands to native.
     #[test]
     fn multicast_routing() {

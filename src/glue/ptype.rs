@@ -66,13 +66,6 @@ impl PacketHandler for TakeoverEntry {
 /// The registered `packet_type` of retagged takeover frames.
 pub(crate) type TakeoverRegistration = super::sys::ptype::Registration<TakeoverEntry>;
 
-impl TakeoverRegistration {
-    /// `dev_add_pack` for `OXIP_ETH_P_TAKEOVER`.
-    pub(crate) fn register_takeover() -> Result<Self> {
-        Self::register(wire::OXIP_ETH_P_TAKEOVER)
-    }
-}
-
 /// Refuses an `ethertype=` that another handler uses (0x0800 would run
 /// every IPv4 packet twice) or that is no ethertype at all.
 pub(crate) fn check_param(ethertype: u16) -> Result {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::mib::MibArray;
-use crate::wire::checksum;
+use crate::wire::tests::golden;
 use crate::wire::Packet;
 
 struct FakeFwd {
@@ -27,35 +27,6 @@ struct FakeFwd {
     redirects_sent: u32,
     update_prio: bool,
     prio: Option<u32>,
-}
-
-fn golden(ttl: u8, df: bool, tos: u8) -> Vec<u8> {
-    let mut h = vec![
-        0x45,
-        tos,
-        0x05,
-        0xdc,
-        0x12,
-        0x34,
-        if df { 0x40 } else { 0 },
-        0x00,
-        ttl,
-        0x11,
-        0,
-        0,
-        10,
-        0,
-        0,
-        1,
-        10,
-        0,
-        1,
-        2,
-    ];
-    let c = checksum(&h).to_be_bytes();
-    h[10] = c[0];
-    h[11] = c[1];
-    h
 }
 
 impl FakeFwd {

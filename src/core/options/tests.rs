@@ -3,36 +3,7 @@
 //! pointers, the checksum.
 
 use super::*;
-use crate::wire::checksum;
-
-fn golden(ttl: u8, df: bool, tos: u8) -> Vec<u8> {
-    let mut h = vec![
-        0x45,
-        tos,
-        0x05,
-        0xdc,
-        0x12,
-        0x34,
-        if df { 0x40 } else { 0 },
-        0x00,
-        ttl,
-        0x11,
-        0,
-        0,
-        10,
-        0,
-        0,
-        1,
-        10,
-        0,
-        1,
-        2,
-    ];
-    let c = checksum(&h).to_be_bytes();
-    h[10] = c[0];
-    h[11] = c[1];
-    h
-}
+use crate::wire::tests::golden;
 
 /// `ip_forward_options` over the header in `h`, as the glue calls it.
 fn options(h: &mut [u8], o: &ForwardOptions, src: impl FnMut(Ipv4Address) -> Ipv4Address) -> bool {

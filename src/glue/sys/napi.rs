@@ -57,10 +57,10 @@ pub(crate) trait Poll: 'static {
 ///
 /// Only the NAPI poll callback, called by the kernel with a `napi_struct` added here.
 unsafe extern "C" fn poll_callback<T: Poll>(napi: *mut b::napi_struct, budget: c_int) -> c_int {
+    let napi = napi.cast::<Opaque<b::napi_struct>>();
     // SAFETY: `napi` is the `napi` field of a `NapiQueue` (only those are
     // added with this poll, NapiQueue invariant).
-    let q =
-        unsafe { kernel::container_of!(napi.cast::<Opaque<b::napi_struct>>(), NapiQueue, napi) };
+    let q = unsafe { kernel::container_of!(napi, NapiQueue, napi) };
     // SAFETY: live while its NAPI can be polled (NapiQueue invariant).
     let q = unsafe { &*q };
     // SAFETY: NAPI polls run in softirq.

@@ -10,9 +10,9 @@ use super::bindings as b;
 /// The `takeover=` parameter's text.
 pub(crate) fn takeover_param() -> &'static str {
     let p = b::oxip_takeover_param;
+    // CAST: oxip's bindings spell `char` as i8, the kernel's as u8.
     // SAFETY: params.c's buffer is static and NUL-terminated, filled before
     // init and read-only after (0444): valid for 'static.
-    // CAST: oxip's bindings spell `char` as i8, the kernel's as u8.
     let s = unsafe { CStr::from_char_ptr(p().cast()) };
     s.to_str().unwrap_or("")
 }

@@ -27,8 +27,6 @@ cleanup() {
   insmod "$OXIP_KO" || true
 }
 trap cleanup EXIT
-# Namespaces of earlier scenarios (the differential rig leaves a, b, c).
-for n in $(ip netns list | awk '{print $1}'); do ip netns del "$n"; done
 reload_all
 
 fail() { echo "FAIL: $*"; cat /proc/net/oxip_global_takeover; exit 1; }
