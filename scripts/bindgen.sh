@@ -41,7 +41,7 @@ bindgen "$TOP/src/glue/bindings.h" \
   --allowlist-function 'napi_enable|napi_disable|napi_complete_done|free_netdev|skb_queue_tail|skb_dequeue' \
   --allowlist-function 'register_fib_notifier|unregister_fib_notifier' \
   --allowlist-function 'netdev_is_rx_handler_busy|skb_ensure_writable' \
-  --allowlist-function 'inet_select_addr|ip_send_check' \
+  --allowlist-function 'inet_select_addr|ip_send_check|__ip_dev_find' \
   --allowlist-function 'nf_queue_nf_hook_drop' \
   --allowlist-type 'packet_type|nf_hook_ops|nf_hook_state|iphdr|inet_skb_parm|rtable|pernet_operations|notifier_block|skb_drop_reason|net_device|sk_buff|net|seq_file|dst_entry|file|list_head|proc_dir_entry|nf_dev_hooks|netdev_cmd|oxip_consts|napi_struct|sk_buff_head|fib_event_type|fib_notifier_info' \
   --allowlist-var 'ETH_P_.*|EBUSY' \

@@ -10,16 +10,21 @@
 //! `ip_options_compile` fails, bit 7 it finds a source route. f2: bit 0
 //! source routing allowed, bit 1 `ip_options_rcv_srr` fails, bit 2
 //! drop_unicast_in_l2_multicast, bit 3 the FIB lookup fails (with
-//! `reason`), bit 4 the hint's daddr is the packet's, bit 5 so is its tos.
-//! rt_bits: bit 0 input is `ip_local_deliver`, bit 1 lwtstate.
+//! `reason`), bit 4 the hint's daddr is the packet's, bit 5 so is its tos,
+//! bits 6-7 whether the source is a local address (0 no, 1 yes, 2-3 the
+//! glue cannot tell). rt_bits: bit 0 input is `ip_local_deliver`, bit 1
+//! lwtstate; bits 2-6 the source policy: rp_filter, tclassid users,
+//! accept_local, custom local routes, custom rules.
 //!
 //! The skb is the host tests' `FakeSkb` (src/core/rcv/tests.rs) with every
 //! answer taken from the input. Properties: no panic; verdict, reason, MIB
 //! counters (including oxip's HintHits/FibLookups), which route the skb
 //! ends with, the nopolicy mark and the option calls equal a reference
 //! written from net/ipv4/ip_input.c `ip_rcv_finish_core()`/`ip_rcv_options()`
-//! and route.c `ip_route_use_hint()`, with oxip's documented difference
-//! (an `RTCF_LOCAL` hint falls back to the full lookup).
+//! and route.c `ip_route_use_hint()` with fib_frontend.c
+//! `fib_validate_source()`, with oxip's documented difference (where
+//! native does the full check, an `RTCF_LOCAL` hint falls back to the full
+//! lookup).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,6 +42,7 @@ use oxip_core::rcv::RouteView;
 use oxip_core::rcv::RtnType;
 use oxip_core::rcv::RTCF_LOCAL;
 use oxip_core::route::RouteHint;
+use oxip_core::route::SourcePolicy;
 use oxip_core::wire::Ipv4Address;
 use oxip_fuzz::Input;
 
@@ -65,6 +71,8 @@ struct Knobs {
     rcv_srr_fails: bool,
     drop_l2: bool,
     fib_fails: Option<DropReason>,
+    policy: SourcePolicy,
+    local_addr: Option<bool>,
     route: RouteView,
     hint_route: RouteView,
 }
@@ -100,6 +108,12 @@ impl FinishSkb for FuzzSkb<'_> {
     }
     fn route_localnet(&self) -> bool {
         self.k.localnet
+    }
+    fn source_policy(&self) -> SourcePolicy {
+        self.k.policy
+    }
+    fn is_local_addr(&self, _saddr: Ipv4Address) -> Option<bool> {
+        self.k.local_addr
     }
     fn route_input(
         &mut self,
@@ -201,10 +215,38 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
                 drop_error(&mut x, r);
                 return x;
             }
-            // oxip: an RTCF_LOCAL hint leaves the skb for the full lookup.
             if hint.rt_flags & RTCF_LOCAL == 0 {
                 dst = Dst::Hint;
                 x.mib.add(IpMib::HintHits, 1);
+            } else {
+                // fib_validate_source(skb, saddr, daddr, dscp, 0, ...)
+                let p = &k.policy;
+                // None: __fib_validate_source(), which oxip leaves to the
+                // full lookup.
+                let fast: Option<Result<(), DropReason>> = if p.rp_filter || p.tclassid_users {
+                    None
+                } else if p.accept_local {
+                    Some(Ok(()))
+                } else if p.custom_local_routes || p.custom_rules {
+                    None
+                } else {
+                    match k.local_addr {
+                        Some(true) => Some(Err(DropReason::IpLocalSource)),
+                        Some(false) => Some(Ok(())),
+                        None => None,
+                    }
+                };
+                match fast {
+                    Some(Ok(())) => {
+                        dst = Dst::Hint;
+                        x.mib.add(IpMib::HintHits, 1);
+                    }
+                    Some(Err(r)) => {
+                        drop_error(&mut x, r);
+                        return x;
+                    }
+                    None => {}
+                }
             }
         }
     }
@@ -305,6 +347,18 @@ fuzz_target!(|data: &[u8]| {
         rcv_srr_fails: f2 & 2 != 0,
         drop_l2: f2 & 4 != 0,
         fib_fails: (f2 & 8 != 0).then(|| reason(rsel)),
+        policy: SourcePolicy {
+            rp_filter: rt_bits & 4 != 0,
+            tclassid_users: rt_bits & 8 != 0,
+            accept_local: rt_bits & 0x10 != 0,
+            custom_local_routes: rt_bits & 0x20 != 0,
+            custom_rules: rt_bits & 0x40 != 0,
+        },
+        local_addr: match f2 >> 6 {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        },
         route,
         // The hint's route: another type, so the end state tells which one.
         hint_route: RouteView {

@@ -250,6 +250,8 @@ pub enum DropReason {
     IpInvalidSource,
     /// `SKB_DROP_REASON_IP_LOCALNET`.
     IpLocalnet,
+    /// `SKB_DROP_REASON_IP_LOCAL_SOURCE`.
+    IpLocalSource,
     /// `SKB_DROP_REASON_XFRM_POLICY`.
     XfrmPolicy,
     /// `SKB_DROP_REASON_PKT_TOO_BIG`.
@@ -273,6 +275,7 @@ impl DropReason {
             DropReason::IpRpfilter => "IP_RPFILTER",
             DropReason::IpInvalidSource => "IP_INVALID_SOURCE",
             DropReason::IpLocalnet => "IP_LOCALNET",
+            DropReason::IpLocalSource => "IP_LOCAL_SOURCE",
             DropReason::XfrmPolicy => "XFRM_POLICY",
             DropReason::PktTooBig => "PKT_TOO_BIG",
             DropReason::Kernel(_) => "KERNEL",

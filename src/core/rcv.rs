@@ -14,6 +14,7 @@ use super::mib::IpMib;
 use super::mib::MibSink;
 use super::route::ip_route_use_hint;
 use super::route::RouteHint;
+use super::route::SourcePolicy;
 use super::wire;
 use super::wire::Ipv4Address;
 use super::wire::Packet;
@@ -255,6 +256,11 @@ pub trait FinishSkb {
     fn has_in_dev(&self) -> bool;
     /// `IN_DEV_NET_ROUTE_LOCALNET(in_dev, net)`.
     fn route_localnet(&self) -> bool;
+    /// What `fib_validate_source()` reads before its fast path.
+    fn source_policy(&self) -> SourcePolicy;
+    /// `inet_lookup_ifaddr_rcu(net, saddr) != NULL`, or `None` where the
+    /// glue cannot tell (see [`fib_validate_source`](super::route::fib_validate_source)).
+    fn is_local_addr(&self, saddr: Ipv4Address) -> Option<bool>;
     /// `ip_route_input_noref(skb, daddr, saddr, dscp, dev)`.
     fn route_input(
         &mut self,

@@ -48,13 +48,75 @@ pub fn ip_extract_route_hint(has_custom_rules: bool, daddr: Ipv4Address, multipa
     !(has_custom_rules || daddr.is_lbcast() || daddr.is_zeronet() || multipath)
 }
 
+/// What `fib_validate_source()` reads of the receiving device and its
+/// netns before it decides between its fast path and the full check.
+///
+/// C: net/ipv4/fib_frontend.c, `fib_validate_source()` (with `oif` 0, as
+/// every receive-path caller passes, so its `IN_DEV_TX_REDIRECTS` term is
+/// always true).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourcePolicy {
+    /// `secpath_exists(skb) ? 0 : IN_DEV_RPFILTER(idev)` is not 0.
+    pub rp_filter: bool,
+    /// `fib_num_tclassid_users(net)` is not 0.
+    pub tclassid_users: bool,
+    /// `IN_DEV_ACCEPT_LOCAL(idev)`.
+    pub accept_local: bool,
+    /// `net->ipv4.fib_has_custom_local_routes`.
+    pub custom_local_routes: bool,
+    /// `fib4_has_custom_rules(net)`.
+    pub custom_rules: bool,
+}
+
+/// The answer of `fib_validate_source()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceCheck {
+    /// The fast path accepts the source (`*itag = 0; return 0`).
+    Valid,
+    /// The source is one of this netns' addresses:
+    /// `SKB_DROP_REASON_IP_LOCAL_SOURCE`.
+    LocalSource,
+    /// `__fib_validate_source()`, the reverse lookup, which oxip cannot call
+    /// (not exported); the caller routes the packet with
+    /// `ip_route_input_noref()` instead, which validates it the same way.
+    FullCheck,
+}
+
+/// The fast path of `fib_validate_source()`.
+///
+/// `is_local_addr` answers `inet_lookup_ifaddr_rcu(net, src) != NULL`, or
+/// `None` where the glue cannot tell it apart from a local route that is
+/// not an interface address (then the full check decides). It is only
+/// called where native looks the address up.
+pub fn fib_validate_source(
+    policy: &SourcePolicy,
+    is_local_addr: impl FnOnce() -> Option<bool>,
+) -> SourceCheck {
+    if policy.rp_filter || policy.tclassid_users {
+        return SourceCheck::FullCheck;
+    }
+    if policy.accept_local {
+        return SourceCheck::Valid;
+    }
+    if policy.custom_local_routes || policy.custom_rules {
+        return SourceCheck::FullCheck;
+    }
+    match is_local_addr() {
+        Some(true) => SourceCheck::LocalSource,
+        Some(false) => SourceCheck::Valid,
+        None => SourceCheck::FullCheck,
+    }
+}
+
 /// Reuses the hint's route for a packet to the same destination.
 ///
-/// C: net/ipv4/route.c, `ip_route_use_hint()`. Same martian-source checks.
-/// Differs: where native would call `fib_validate_source_reason()` (a hint
-/// whose route is `RTCF_LOCAL`), which is not exported, oxip leaves the skb
-/// without a dst so the caller does the full `ip_route_input_noref()`
-/// lookup, which validates the source the same way.
+/// C: net/ipv4/route.c, `ip_route_use_hint()`. Same martian-source checks,
+/// and for a local hint the same source validation where native's
+/// `fib_validate_source()` takes its fast path ([`fib_validate_source`]).
+/// Differs: where native would do the full check (`__fib_validate_source`,
+/// not exported), oxip leaves the skb without a dst so the caller does the
+/// full `ip_route_input_noref()` lookup, which validates the source the
+/// same way.
 pub fn ip_route_use_hint<S: FinishSkb>(
     skb: &mut S,
     _daddr: Ipv4Address,
@@ -74,7 +136,12 @@ pub fn ip_route_use_hint<S: FinishSkb>(
         return Err(DropReason::IpLocalnet);
     }
     if hint.rt_flags & RTCF_LOCAL != 0 {
-        return Ok(());
+        let policy = skb.source_policy();
+        match fib_validate_source(&policy, || skb.is_local_addr(saddr)) {
+            SourceCheck::Valid => {}
+            SourceCheck::LocalSource => return Err(DropReason::IpLocalSource),
+            SourceCheck::FullCheck => return Ok(()),
+        }
     }
     skb.copy_hint_dst(&hint.skb);
     Ok(())
@@ -286,6 +353,65 @@ mod tests {
     #[test]
     fn no_hint_for_multipath() {
         assert!(!ip_extract_route_hint(false, B, true));
+    }
+
+    #[test]
+    fn validate_source_fast_path() {
+        let quiet = SourcePolicy::default();
+        assert_eq!(
+            fib_validate_source(&quiet, || Some(false)),
+            SourceCheck::Valid
+        );
+        assert_eq!(
+            fib_validate_source(&quiet, || Some(true)),
+            SourceCheck::LocalSource
+        );
+        assert_eq!(fib_validate_source(&quiet, || None), SourceCheck::FullCheck);
+    }
+
+    #[test]
+    fn validate_source_full_check_when_native_does_it() {
+        let lookup = || -> Option<bool> { panic!("native does not look the address up") };
+        for p in [
+            SourcePolicy {
+                rp_filter: true,
+                ..Default::default()
+            },
+            SourcePolicy {
+                tclassid_users: true,
+                ..Default::default()
+            },
+            SourcePolicy {
+                rp_filter: true,
+                accept_local: true,
+                ..Default::default()
+            },
+            SourcePolicy {
+                custom_local_routes: true,
+                ..Default::default()
+            },
+            SourcePolicy {
+                custom_rules: true,
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(
+                fib_validate_source(&p, lookup),
+                SourceCheck::FullCheck,
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn validate_source_accept_local_skips_the_lookup() {
+        let p = SourcePolicy {
+            accept_local: true,
+            custom_local_routes: true,
+            ..Default::default()
+        };
+        let lookup = || -> Option<bool> { panic!("accept_local accepts before the lookup") };
+        assert_eq!(fib_validate_source(&p, lookup), SourceCheck::Valid);
     }
 
     #[test]

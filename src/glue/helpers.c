@@ -54,6 +54,11 @@ bool oxip_in_dev_nopolicy(const struct in_device *in_dev) { return IN_DEV_ORCONF
 bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net) { return IN_DEV_NET_ROUTE_LOCALNET(in_dev, net); }
 
 bool oxip_fib4_has_custom_rules(const struct net *net) { return fib4_has_custom_rules(net); }
+bool oxip_fib_has_custom_local_routes(const struct net *net) { return READ_ONCE(net->ipv4.fib_has_custom_local_routes); }
+bool oxip_fib_has_tclassid_users(struct net *net) { return fib_num_tclassid_users(net) != 0; }
+bool oxip_in_dev_rp_filter(const struct in_device *in_dev) { return IN_DEV_RPFILTER(in_dev); }
+bool oxip_in_dev_accept_local(const struct in_device *in_dev) { return IN_DEV_ACCEPT_LOCAL(in_dev); }
+bool oxip_skb_secpath_exists(const struct sk_buff *skb) { return secpath_exists(skb); }
 struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb) { return l3mdev_ip_rcv(skb); }
 
 struct net *oxip_dev_net(const struct net_device *dev) { return dev_net(dev); }

@@ -80,6 +80,11 @@ bool oxip_in_dev_nopolicy(const struct in_device *in_dev);
 bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net);
 /* net/ip_fib.h, net/l3mdev.h */
 bool oxip_fib4_has_custom_rules(const struct net *net);
+bool oxip_fib_has_custom_local_routes(const struct net *net);
+bool oxip_fib_has_tclassid_users(struct net *net);
+bool oxip_in_dev_rp_filter(const struct in_device *in_dev);
+bool oxip_in_dev_accept_local(const struct in_device *in_dev);
+bool oxip_skb_secpath_exists(const struct sk_buff *skb);
 struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb);
 /* linux/netdevice.h, net/net_namespace.h, net/netns/generic.h */
 struct net *oxip_dev_net(const struct net_device *dev);

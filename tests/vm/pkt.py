@@ -158,6 +158,8 @@ def main():
                    help="cycle the UDP source port over this many values (flows)")
     p.add_argument("--dst-range", type=int, default=1,
                    help="cycle the destination over this many addresses from --dst")
+    p.add_argument("--alt-src", default=None,
+                   help="odd-numbered frames come from this source instead")
     p.add_argument("--ttl", type=int, default=64)
     p.add_argument("--version", type=int, default=4, help="the IP version field to write")
     p.add_argument("--vlan", type=int, default=None,
@@ -191,16 +193,18 @@ def main():
     payload = b"oxip" if a.payload_len is None else b"x" * a.payload_len
     src_mac = if_mac(a.ifname)
     frames = []
-    for i in range(max(1, min(max(a.flows, a.dst_range), a.count))):
+    variants = max(a.flows, a.dst_range) * (2 if a.alt_src else 1)
+    for i in range(max(1, min(variants, a.count))):
+        src = a.alt_src if a.alt_src and i % 2 else a.src
         sport = a.sport + i % a.flows
         dst = socket.inet_ntoa(struct.pack("!I", struct.unpack("!I", ip_aton(a.dst))[0] + i % a.dst_range))
         if a.proto == "udp":
-            l4, proto = udp(a.src, dst, sport, a.dport, payload), 17
+            l4, proto = udp(src, dst, sport, a.dport, payload), 17
         elif a.proto == "icmp":
             l4, proto = icmp_echo(), 1
         else:
-            l4, proto = tcp_syn(a.src, dst, sport, a.dport), 6
-        ip = iphdr(a.src, dst, proto, len(l4), ttl=a.ttl, check=a.check, version=a.version) + l4
+            l4, proto = tcp_syn(src, dst, sport, a.dport), 6
+        ip = iphdr(src, dst, proto, len(l4), ttl=a.ttl, check=a.check, version=a.version) + l4
         if a.vlan is None:
             frames.append(frame(a.dst_mac, src_mac, a.ethertype, ip))
         else:

@@ -28,6 +28,8 @@ struct FakeSkb {
     srr: bool,
     srr_allowed: bool,
     drop_l2: bool,
+    source_policy: SourcePolicy,
+    local_addr: Option<bool>,
 }
 
 impl FakeSkb {
@@ -49,6 +51,8 @@ impl FakeSkb {
             srr: false,
             srr_allowed: true,
             drop_l2: false,
+            source_policy: SourcePolicy::default(),
+            local_addr: Some(false),
         }
     }
 }
@@ -124,6 +128,12 @@ impl FinishSkb for FakeSkb {
     }
     fn route_localnet(&self) -> bool {
         false
+    }
+    fn source_policy(&self) -> SourcePolicy {
+        self.source_policy
+    }
+    fn is_local_addr(&self, _saddr: Ipv4Address) -> Option<bool> {
+        self.local_addr
     }
     fn route_input(
         &mut self,
@@ -484,19 +494,61 @@ fn hint_reused_for_forwarded_route() {
     assert_eq!(mib.get(IpMib::HintHits), 1);
 }
 
+const LOCAL_HINT: RouteHint<usize> = RouteHint {
+    daddr: Ipv4Address::new(10, 0, 0, 2),
+    tos: 0,
+    rt_flags: RTCF_LOCAL,
+    skb: 0x3000,
+};
+
 #[test]
-fn local_hint_falls_back_to_full_lookup() {
-    let hint = RouteHint {
-        daddr: Ipv4Address::new(10, 0, 0, 2),
-        tos: 0,
-        rt_flags: RTCF_LOCAL,
-        skb: 0x3000,
-    };
+fn local_hint_reused_where_native_validates_on_its_fast_path() {
     let mut skb = FakeSkb::new(golden_udp());
-    let (r, mib) = finish(&mut skb, Some(&hint));
+    let (r, mib) = finish(&mut skb, Some(&LOCAL_HINT));
     assert_eq!(r, Ok(()));
-    assert_eq!(skb.lookups, 1);
+    assert_eq!(skb.lookups, 0);
+    assert_eq!(skb.dst, Some(0x3000));
+    assert_eq!(mib.get(IpMib::HintHits), 1);
+}
+
+#[test]
+fn local_hint_from_a_local_address_is_dropped() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.local_addr = Some(true);
+    let (r, mib) = finish(&mut skb, Some(&LOCAL_HINT));
+    assert_eq!(r, Err(DropReason::IpLocalSource));
+    assert_eq!(skb.lookups, 0);
+    assert_eq!(skb.dst, None);
     assert_eq!(mib.get(IpMib::HintHits), 0);
+}
+
+#[test]
+fn local_hint_falls_back_to_full_lookup_where_native_does_the_full_check() {
+    for (policy, local_addr) in [
+        (
+            SourcePolicy {
+                rp_filter: true,
+                ..Default::default()
+            },
+            Some(false),
+        ),
+        (
+            SourcePolicy {
+                custom_local_routes: true,
+                ..Default::default()
+            },
+            Some(false),
+        ),
+        (SourcePolicy::default(), None),
+    ] {
+        let mut skb = FakeSkb::new(golden_udp());
+        skb.source_policy = policy;
+        skb.local_addr = local_addr;
+        let (r, mib) = finish(&mut skb, Some(&LOCAL_HINT));
+        assert_eq!(r, Ok(()));
+        assert_eq!(skb.lookups, 1);
+        assert_eq!(mib.get(IpMib::HintHits), 0);
+    }
 }
 
 #[test]

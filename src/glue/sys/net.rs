@@ -10,10 +10,12 @@ use core::ffi::c_char;
 use core::ffi::CStr;
 
 use kernel::str::CStrExt;
+use kernel::sync::rcu;
 use kernel::types::Opaque;
 
 use super::bindings as b;
 use super::rtnl::RtnlGuard;
+use crate::oxip_core::wire::Ipv4Address;
 
 /// A `struct net`.
 ///
@@ -60,6 +62,40 @@ impl Net {
     pub(crate) fn fib4_has_custom_rules(&self) -> bool {
         // SAFETY: `self` is live (Net invariant).
         unsafe { b::oxip_fib4_has_custom_rules(self.as_ptr()) }
+    }
+
+    /// `net->ipv4.fib_has_custom_local_routes`: a local route was added
+    /// from user space.
+    pub(crate) fn fib_has_custom_local_routes(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_fib_has_custom_local_routes(self.as_ptr()) }
+    }
+
+    /// `fib_num_tclassid_users(net) != 0` (always false without
+    /// `CONFIG_IP_ROUTE_CLASSID`).
+    pub(crate) fn fib_has_tclassid_users(&self) -> bool {
+        // SAFETY: `self` is live (Net invariant).
+        unsafe { b::oxip_fib_has_tclassid_users(self.as_ptr()) }
+    }
+
+    /// `__ip_dev_find(net, addr, false)`: the device that owns `addr`, from
+    /// the interface address hash (`inet_lookup_ifaddr_rcu`) or, where the
+    /// hash has none, from a local route of the local table.
+    pub(crate) fn ip_dev_find<'g>(
+        &self,
+        addr: Ipv4Address,
+        _g: &'g rcu::Guard,
+    ) -> Option<&'g NetDevice> {
+        // SAFETY: `self` is live (Net invariant); the RCU read side is held
+        // (`_g`), as `devref == false` requires.
+        let dev = unsafe { b::__ip_dev_find(self.as_ptr(), addr.to_be32(), false) };
+        if dev.is_null() {
+            return None;
+        }
+        // SAFETY: a device found under the RCU read side is not freed before
+        // the read side ends (free_netdev waits a grace period), and `_g`
+        // holds it for 'g.
+        Some(unsafe { NetDevice::from_raw(dev) })
     }
 
     /// `net->ipv4.ra_chain` is empty (no IP_ROUTER_ALERT socket).
@@ -181,9 +217,9 @@ impl NetDevice {
 
     /// `dev->name`.
     pub(crate) fn name(&self) -> &core::ffi::CStr {
+        // CAST: oxip's bindings spell `char` as i8, the kernel's as u8.
         // SAFETY: `self` is live (NetDevice invariant); `name` is a
         // NUL-terminated array inside it.
-        // CAST: oxip's bindings spell `char` as i8, the kernel's as u8.
         unsafe { CStr::from_char_ptr((*self.as_ptr()).name.as_ptr().cast()) }
     }
 

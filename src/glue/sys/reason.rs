@@ -33,6 +33,7 @@ pub(crate) fn to_kernel(r: DropReason) -> b::skb_drop_reason {
         DropReason::IpRpfilter => b::skb_drop_reason_SKB_DROP_REASON_IP_RPFILTER,
         DropReason::IpInvalidSource => b::skb_drop_reason_SKB_DROP_REASON_IP_INVALID_SOURCE,
         DropReason::IpLocalnet => b::skb_drop_reason_SKB_DROP_REASON_IP_LOCALNET,
+        DropReason::IpLocalSource => b::skb_drop_reason_SKB_DROP_REASON_IP_LOCAL_SOURCE,
         DropReason::XfrmPolicy => b::skb_drop_reason_SKB_DROP_REASON_XFRM_POLICY,
         DropReason::PktTooBig => b::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG,
         DropReason::Kernel(k) => k,
@@ -47,6 +48,7 @@ pub(crate) fn from_kernel(k: b::skb_drop_reason) -> DropReason {
         DropReason::IpRpfilter,
         DropReason::IpInvalidSource,
         DropReason::IpLocalnet,
+        DropReason::IpLocalSource,
         DropReason::Nomem,
     ]
     .into_iter()

@@ -334,6 +334,18 @@ impl InDevice {
         unsafe { b::oxip_in_dev_nopolicy(self.ptr()) }
     }
 
+    /// `IN_DEV_RPFILTER(in_dev)`: rp_filter, the larger of `all` and the device.
+    pub(crate) fn rp_filter(&self) -> bool {
+        // SAFETY: `self` is a live in_device (InDevice invariant).
+        unsafe { b::oxip_in_dev_rp_filter(self.ptr()) }
+    }
+
+    /// `IN_DEV_ACCEPT_LOCAL(in_dev)`.
+    pub(crate) fn accept_local(&self) -> bool {
+        // SAFETY: `self` is a live in_device (InDevice invariant).
+        unsafe { b::oxip_in_dev_accept_local(self.ptr()) }
+    }
+
     /// `IN_DEV_TX_REDIRECTS(in_dev)`.
     pub(crate) fn tx_redirects(&self) -> bool {
         // SAFETY: `self` is a live in_device (InDevice invariant).

@@ -471,6 +471,34 @@ impl FinishSkb for Skb {
         self.in_dev(&g)
             .is_some_and(|d| d.route_localnet(self.net(&g)))
     }
+    fn source_policy(&self) -> route::SourcePolicy {
+        let g = rcu::read_lock();
+        let net = self.net(&g);
+        let in_dev = self.in_dev(&g);
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let secpath = unsafe { b::oxip_skb_secpath_exists(self.as_ptr()) };
+        route::SourcePolicy {
+            rp_filter: !secpath && in_dev.is_some_and(InDevice::rp_filter),
+            tclassid_users: net.fib_has_tclassid_users(),
+            accept_local: in_dev.is_some_and(InDevice::accept_local),
+            custom_local_routes: net.fib_has_custom_local_routes(),
+            custom_rules: net.fib4_has_custom_rules(),
+        }
+    }
+    fn is_local_addr(&self, saddr: Ipv4Address) -> Option<bool> {
+        // Native asks the interface address hash only. `__ip_dev_find` asks
+        // it first and then the local table, whose kernel-made local routes
+        // are the addresses themselves (on their device) and the prefixes of
+        // addresses on loopback devices. So a non-loopback device means an
+        // address of this netns; a loopback device may be either, and the
+        // full lookup decides.
+        let g = rcu::read_lock();
+        match self.net(&g).ip_dev_find(saddr, &g) {
+            None => Some(false),
+            Some(d) if d.is_loopback() => None,
+            Some(_) => Some(true),
+        }
+    }
     fn route_input(
         &mut self,
         daddr: Ipv4Address,

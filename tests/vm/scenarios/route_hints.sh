@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # A batch of forwarded packets to one destination through the list path:
 # the first takes a FIB lookup, the rest reuse its route as a hint; a
-# custom FIB rule turns hints off, as ip_extract_route_hint says. Then the
-# same burst as plain IPv4 under takeover with takeover_retag=1:
+# custom FIB rule turns hints off, as ip_extract_route_hint says. Local
+# bursts take hints where native's source validation takes its fast path.
+# Then the same burst as plain IPv4 under takeover with takeover_retag=1:
 # the hook retags the frames, native list receive batches them to oxip's
 # packet_type, and they get batches and hints without a queue of oxip's;
 # with takeover_retag=0 they go through oxip's backlog instead.
@@ -24,6 +25,41 @@ echo "hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0)) for $N packets"
 [ $((b1 - b0)) -gt 0 ]
 [ $((h1 - h0)) -gt 0 ]
 [ $((h1 - h0 + f1 - f0)) -eq $N ]
+# Local bursts: native's ip_route_use_hint reuses a local route too, after
+# fib_validate_source's fast path (rp_filter off, no custom local routes
+# or rules: the source must not be one of b's addresses); so does oxip.
+drop_count() { ip netns exec b awk -v r="$1" '$1 == r { n = $2 } END { print n + 0 }' /proc/net/oxip_drops; }
+read -r h0 f0 < <(oxip_counters b HintHits FibLookups)
+send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.2 9
+sleep 0.5
+read -r h1 f1 < <(oxip_counters b HintHits FibLookups)
+echo "local: hints $((h1-h0)) lookups $((f1-f0)) for $N packets"
+[ $((h1 - h0)) -gt 0 ]
+[ $((h1 - h0 + f1 - f0)) -eq $N ]
+# Every other frame from b's own address: each is dropped as
+# IP_LOCAL_SOURCE, most of them on the hint path (no FIB lookup).
+ls0=$(drop_count IP_LOCAL_SOURCE)
+read -r h0 f0 < <(oxip_counters b HintHits FibLookups)
+send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.2 9 --alt-src 10.0.0.2
+sleep 0.5
+ls1=$(drop_count IP_LOCAL_SOURCE)
+read -r h1 f1 < <(oxip_counters b HintHits FibLookups)
+echo "local, half from a local source: IP_LOCAL_SOURCE $((ls1-ls0)) hints $((h1-h0)) lookups $((f1-f0))"
+[ $((ls1 - ls0)) -eq $((N / 2)) ]
+[ $((h1 - h0)) -gt 0 ]
+[ $((f1 - f0)) -lt $((N / 2)) ]
+# rp_filter makes native validate with a reverse lookup, which oxip cannot
+# call: it routes those packets in full instead (no hints, same outcome).
+python3 "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=1
+read -r h0 f0 < <(oxip_counters b HintHits FibLookups)
+send_ip a veth-a "$(mac b veth-b)" 0x88b5 $N udp 10.0.0.1 10.0.0.2 9
+sleep 0.5
+read -r h1 f1 < <(oxip_counters b HintHits FibLookups)
+echo "local with rp_filter: hints $((h1-h0)) lookups $((f1-f0))"
+[ $((h1 - h0)) -eq 0 ]
+[ $((f1 - f0)) -eq $N ]
+python3 "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=0
+
 # Takeover, entered by retagging (takeover_retag=1): batches and hints,
 # TakeoverRcv counts them.
 rmmod oxip
