@@ -32,8 +32,8 @@ module! {
             description: "Queue taken-over frames per CPU and receive them in batches (list path, route hints); false: one by one in the hook",
         },
         takeover_retag: bool {
-            default: false,
-            description: "Retag taken-over frames to oxip's pseudo type and let native receive batch them to oxip's packet_type (no queue of oxip's); false (default): takeover_backlog decides",
+            default: true,
+            description: "Retag taken-over frames to oxip's pseudo type and let native receive batch them to oxip's packet_type, no queue of oxip's (default); false: takeover_backlog decides",
         },
     },
 }

@@ -187,11 +187,15 @@ def mroute_daemon(on, _proc=[]):
         p = subprocess.Popen(["ip", "netns", "exec", "b", "smcrouted", "-n", "-N", "-f", SMC_CONF,
                               "-u", SMC_SOCK], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _proc.append(p)
-        for _ in range(50):
+        # The debug kernel can take seconds to start smcrouted in b; a case
+        # run before the route is in would compare native without it.
+        for _ in range(300):
             with In("b"):
                 if any(l.startswith("030303EF") for l in open("/proc/net/ip_mr_cache")):
                     break
             time.sleep(0.1)
+        else:
+            raise RuntimeError("smcrouted did not install 239.3.3.3 in 30 s")
         time.sleep(0.2)
     else:
         while _proc:

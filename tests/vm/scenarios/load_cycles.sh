@@ -35,10 +35,14 @@ while [ $c -lt "$CYCLES" ] && [ $((SECONDS - t0)) -lt "$BUDGET" ]; do
   sleep 0.$((RANDOM % 5))
   fwd=$((fwd + $(oxip_counter r Forwarded)))
   rmmod oxip
-  insmod "$OXIP_KO"
+  # Both takeover entries: retag (the default) and the backlog.
+  insmod "$OXIP_KO" takeover_retag=$((c % 2))
   c=$((c + 1))
 done
 t1=$SECONDS
+# Back to the defaults for the scenarios after this one.
+rmmod oxip
+insmod "$OXIP_KO"
 takeover r veth-r1
 sleep 1
 [ "$(oxip_counter r TakeoverRcv)" -gt 0 ]

@@ -4,10 +4,10 @@
 # the first takes a FIB lookup, the rest reuse its route as a hint; a
 # custom FIB rule turns hints off, as ip_extract_route_hint says. Local
 # bursts take hints where native's source validation takes its fast path.
-# Then the same burst as plain IPv4 under takeover with takeover_retag=1:
-# the hook retags the frames, native list receive batches them to oxip's
-# packet_type, and they get batches and hints without a queue of oxip's;
-# with takeover_retag=0 they go through oxip's backlog instead.
+# Then the same burst as plain IPv4 under takeover with takeover_retag=1
+# (the default): the hook retags the frames, native list receive batches
+# them to oxip's packet_type, and they get batches and hints without a
+# queue of oxip's; with takeover_retag=0 they go through oxip's backlog.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
@@ -60,8 +60,8 @@ echo "local with rp_filter: hints $((h1-h0)) lookups $((f1-f0))"
 [ $((f1 - f0)) -eq $N ]
 python3 "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=0
 
-# Takeover, entered by retagging (takeover_retag=1): batches and hints,
-# TakeoverRcv counts them.
+# Takeover, entered by retagging (takeover_retag=1, the default): batches
+# and hints, TakeoverRcv counts them.
 rmmod oxip
 insmod "$OXIP_KO" takeover_retag=1
 trap 'rmmod oxip; insmod "$OXIP_KO"' EXIT
@@ -77,6 +77,18 @@ echo "takeover (retag): TakeoverRcv $((t1-t0)) hints $((h1-h0)) lookups $((f1-f0
 [ $((h1 - h0)) -gt 0 ]
 [ $((h1 - h0 + f1 - f0)) -eq $N ]
 [ "$nat" = 0 ]
+# The backlog entry (takeover_retag=0) batches them too, from its NAPI poll.
+rmmod oxip
+insmod "$OXIP_KO" takeover_retag=0
+takeover b veth-b
+read -r h0 f0 b0 t0 < <(oxip_counters b HintHits FibLookups ListBatches TakeoverRcv)
+send_ip a veth-a "$(mac b veth-b)" 0x0800 $N udp 10.0.0.1 10.0.0.3 9
+sleep 0.5
+read -r h1 f1 b1 t1 < <(oxip_counters b HintHits FibLookups ListBatches TakeoverRcv)
+echo "takeover (backlog): TakeoverRcv $((t1-t0)) hints $((h1-h0)) lookups $((f1-f0)) batches $((b1-b0))"
+[ $((t1 - t0)) -eq $N ]
+[ $((b1 - b0)) -gt 0 ]
+[ $((h1 - h0 + f1 - f0)) -eq $N ]
 
 # Custom rules (fib_has_custom_rules stays set once a rule was added, so
 # last): no hints.

@@ -8,8 +8,12 @@
 # deleted right after (frames still queued). A frame left queued for a
 # freed device is a use-after-free that KASAN reports; the harness fails
 # the run on it. Each round also checks the frames went through oxip.
+# The backlog is the takeover_retag=0 entry: oxip is loaded so here.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
+rmmod oxip
+insmod "$OXIP_KO" takeover_retag=0
+trap 'rmmod oxip; insmod "$OXIP_KO"' EXIT
 ROUNDS=${ROUNDS:-50}
 # TCG with KASAN is slow: stop after BUDGET s and print the rounds done.
 BUDGET=${BUDGET:-180}
