@@ -24,11 +24,11 @@ use crate::oxip_core::forward::ForwardVerdict;
 
 /// Forwards `skb`, routed `RTN_UNICAST` on input. C: `ip_forward()`.
 pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats<'_>) -> c_int {
-    match forward::ip_forward(&mut skb, st) {
+    // The out device is borrowed from the route under `g`, held across
+    // NF_HOOK: it cannot be used past the read side.
+    let g = rcu::read_lock();
+    match forward::ip_forward(&mut skb.under(&g), st) {
         ForwardVerdict::Forward => {
-            // The out device is borrowed from the route under `g`, held
-            // across NF_HOOK: it cannot be used past the read side.
-            let g = rcu::read_lock();
             let net = skb.net(&g);
             let in_dev = skb.cur_dev(&g);
             let out = skb.rtable(&g).map(|rt| rt.dst().dev());

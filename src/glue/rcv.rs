@@ -32,7 +32,6 @@ use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibSink;
 use crate::oxip_core::rcv;
 use crate::oxip_core::rcv::Dispatch;
-use crate::oxip_core::rcv::FinishSkb;
 use crate::oxip_core::rcv::RcvError;
 use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::rcv::RTCF_LOCAL;
@@ -80,7 +79,8 @@ impl OkFn for RcvFinish {
             return NET_RX_SUCCESS;
         };
         let mut st = netns::stats(net, bh);
-        match rcv::ip_rcv_finish_core(&mut skb, &mut st, None) {
+        let g = rcu::read_lock();
+        match rcv::ip_rcv_finish_core(&mut skb.under(&g), &mut st, None) {
             Ok(rt) => dst_input(skb, &mut st, &rt, bh),
             Err(r) => {
                 drop_skb(skb, &mut st, r);
@@ -149,7 +149,7 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
         };
         if let Some((d, n)) = curr {
             if !same && !sublist.is_empty() {
-                ip_sublist_rcv(&sublist, d, n, bh);
+                ip_sublist_rcv(&sublist, d, n, &g, bh);
             }
         }
         curr = Some((dev, net));
@@ -157,15 +157,15 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
     }
     if let Some((d, n)) = curr {
         if !sublist.is_empty() {
-            ip_sublist_rcv(&sublist, d, n, bh);
+            ip_sublist_rcv(&sublist, d, n, &g, bh);
         }
     }
 }
 
 /// C: `ip_sublist_rcv()`: PRE_ROUTING over the list, then the finish.
-fn ip_sublist_rcv(list: &ListHead, dev: &NetDevice, net: &Net, bh: &Bh) {
+fn ip_sublist_rcv(list: &ListHead, dev: &NetDevice, net: &Net, g: &rcu::Guard, bh: &Bh) {
     nf::hook_list_prerouting::<RcvFinish>(net, list, dev);
-    ip_list_rcv_finish(net, list, bh);
+    ip_list_rcv_finish(net, list, g, bh);
 }
 
 /// A run of packets sharing one dst: its first packet, the route they
@@ -194,7 +194,7 @@ impl Run {
 /// `ip_can_use_hint` allows), and dispatches runs sharing a dst together.
 /// The hint is the first packet of the current run (as native's `hint`
 /// skb heads its sublist), held apart so the borrow checker sees it live.
-fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
+fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
     pin_init::stack_pin_init!(let rest = ListHead::new());
     let mut run: Option<Run> = None;
     let mut st = netns::stats(net, bh);
@@ -203,7 +203,7 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
             continue;
         };
         let hint = run.as_ref().and_then(Run::hint);
-        let rt = match rcv::ip_rcv_finish_core(&mut skb, &mut st, hint.as_ref()) {
+        let rt = match rcv::ip_rcv_finish_core(&mut skb.under(g), &mut st, hint.as_ref()) {
             Ok(rt) => rt,
             Err(r) => {
                 drop_skb(skb, &mut st, r);
@@ -214,7 +214,7 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
             rest.push(skb);
             continue;
         }
-        let hint = ip_extract_route_hint(net, &skb);
+        let hint = ip_extract_route_hint(net, &skb, g);
         if let Some(r) = run.take() {
             ip_sublist_rcv_finish(r, &rest, &mut st, bh);
         }
@@ -231,12 +231,10 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, bh: &Bh) {
 
 /// C: `ip_extract_route_hint()`: the hint's fields, if this packet's route
 /// may serve as one.
-fn ip_extract_route_hint(net: &Net, skb: &Skb) -> Option<RouteHint<()>> {
-    let daddr = Packet::new_checked(FinishSkb::network_header(skb))
-        .ok()?
-        .daddr();
+fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &rcu::Guard) -> Option<RouteHint<()>> {
+    let daddr = Packet::new_checked(skb.header_slice()).ok()?.daddr();
     if route::ip_extract_route_hint(net.fib4_has_custom_rules(), daddr, skb.ipcb().multipath()) {
-        skb.route_hint().map(|h| RouteHint {
+        skb.route_hint(g).map(|h| RouteHint {
             daddr: h.daddr,
             tos: h.tos,
             rt_flags: h.rt_flags,

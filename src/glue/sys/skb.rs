@@ -240,11 +240,9 @@ impl Skb {
     /// The route hint this skb leaves (`ip_extract_route_hint`'s skb): its
     /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
     /// the next packets copy.
-    pub(crate) fn route_hint(&self) -> Option<RouteHint<&Skb>> {
-        let h =
-            crate::oxip_core::wire::Packet::new_checked(FinishSkb::network_header(self)).ok()?;
-        let g = rcu::read_lock();
-        let rt = self.rtable(&g)?;
+    pub(crate) fn route_hint(&self, g: &rcu::Guard) -> Option<RouteHint<&Skb>> {
+        let h = crate::oxip_core::wire::Packet::new_checked(self.header_slice()).ok()?;
+        let rt = self.rtable(g)?;
         Some(RouteHint {
             daddr: h.daddr(),
             tos: h.tos(),
@@ -279,7 +277,8 @@ impl Skb {
         (p, len)
     }
 
-    fn header_slice(&self) -> &[u8] {
+    /// The network header on: the linear bytes from it.
+    pub(crate) fn header_slice(&self) -> &[u8] {
         let (p, len) = self.network_linear();
         if p.is_null() || len == 0 {
             return &[];
@@ -446,37 +445,53 @@ impl RcvSkb for Skb {
     }
 }
 
-impl FinishSkb for Skb {
+/// An skb on the receive path, with the RCU read side that path holds: the
+/// core's receive and forward steps ask it about its device, route and
+/// netns without a read lock of their own per question.
+pub(crate) struct RcuSkb<'s, 'g> {
+    skb: &'s mut Skb,
+    g: &'g rcu::Guard,
+}
+
+impl Skb {
+    /// This skb, read under `g` for as long as the borrow.
+    pub(crate) fn under<'s, 'g>(&'s mut self, g: &'g rcu::Guard) -> RcuSkb<'s, 'g> {
+        RcuSkb { skb: self, g }
+    }
+}
+
+impl FinishSkb for RcuSkb<'_, '_> {
     fn pkt_type(&self) -> PktType {
-        RcvSkb::pkt_type(self)
+        RcvSkb::pkt_type(&*self.skb)
     }
     fn len(&self) -> u32 {
-        RcvSkb::len(self)
+        RcvSkb::len(&*self.skb)
     }
     fn network_header(&self) -> &[u8] {
-        self.header_slice()
+        self.skb.header_slice()
     }
     fn has_valid_dst(&self) -> bool {
-        // SAFETY: `self.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_valid_dst(self.as_ptr()) }
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_valid_dst(self.skb.as_ptr()) }
     }
     fn has_dst(&self) -> bool {
-        !self.dst_ptr().is_null()
+        !self.skb.dst_ptr().is_null()
     }
     fn has_in_dev(&self) -> bool {
-        self.in_dev(&rcu::read_lock()).is_some()
+        self.skb.in_dev(self.g).is_some()
     }
     fn route_localnet(&self) -> bool {
-        let g = rcu::read_lock();
-        self.in_dev(&g)
-            .is_some_and(|d| d.route_localnet(self.net(&g)))
+        let g = self.g;
+        self.skb
+            .in_dev(g)
+            .is_some_and(|d| d.route_localnet(self.skb.net(g)))
     }
     fn source_policy(&self) -> route::SourcePolicy {
-        let g = rcu::read_lock();
-        let net = self.net(&g);
-        let in_dev = self.in_dev(&g);
-        // SAFETY: `self.ptr` is valid (Skb invariant).
-        let secpath = unsafe { b::oxip_skb_secpath_exists(self.as_ptr()) };
+        let g = self.g;
+        let net = self.skb.net(g);
+        let in_dev = self.skb.in_dev(g);
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        let secpath = unsafe { b::oxip_skb_secpath_exists(self.skb.as_ptr()) };
         route::SourcePolicy {
             rp_filter: !secpath && in_dev.is_some_and(InDevice::rp_filter),
             tclassid_users: net.fib_has_tclassid_users(),
@@ -492,8 +507,8 @@ impl FinishSkb for Skb {
         // addresses on loopback devices. So a non-loopback device means an
         // address of this netns; a loopback device may be either, and the
         // full lookup decides.
-        let g = rcu::read_lock();
-        match self.net(&g).ip_dev_find(saddr, &g) {
+        let g = self.g;
+        match self.skb.net(g).ip_dev_find(saddr, g) {
             None => Some(false),
             Some(d) if d.is_loopback() => None,
             Some(_) => Some(true),
@@ -505,15 +520,15 @@ impl FinishSkb for Skb {
         saddr: Ipv4Address,
         dscp: u8,
     ) -> Result<(), DropReason> {
-        // SAFETY: `self.ptr` is valid and owned, `dev` its receiving device;
+        // SAFETY: `self.skb.ptr` is valid and owned, `dev` its receiving device;
         // called under the RCU read lock as ip_route_input_noref requires.
         let r = unsafe {
             b::ip_route_input_noref(
-                self.as_ptr(),
+                self.skb.as_ptr(),
                 daddr.to_be32(),
                 saddr.to_be32(),
                 dscp,
-                self.dev_ptr(),
+                self.skb.dev_ptr(),
             )
         };
         match r {
@@ -527,28 +542,30 @@ impl FinishSkb for Skb {
         // ip_route_use_hint does, under the receive path's RCU read lock.
         // SAFETY: both skbs are valid (Skb invariant); the hint skb is
         // borrowed, so it and its dst outlive this call.
-        unsafe { b::oxip_skb_dst_copy(self.as_ptr(), hint.as_ptr()) };
+        unsafe { b::oxip_skb_dst_copy(self.skb.as_ptr(), hint.as_ptr()) };
     }
     fn mark_nopolicy(&mut self) {
-        let g = rcu::read_lock();
-        if self.in_dev(&g).is_some_and(|d| d.nopolicy()) {
-            self.ipcb_mut().set_flag(b::oxip_consts_OXIP_IPSKB_NOPOLICY);
+        let g = self.g;
+        if self.skb.in_dev(g).is_some_and(|d| d.nopolicy()) {
+            self.skb
+                .ipcb_mut()
+                .set_flag(b::oxip_consts_OXIP_IPSKB_NOPOLICY);
         }
     }
     fn route(&self) -> Option<RouteView> {
-        let g = rcu::read_lock();
-        self.rtable(&g).map(Rtable::view)
+        let g = self.g;
+        self.skb.rtable(g).map(Rtable::view)
     }
     fn cow(&mut self) -> bool {
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        let headroom = unsafe { b::oxip_skb_headroom(self.as_ptr()) };
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_cow(self.as_ptr(), headroom) == 0 }
+        // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
+        let headroom = unsafe { b::oxip_skb_headroom(self.skb.as_ptr()) };
+        // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_cow(self.skb.as_ptr(), headroom) == 0 }
     }
     fn options_compile(&mut self, optlen: u8) -> Result<bool, OptionsError> {
-        let p = self.as_ptr();
-        let net = self.net_ptr();
-        let cb = self.ipcb_mut().as_ptr();
+        let p = self.skb.as_ptr();
+        let net = self.skb.net_ptr();
+        let cb = self.skb.ipcb_mut().as_ptr();
         // SAFETY: `cb` is IPCB(skb) of our owned skb (IpcbMut invariant),
         // valid for writes.
         unsafe { (*cb).opt.optlen = optlen };
@@ -559,19 +576,20 @@ impl FinishSkb for Skb {
         if r != 0 {
             return Err(OptionsError::Compile);
         }
-        Ok(self.ipcb().srr() != 0)
+        Ok(self.skb.ipcb().srr() != 0)
     }
     fn source_route_allowed(&self) -> bool {
-        let g = rcu::read_lock();
-        self.in_dev(&g).is_none_or(|d| d.source_route())
+        let g = self.g;
+        self.skb.in_dev(g).is_none_or(|d| d.source_route())
     }
     fn options_rcv_srr(&mut self) -> bool {
         // SAFETY: the skb is valid and owned, routed, its options compiled.
-        unsafe { b::ip_options_rcv_srr(self.as_ptr(), self.dev_ptr()) == 0 }
+        unsafe { b::ip_options_rcv_srr(self.skb.as_ptr(), self.skb.dev_ptr()) == 0 }
     }
     fn drop_unicast_in_l2_multicast(&self) -> bool {
-        let g = rcu::read_lock();
-        self.in_dev(&g)
+        let g = self.g;
+        self.skb
+            .in_dev(g)
             .is_some_and(|d| d.drop_unicast_in_l2_multicast())
     }
 }
@@ -865,57 +883,58 @@ impl Skb {
     }
 }
 
-impl ForwardSkb for Skb {
+impl ForwardSkb for RcuSkb<'_, '_> {
     fn pkt_type(&self) -> PktType {
-        RcvSkb::pkt_type(self)
+        RcvSkb::pkt_type(&*self.skb)
     }
     fn has_sk(&self) -> bool {
-        // SAFETY: `self.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_has_sk(self.as_ptr()) }
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_has_sk(self.skb.as_ptr()) }
     }
     fn warn_if_lro(&self) -> bool {
-        // SAFETY: `self.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_warn_if_lro(self.as_ptr()) }
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        unsafe { b::oxip_skb_warn_if_lro(self.skb.as_ptr()) }
     }
     fn xfrm_policy_ok(&mut self) -> bool {
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_xfrm4_policy_check_fwd(self.as_ptr()) }
+        // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_xfrm4_policy_check_fwd(self.skb.as_ptr()) }
     }
     fn router_alert_listened(&self) -> bool {
-        self.ipcb().router_alert() && !self.net(&rcu::read_lock()).ra_chain_empty()
+        self.skb.ipcb().router_alert() && !self.skb.net(self.g).ra_chain_empty()
     }
     fn forward_csum(&mut self) {
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_forward_csum(self.as_ptr()) };
+        // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_forward_csum(self.skb.as_ptr()) };
     }
     fn ttl(&self) -> u8 {
-        Packet::new_checked(RcvSkb::network_header(self))
+        Packet::new_checked(RcvSkb::network_header(&*self.skb))
             .map(|h| h.ttl())
             .unwrap_or(0)
     }
     fn xfrm_route_ok(&mut self) -> bool {
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_xfrm4_route_forward(self.as_ptr()) }
+        // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_xfrm4_route_forward(self.skb.as_ptr()) }
     }
     fn strict_route_via_gateway(&self) -> bool {
-        let g = rcu::read_lock();
-        self.ipcb().is_strictroute() && self.rtable(&g).is_some_and(Rtable::uses_gateway)
+        let g = self.g;
+        self.skb.ipcb().is_strictroute() && self.skb.rtable(g).is_some_and(Rtable::uses_gateway)
     }
     fn mark_forwarded(&mut self) {
-        self.ipcb_mut().set_forwarded();
+        self.skb.ipcb_mut().set_forwarded();
     }
     fn mtu_inputs(&self) -> MtuInputs {
-        let g = rcu::read_lock();
-        self.rtable(&g)
+        let g = self.g;
+        self.skb
+            .rtable(g)
             .map_or_else(MtuInputs::default, Rtable::mtu_inputs)
     }
     fn mtu_check(&self) -> MtuCheck {
-        let h = Packet::new_checked(RcvSkb::network_header(self));
-        let p = self.as_ptr();
+        let h = Packet::new_checked(RcvSkb::network_header(&*self.skb));
+        let p = self.skb.as_ptr();
         MtuCheck {
-            len: RcvSkb::len(self),
+            len: RcvSkb::len(&*self.skb),
             df: h.is_ok_and(|h| h.dont_frag()),
-            frag_max_size: u32::from(self.ipcb().frag_max_size()),
+            frag_max_size: u32::from(self.skb.ipcb().frag_max_size()),
             // SAFETY: `p` is valid (Skb invariant).
             ignore_df: unsafe { b::oxip_skb_ignore_df(p) },
             // SAFETY: `p` is valid (Skb invariant).
@@ -923,16 +942,16 @@ impl ForwardSkb for Skb {
         }
     }
     fn gso_fits(&self, mtu: u32) -> bool {
-        // SAFETY: `self.ptr` is a valid GSO skb (Skb invariant; the core
+        // SAFETY: `self.skb.ptr` is a valid GSO skb (Skb invariant; the core
         // asks only for GSO skbs).
-        unsafe { b::skb_gso_validate_network_len(self.as_ptr(), mtu) }
+        unsafe { b::skb_gso_validate_network_len(self.skb.as_ptr(), mtu) }
     }
     fn icmp_send(&mut self, icmp_type: u8, code: u8, info: u32) {
-        // SAFETY: `self.ptr` is a valid received skb with its IPCB set up
+        // SAFETY: `self.skb.ptr` is a valid received skb with its IPCB set up
         // (Skb invariant); icmp_send does not take ownership.
         unsafe {
             b::oxip_icmp_send(
-                self.as_ptr(),
+                self.skb.as_ptr(),
                 c_int::from(icmp_type),
                 c_int::from(code),
                 info.to_be(),
@@ -940,29 +959,31 @@ impl ForwardSkb for Skb {
         };
     }
     fn cow_for_output(&mut self) -> bool {
-        let g = rcu::read_lock();
-        let Some(rt) = self.rtable(&g) else {
+        let g = self.g;
+        let Some(rt) = self.skb.rtable(g) else {
             return false;
         };
-        self.cow_for_dst(rt.dst())
+        self.skb.cow_for_dst(rt.dst())
     }
     fn header_mut(&mut self) -> Option<&mut [u8]> {
-        self.ip_header_mut()
+        self.skb.ip_header_mut()
     }
     fn wants_redirect(&self) -> bool {
-        let cb = self.ipcb();
-        // SAFETY: `self.ptr` is valid (Skb invariant).
-        cb.doredirect() && cb.srr() == 0 && !unsafe { b::oxip_skb_sec_path(self.as_ptr()) }
+        let cb = self.skb.ipcb();
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        cb.doredirect() && cb.srr() == 0 && !unsafe { b::oxip_skb_sec_path(self.skb.as_ptr()) }
     }
     fn send_redirect(&mut self) {
-        let Some((saddr, daddr)) = self.addrs() else {
+        let Some((saddr, daddr)) = self.skb.addrs() else {
             return;
         };
         let (gw, key) = {
-            let g = rcu::read_lock();
-            let Some(rt) = self.rtable(&g) else { return };
+            let g = self.g;
+            let Some(rt) = self.skb.rtable(g) else {
+                return;
+            };
             let dev = rt.dst().dev();
-            match dev.in_dev(&g) {
+            match dev.in_dev(g) {
                 Some(d) if d.tx_redirects() => {}
                 _ => return,
             }
@@ -988,10 +1009,10 @@ impl ForwardSkb for Skb {
         }
     }
     fn fwd_update_priority(&self) -> bool {
-        self.net(&rcu::read_lock()).fwd_update_priority()
+        self.skb.net(self.g).fwd_update_priority()
     }
     fn set_priority(&mut self, prio: u32) {
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_set_priority(self.as_ptr(), prio) };
+        // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
+        unsafe { b::oxip_skb_set_priority(self.skb.as_ptr(), prio) };
     }
 }
