@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kernel's tools/testing/selftests/net/forwarding/router.sh, unchanged,
 # with the router ports (veth2, veth3) in oxip takeover mode.
+# oxip-check: not-debug (make check runs it on the stock kernel; ONLY= runs it anywhere)
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/selftest.sh"
 run_forwarding_selftest router.sh 4 veth2 veth3
