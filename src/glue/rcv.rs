@@ -33,6 +33,7 @@ use crate::oxip_core::mib::MibSink;
 use crate::oxip_core::rcv;
 use crate::oxip_core::rcv::Dispatch;
 use crate::oxip_core::rcv::RcvError;
+use crate::oxip_core::rcv::RcvSkb;
 use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::rcv::RTCF_LOCAL;
 use crate::oxip_core::route;
@@ -81,7 +82,7 @@ impl OkFn for RcvFinish {
         let mut st = netns::stats(net, bh);
         let g = rcu::read_lock();
         match rcv::ip_rcv_finish_core(&mut skb.under(&g), &mut st, None) {
-            Ok(rt) => dst_input(skb, &mut st, &rt, bh),
+            Ok(rt) => dst_input(skb, &mut st, &rt, net, bh),
             Err(r) => {
                 drop_skb(skb, &mut st, r);
                 NET_RX_DROP
@@ -93,23 +94,20 @@ impl OkFn for RcvFinish {
 /// `dst_input()`, the input the core chose ([`rcv::dispatch`]) from the
 /// route `ip_rcv_finish_core` attached (read once, not again here).
 /// C: include/net/dst.h.
-fn dst_input(skb: Skb, st: &mut Stats<'_>, rt: &RouteView, bh: &Bh) -> c_int {
+fn dst_input(skb: Skb, st: &mut Stats<'_>, rt: &RouteView, net: &Net, bh: &Bh) -> c_int {
     match rcv::dispatch(rt) {
         Dispatch::LocalDeliver => {
             st.inc(IpMib::LocalDeliver);
             skb.local_deliver()
         }
         Dispatch::Forward => forward::ip_forward(skb, st),
-        Dispatch::Multicast => {
-            let g = rcu::read_lock();
-            match netns::mirror(skb.net(&g)) {
-                Some(m) => ipmr::ip_mr_input(skb, st, m, rt.rt_flags & RTCF_LOCAL != 0, bh),
-                None => {
-                    st.inc(IpMib::NativeInput);
-                    skb.native_input()
-                }
+        Dispatch::Multicast => match netns::mirror(net) {
+            Some(m) => ipmr::ip_mr_input(skb, st, m, rt.rt_flags & RTCF_LOCAL != 0, bh),
+            None => {
+                st.inc(IpMib::NativeInput);
+                skb.native_input()
             }
-        }
+        },
         Dispatch::NativeInput => {
             st.inc(IpMib::NativeInput);
             skb.native_input()
@@ -216,7 +214,7 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
         }
         let hint = ip_extract_route_hint(net, &skb, g);
         if let Some(r) = run.take() {
-            ip_sublist_rcv_finish(r, &rest, &mut st, bh);
+            ip_sublist_rcv_finish(r, &rest, &mut st, net, bh);
         }
         run = Some(Run {
             first: skb,
@@ -225,14 +223,16 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
         });
     }
     if let Some(r) = run.take() {
-        ip_sublist_rcv_finish(r, &rest, &mut st, bh);
+        ip_sublist_rcv_finish(r, &rest, &mut st, net, bh);
     }
 }
 
 /// C: `ip_extract_route_hint()`: the hint's fields, if this packet's route
 /// may serve as one.
 fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &rcu::Guard) -> Option<RouteHint<()>> {
-    let daddr = Packet::new_checked(skb.header_slice()).ok()?.daddr();
+    let daddr = Packet::new_checked(RcvSkb::network_header(skb))
+        .ok()?
+        .daddr();
     if route::ip_extract_route_hint(net.fib4_has_custom_rules(), daddr, skb.ipcb().multipath()) {
         skb.route_hint(g).map(|h| RouteHint {
             daddr: h.daddr,
@@ -247,9 +247,9 @@ fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &rcu::Guard) -> Option<RouteHi
 
 /// C: `ip_sublist_rcv_finish()`: the run's first packet, then the rest,
 /// all sharing its route.
-fn ip_sublist_rcv_finish(run: Run, rest: &ListHead, st: &mut Stats<'_>, bh: &Bh) {
-    dst_input(run.first, st, &run.rt, bh);
+fn ip_sublist_rcv_finish(run: Run, rest: &ListHead, st: &mut Stats<'_>, net: &Net, bh: &Bh) {
+    dst_input(run.first, st, &run.rt, net, bh);
     while let Some(skb) = rest.pop() {
-        dst_input(skb, st, &run.rt, bh);
+        dst_input(skb, st, &run.rt, net, bh);
     }
 }

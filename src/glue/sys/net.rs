@@ -86,8 +86,7 @@ impl Net {
         addr: Ipv4Address,
         _g: &'g rcu::Guard,
     ) -> Option<&'g NetDevice> {
-        // SAFETY: `self` is live (Net invariant); the RCU read side is held
-        // (`_g`), as `devref == false` requires.
+        // SAFETY: `self` is live (Net invariant); `_g` holds RCU (devref false).
         let dev = unsafe { b::__ip_dev_find(self.as_ptr(), addr.to_be32(), false) };
         if dev.is_null() {
             return None;

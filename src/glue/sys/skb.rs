@@ -241,7 +241,7 @@ impl Skb {
     /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
     /// the next packets copy.
     pub(crate) fn route_hint(&self, g: &rcu::Guard) -> Option<RouteHint<&Skb>> {
-        let h = crate::oxip_core::wire::Packet::new_checked(self.header_slice()).ok()?;
+        let h = Packet::new_checked(RcvSkb::network_header(self)).ok()?;
         let rt = self.rtable(g)?;
         Some(RouteHint {
             daddr: h.daddr(),
@@ -277,8 +277,7 @@ impl Skb {
         (p, len)
     }
 
-    /// The network header on: the linear bytes from it.
-    pub(crate) fn header_slice(&self) -> &[u8] {
+    fn header_slice(&self) -> &[u8] {
         let (p, len) = self.network_linear();
         if p.is_null() || len == 0 {
             return &[];
