@@ -31,6 +31,10 @@ module! {
             default: true,
             description: "Queue taken-over frames per CPU and receive them in batches (list path, route hints); false: one by one in the hook",
         },
+        route_cache: bool {
+            default: true,
+            description: "Keep input routes per CPU across batches (validated on every use by the route generation, the FIB sequence and dst->obsolete); false: hints within a batch only",
+        },
         takeover_retag: bool {
             default: true,
             description: "Retag taken-over frames to oxip's pseudo type and let native receive batch them to oxip's packet_type, no queue of oxip's (default); false: takeover_backlog decides",
@@ -44,7 +48,9 @@ module! {
 /// Unload: the ethertype handler goes (`dev_remove_pack` waits for it);
 /// takeover refuses attaches, detaches every hook and waits for hooks in
 /// flight; the takeover `packet_type` of retagged frames goes (after every
-/// hook that could retag one); the backlog stops its NAPIs and frees what they hold; the netdev
+/// hook that could retag one); the backlog stops its NAPIs and frees what they hold;
+/// the route cache is unpublished and, after a grace period, gives back
+/// every dst it holds; the netdev
 /// notifier goes only then (it flushes the backlog of every device that
 /// vanishes while frames of it may be queued); last, the per-netns state
 /// with the /proc files, and the NFQUEUE entries holding oxip's okfns.
@@ -55,6 +61,7 @@ struct Oxip {
     _takeover: glue::takeover::Takeover,
     _retag: Option<glue::ptype::TakeoverRegistration>,
     _backlog: glue::backlog::Backlog,
+    _route_cache: Option<Pin<KBox<glue::sys::route_cache::RouteCache>>>,
     _notifier: glue::takeover::Notifier,
     _pernet: glue::pernet::Registration,
 }
@@ -76,6 +83,13 @@ impl kernel::Module for Oxip {
         let pernet = glue::pernet::Registration::register()?;
         let notifier = glue::takeover::Notifier::register()?;
         let backlog = glue::backlog::Backlog::register()?;
+        let route_cache = if module_parameters::route_cache.value() {
+            let c = glue::sys::route_cache::RouteCache::new()?;
+            c.as_ref().publish();
+            Some(c)
+        } else {
+            None
+        };
         // With takeover_retag: before any hook can retag a frame, gone only
         // after every hook is.
         let retag = if takeover_retag() {
@@ -96,6 +110,7 @@ impl kernel::Module for Oxip {
             _takeover: takeover,
             _retag: retag,
             _backlog: backlog,
+            _route_cache: route_cache,
             _notifier: notifier,
             _pernet: pernet,
         })

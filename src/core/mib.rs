@@ -61,6 +61,13 @@ pub enum IpMib {
     HintHits,
     /// Packets that took a full FIB lookup.
     FibLookups,
+    /// Packets routed by the per-CPU route cache (no FIB lookup).
+    RouteCacheHits,
+    /// Cache-eligible packets the route cache had no route for.
+    RouteCacheMisses,
+    /// Cached routes found stale on use (route generation, FIB sequence
+    /// or `dst->obsolete`) and dropped from the cache.
+    RouteCacheInvalid,
     /// Packets handed to `ip_local_deliver` (native L4, defrag).
     LocalDeliver,
     /// Packets handed to the route's native input (multicast, error, lwtunnel).
@@ -114,6 +121,9 @@ impl IpMib {
         IpMib::ListBatches,
         IpMib::HintHits,
         IpMib::FibLookups,
+        IpMib::RouteCacheHits,
+        IpMib::RouteCacheMisses,
+        IpMib::RouteCacheInvalid,
         IpMib::LocalDeliver,
         IpMib::NativeInput,
         IpMib::Forwarded,
@@ -147,6 +157,9 @@ impl IpMib {
             IpMib::ListBatches => "ListBatches",
             IpMib::HintHits => "HintHits",
             IpMib::FibLookups => "FibLookups",
+            IpMib::RouteCacheHits => "RouteCacheHits",
+            IpMib::RouteCacheMisses => "RouteCacheMisses",
+            IpMib::RouteCacheInvalid => "RouteCacheInvalid",
             IpMib::LocalDeliver => "LocalDeliver",
             IpMib::NativeInput => "NativeInput",
             IpMib::Forwarded => "Forwarded",
@@ -169,6 +182,9 @@ impl IpMib {
             | IpMib::ListBatches
             | IpMib::HintHits
             | IpMib::FibLookups
+            | IpMib::RouteCacheHits
+            | IpMib::RouteCacheMisses
+            | IpMib::RouteCacheInvalid
             | IpMib::LocalDeliver
             | IpMib::NativeInput
             | IpMib::Forwarded

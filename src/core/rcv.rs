@@ -13,6 +13,9 @@ use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
 use super::route::ip_route_use_hint;
+use super::route::route_cache_eligible;
+use super::route::route_cache_usable;
+use super::route::CacheLookup;
 use super::route::RouteHint;
 use super::route::SourcePolicy;
 use super::wire;
@@ -273,6 +276,23 @@ pub trait FinishSkb {
     type HintSkb<'h>;
     /// `skb_dst_copy(skb, hint)`.
     fn copy_hint_dst(&mut self, hint: &Self::HintSkb<'_>);
+    /// The FIB change sequence of the skb's netns, if the per-CPU route
+    /// cache is on for it (default: off).
+    fn route_cache_seq(&self) -> Option<u32> {
+        None
+    }
+    /// Attaches the cached route of this skb's device, `daddr` and `tos`
+    /// if the cache holds a valid one made under FIB sequence `seq`.
+    fn route_cache_get(&mut self, _daddr: Ipv4Address, _tos: u8, _seq: u32) -> CacheLookup {
+        CacheLookup::Miss
+    }
+    /// Stores the route the skb now carries for its device, `daddr` and
+    /// `tos`, looked up under FIB sequence `seq`.
+    fn route_cache_put(&mut self, _daddr: Ipv4Address, _tos: u8, _seq: u32) {}
+    /// `IPCB(skb)->flags & IPSKB_MULTIPATH`.
+    fn multipath(&self) -> bool {
+        false
+    }
     /// The `else` of the lookup: `IPSKB_NOPOLICY` if the device says so.
     fn mark_nopolicy(&mut self);
     /// The route the skb carries now (always present after a successful lookup).
@@ -318,10 +338,24 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
         }
     }
 
+    let cache_seq = if skb.has_dst() {
+        None
+    } else {
+        route_cache_input(skb, mib, daddr, saddr, tos)
+    };
+
     if !skb.has_valid_dst() {
         mib.inc(IpMib::FibLookups);
         if let Err(r) = skb.route_input(daddr, saddr, tos & wire::INET_DSCP_MASK) {
             return Err(drop_error(mib, r));
+        }
+        if let Some(seq) = cache_seq {
+            if skb
+                .route()
+                .is_some_and(|rt| route_cache_eligible(&rt, skb.multipath()))
+            {
+                skb.route_cache_put(daddr, tos, seq);
+            }
         }
     } else {
         skb.mark_nopolicy();
@@ -350,6 +384,43 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
         _ => {}
     }
     Ok(rt)
+}
+
+/// The per-CPU route cache in front of the FIB lookup: attaches a cached
+/// route where [`route_cache_usable`] allows; returns the FIB sequence to
+/// store the looked-up route under on a miss (`None`: the cache is off,
+/// not usable for this packet, or hit).
+fn route_cache_input<S: FinishSkb, M: MibSink>(
+    skb: &mut S,
+    mib: &mut M,
+    daddr: Ipv4Address,
+    saddr: Ipv4Address,
+    tos: u8,
+) -> Option<u32> {
+    let seq = skb.route_cache_seq()?;
+    if !skb.has_in_dev() {
+        return None;
+    }
+    let policy = skb.source_policy();
+    let localnet = saddr.is_loopback() && skb.route_localnet();
+    if !route_cache_usable(&policy, daddr, saddr, localnet, || skb.is_local_addr(saddr)) {
+        return None;
+    }
+    match skb.route_cache_get(daddr, tos, seq) {
+        CacheLookup::Hit => {
+            mib.inc(IpMib::RouteCacheHits);
+            None
+        }
+        CacheLookup::Miss => {
+            mib.inc(IpMib::RouteCacheMisses);
+            Some(seq)
+        }
+        CacheLookup::Stale => {
+            mib.inc(IpMib::RouteCacheInvalid);
+            mib.inc(IpMib::RouteCacheMisses);
+            Some(seq)
+        }
+    }
 }
 
 /// The `drop_error:` label.

@@ -11,7 +11,11 @@
 
 use super::mib::DropReason;
 use super::rcv::FinishSkb;
+use super::rcv::RouteView;
+use super::rcv::RtnType;
+use super::rcv::RTCF_BROADCAST;
 use super::rcv::RTCF_LOCAL;
+use super::rcv::RTCF_MULTICAST;
 use super::wire::Ipv4Address;
 
 /// What the hint packet leaves behind for the next packets.
@@ -145,6 +149,94 @@ pub fn ip_route_use_hint<S: FinishSkb>(
     }
     skb.copy_hint_dst(&hint.skb);
     Ok(())
+}
+
+/// What the per-CPU route cache answers for a packet's receiving device,
+/// `daddr` and `tos`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheLookup {
+    /// A valid route was attached to the skb (as a noref dst).
+    Hit,
+    /// No route for this key.
+    Miss,
+    /// A route for this key that native would no longer use: the IPv4
+    /// route generation moved (`rt_cache_flush()`), the FIB changed, or
+    /// the dst is obsolete. It has been dropped from the cache.
+    Stale,
+}
+
+/// May a packet use the route cache, that is: is the route of a packet
+/// from `saddr` to `daddr` on this device the same for every such packet,
+/// as long as the route generation, the FIB and the dst stay valid?
+///
+/// The cache extends route hints across batches, so it follows their
+/// rules (`ip_extract_route_hint`, `ip_route_use_hint`), and it is
+/// narrower: a packet takes it only where native's lookup would not look
+/// at anything but the device, `daddr` and `tos`, and where the source
+/// check native does on every lookup (`fib_validate_source()`) is its fast
+/// path and accepts. Everything else takes the full lookup, which counts
+/// and drops it as native does:
+/// - a martian source (multicast, limited broadcast, zeronet, loopback
+///   without route_localnet), no `in_device`;
+/// - a multicast, limited broadcast or zeronet destination;
+/// - custom FIB rules (the route may depend on the source, mark, ports,
+///   l3mdev: VRFs install such a rule);
+/// - rp_filter, tclassid users, custom local routes (the full source
+///   check, [`SourceCheck::FullCheck`]), or a source that is a local
+///   address (native drops it, [`SourceCheck::LocalSource`]).
+///
+/// What may change the route otherwise invalidates the cached entry:
+/// FIB inserts and deletes, device down and unregister, the forwarding,
+/// route_localnet, accept_local, disable_policy and disable_xfrm sysctls
+/// all call `rt_cache_flush()`; a PMTU or redirect exception marks the
+/// nexthop's cached input route obsolete; an unregistered device's routes
+/// become `DST_OBSOLETE_DEAD` (`dst_dev_put`).
+pub fn route_cache_usable(
+    policy: &SourcePolicy,
+    daddr: Ipv4Address,
+    saddr: Ipv4Address,
+    route_localnet: bool,
+    is_local_addr: impl FnOnce() -> Option<bool>,
+) -> bool {
+    if daddr.is_multicast() || daddr.is_lbcast() || daddr.is_zeronet() {
+        return false;
+    }
+    if saddr.is_multicast() || saddr.is_lbcast() || saddr.is_zeronet() {
+        return false;
+    }
+    if saddr.is_loopback() && !route_localnet {
+        return false;
+    }
+    if policy.custom_rules {
+        return false;
+    }
+    fib_validate_source(policy, is_local_addr) == SourceCheck::Valid
+}
+
+/// May the route a full lookup attached be stored in the route cache?
+///
+/// A unicast route whose input is oxip's `ip_forward` (no lightweight
+/// tunnel), or a local, non-broadcast route delivered locally; never a
+/// multipath route (`IPSKB_MULTIPATH`: the path is chosen per flow).
+/// These are the routes native keeps in the nexthop's cache
+/// (`nhc_rth_input`, an exception's `fnhe_rth_input`) or on the uncached
+/// list, both of which `dst_dev_put` when their device goes, so a cached
+/// reference never holds a device. The glue also refuses a route out of
+/// the device it came in on (native's full source check with
+/// `IN_DEV_TX_REDIRECTS` then decides on redirects per packet).
+pub fn route_cache_eligible(rt: &RouteView, multipath: bool) -> bool {
+    if multipath {
+        return false;
+    }
+    match rt.rt_type {
+        RtnType::Unicast => {
+            !rt.lwtstate && rt.rt_flags & (RTCF_LOCAL | RTCF_BROADCAST | RTCF_MULTICAST) == 0
+        }
+        RtnType::Local => {
+            rt.input_is_local_deliver && !rt.lwtstate && rt.rt_flags & RTCF_BROADCAST == 0
+        }
+        _ => false,
+    }
 }
 
 /// The inet_peer state `ip_rt_send_redirect()` keeps per source address.
@@ -412,6 +504,108 @@ mod tests {
         };
         let lookup = || -> Option<bool> { panic!("accept_local accepts before the lookup") };
         assert_eq!(fib_validate_source(&p, lookup), SourceCheck::Valid);
+    }
+
+    const S: Ipv4Address = Ipv4Address::new(10, 0, 1, 1);
+
+    #[test]
+    fn cache_usable_for_plain_unicast_from_a_remote_source() {
+        let p = SourcePolicy::default();
+        assert!(route_cache_usable(&p, B, S, false, || Some(false)));
+    }
+
+    #[test]
+    fn cache_not_usable_where_native_looks_further() {
+        let p = SourcePolicy::default();
+        let remote = || Some(false);
+        assert!(
+            !route_cache_usable(&p, B, S, false, || Some(true)),
+            "local source"
+        );
+        assert!(!route_cache_usable(&p, B, S, false, || None), "full check");
+        for d in [
+            Ipv4Address::BROADCAST,
+            Ipv4Address::new(0, 1, 2, 3),
+            Ipv4Address::new(224, 0, 0, 5),
+        ] {
+            assert!(!route_cache_usable(&p, d, S, false, remote), "{d:?}");
+        }
+        for s in [
+            Ipv4Address::BROADCAST,
+            Ipv4Address::new(0, 0, 0, 0),
+            Ipv4Address::new(239, 1, 1, 1),
+            Ipv4Address::new(127, 0, 0, 1),
+        ] {
+            assert!(!route_cache_usable(&p, B, s, false, remote), "{s:?}");
+        }
+        assert!(route_cache_usable(
+            &p,
+            B,
+            Ipv4Address::new(127, 0, 0, 1),
+            true,
+            remote
+        ));
+        for q in [
+            SourcePolicy {
+                rp_filter: true,
+                ..Default::default()
+            },
+            SourcePolicy {
+                custom_rules: true,
+                accept_local: true,
+                ..Default::default()
+            },
+            SourcePolicy {
+                tclassid_users: true,
+                ..Default::default()
+            },
+        ] {
+            assert!(!route_cache_usable(&q, B, S, false, remote), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn cache_keeps_forward_and_local_routes_only() {
+        let fwd = RouteView {
+            rt_type: RtnType::Unicast,
+            rt_flags: 0,
+            input_is_local_deliver: false,
+            lwtstate: false,
+        };
+        let local = RouteView {
+            rt_type: RtnType::Local,
+            rt_flags: RTCF_LOCAL,
+            input_is_local_deliver: true,
+            lwtstate: false,
+        };
+        assert!(route_cache_eligible(&fwd, false));
+        assert!(route_cache_eligible(&local, false));
+        assert!(!route_cache_eligible(&fwd, true), "multipath");
+        assert!(!route_cache_eligible(
+            &RouteView {
+                lwtstate: true,
+                ..fwd
+            },
+            false
+        ));
+        assert!(!route_cache_eligible(
+            &RouteView {
+                rt_flags: RTCF_LOCAL | RTCF_BROADCAST,
+                ..local
+            },
+            false
+        ));
+        for t in [
+            RtnType::Broadcast,
+            RtnType::Multicast,
+            RtnType::Other(6),
+            RtnType::Other(7),
+        ] {
+            assert!(!route_cache_eligible(
+                &RouteView { rt_type: t, ..fwd },
+                false
+            ));
+        }
     }
 
     #[test]

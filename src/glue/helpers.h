@@ -196,5 +196,10 @@ const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *i
 bool oxip_ipmr_rule_default(const struct fib_rule *rule);
 u32 oxip_skb_mark(const struct sk_buff *skb);
 int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res);
+/* the route cache: include/net/dst.h, include/net/route.h, net/ipv4/route.c */
+bool oxip_dst_hold_safe(struct dst_entry *dst);
+void oxip_dst_release(struct dst_entry *dst);
+bool oxip_rt_cache_valid(const struct dst_entry *dst, const struct net *net);
+void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
 
 #endif

@@ -70,3 +70,9 @@ pub(crate) fn stats<'a>(net: &'a Net, bh: &'a Bh) -> Stats<'a> {
 pub(crate) fn mirror(net: &Net) -> Option<&Mirror> {
     state(net)?.mirror.as_ref().map(|m| m.data())
 }
+
+/// The IPv4 FIB change sequence of `net`, if oxip watches its FIB (the
+/// notifier it shares with the multicast mirror is registered).
+pub(crate) fn fib4_seq(net: &Net) -> Option<u32> {
+    state(net)?.mirror.as_ref().map(|m| m.fib4_seq())
+}

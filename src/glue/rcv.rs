@@ -21,6 +21,8 @@ use super::sys::nf;
 use super::sys::nf::OkFn;
 use super::sys::nf::NET_RX_DROP;
 use super::sys::nf::NET_RX_SUCCESS;
+use super::sys::route_cache::RouteCache;
+use super::sys::skb::CacheCtx;
 use super::sys::skb::ListHead;
 use super::sys::skb::Skb;
 use super::sys::skb::SkbList;
@@ -81,7 +83,9 @@ impl OkFn for RcvFinish {
         };
         let mut st = netns::stats(net, bh);
         let g = rcu::read_lock();
-        match rcv::ip_rcv_finish_core(&mut skb.under(&g), &mut st, None) {
+        let cache = route_cache(net, bh);
+        let mut rs = skb.under(&g).with_route_cache(cache);
+        match rcv::ip_rcv_finish_core(&mut rs, &mut st, None) {
             Ok(rt) => dst_input(skb, &mut st, &rt, net, bh),
             Err(r) => {
                 drop_skb(skb, &mut st, r);
@@ -89,6 +93,16 @@ impl OkFn for RcvFinish {
             }
         }
     }
+}
+
+/// The route cache for packets of `net`: the published cache (the
+/// `route_cache` parameter) and the netns' FIB sequence, read before any
+/// lookup whose route the cache may store. The sublist's sequence is read
+/// once: a FIB change after it makes the routes stored under it stale.
+fn route_cache<'a>(net: &Net, bh: &'a Bh) -> Option<CacheCtx<'a>> {
+    let cache = RouteCache::current(bh)?;
+    let seq = netns::fib4_seq(net)?;
+    Some(CacheCtx { cache, bh, seq })
 }
 
 /// `dst_input()`, the input the core chose ([`rcv::dispatch`]) from the
@@ -196,12 +210,14 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
     pin_init::stack_pin_init!(let rest = ListHead::new());
     let mut run: Option<Run> = None;
     let mut st = netns::stats(net, bh);
+    let cache = route_cache(net, bh);
     while let Some(skb) = head.pop() {
         let Some(mut skb) = skb.l3mdev_ip_rcv() else {
             continue;
         };
         let hint = run.as_ref().and_then(Run::hint);
-        let rt = match rcv::ip_rcv_finish_core(&mut skb.under(g), &mut st, hint.as_ref()) {
+        let mut rs = skb.under(g).with_route_cache(cache);
+        let rt = match rcv::ip_rcv_finish_core(&mut rs, &mut st, hint.as_ref()) {
             Ok(rt) => rt,
             Err(r) => {
                 drop_skb(skb, &mut st, r);

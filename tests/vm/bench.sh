@@ -73,7 +73,7 @@ regime poll
 rx_packets() { ip netns exec h2 cat /sys/class/net/veth-h2/statistics/rx_packets; }
 # The oxip counters a sample reports: batch size and hint rate show the regime.
 snap() { ip netns exec r awk '/^Oxip:/{n++; if (n==1) split($0,k); else for (i=2;i<=NF;i++) print k[i], $i}' /proc/net/oxip_snmp |
-         awk '/^(ListBatches|EthertypeRcv|TakeoverRcv|HintHits|FibLookups|Forwarded) /{printf "%s=%s ", $1, $2}'; }
+         awk '/^(ListBatches|EthertypeRcv|TakeoverRcv|HintHits|FibLookups|RouteCacheHits|Forwarded) /{printf "%s=%s ", $1, $2}'; }
 sample() {  # sample TEST PATH REP VALUE UNIT [SNAP0 SNAP1]
   local extra=""
   if [ $# -ge 7 ]; then
@@ -83,12 +83,13 @@ a = dict(kv.split("=") for kv in sys.argv[1].split())
 b = dict(kv.split("=") for kv in sys.argv[2].split())
 d = {k: int(b.get(k, 0)) - int(a.get(k, 0)) for k in b}
 rcv = d.get("EthertypeRcv", 0) + d.get("TakeoverRcv", 0)
-lookups = d.get("HintHits", 0) + d.get("FibLookups", 0)
+lookups = d.get("HintHits", 0) + d.get("FibLookups", 0) + d.get("RouteCacheHits", 0)
 out = {"oxip_rcv": rcv}
 if d.get("ListBatches"):
     out["batch"] = round(rcv / d["ListBatches"], 2)
 if lookups:
     out["hint_rate"] = round(d.get("HintHits", 0) / lookups, 4)
+    out["cache_rate"] = round(d.get("RouteCacheHits", 0) / lookups, 4)
 print("".join(f',"{k}":{v}' for k, v in out.items()))
 EOF
 )

@@ -7,7 +7,8 @@
 Per clock (icount first: its numbers are the ones targets are judged by),
 per test: the median of each path (native, ethertype, takeover, direct, retag), each oxip
 path's ratio to native, the spread (max/min - 1 over the repetitions), the
-batch size (packets per ListBatches) and the route-hint hit rate. Under
+batch size (packets per ListBatches), the route-hint and route-cache hit
+rates. Under
 icount, packet rates are also shown as guest instructions per packet
 (1e9 / pps: one guest nanosecond is one instruction). Ratios are "higher is
 better": pps or Mbit/s of oxip over native, which under icount is native's
@@ -40,9 +41,9 @@ def load(paths):
             s = json.loads(line)
             path = {"oxip": "takeover"}.get(s["path"], s["path"])
             key = (s.get("clock", "wall"), s["test"])
-            r = rows.setdefault(key, {"unit": s["unit"], "v": {}, "batch": {}, "hint": {}, "rcv": {}})
+            r = rows.setdefault(key, {"unit": s["unit"], "v": {}, "batch": {}, "hint": {}, "cache": {}, "rcv": {}})
             r["v"].setdefault(path, []).append(s["value"])
-            for k, dst in (("batch", "batch"), ("hint_rate", "hint"), ("oxip_rcv", "rcv")):
+            for k, dst in (("batch", "batch"), ("hint_rate", "hint"), ("cache_rate", "cache"), ("oxip_rcv", "rcv")):
                 if k in s:
                     r[dst].setdefault(path, []).append(s[k])
     return rows
@@ -62,7 +63,7 @@ def main(argv):
              "native: the kernel's path; ethertype: oxip's packet_type (pure datapath); takeover: oxip on r's ports",
              "  through oxip's backlog; direct: one by one in the hook; retag: retagged to oxip's packet_type (default)",
              "ratio = oxip/native rate (icount: native instr/pkt over oxip's); spread = max/min-1 over reps;",
-             "batch = packets per list batch in oxip; hint = route-hint hit rate; ! = below target", ""]
+             "batch = packets per list batch in oxip; hint = route-hint hit rate; cache = route-cache hit rate; ! = below target", ""]
     plot = []
     below = []
     for clock in clocks:
@@ -72,7 +73,7 @@ def main(argv):
             hdr += f"{p:>11}"
         for p in OXIP:
             hdr += f"{ABBR[p] + '/nat':>9}"
-        hdr += f"{'spread% n/e/t/d/r':>24}{'batch e/t/d/r':>24}{'hint e/t/d/r':>24}"
+        hdr += f"{'spread% n/e/t/d/r':>24}{'batch e/t/d/r':>24}{'hint e/t/d/r':>24}{'cache e/t/d/r':>24}"
         lines.append(hdr)
         tests = [t for t in ORDER if (clock, t) in rows] + sorted(t for c, t in rows if c == clock and t not in ORDER)
         for t in tests:
@@ -99,7 +100,7 @@ def main(argv):
                     line += f"{'-':>9}"
             spreads = "/".join(f"{spread(r['v'][p]):.1f}" if r["v"].get(p) else "-" for p in PATHS)
             line += f" {spreads:>23}"
-            for k in ("batch", "hint"):
+            for k in ("batch", "hint", "cache"):
                 vals = [f"{statistics.median(r[k][p]):.2f}" if r[k].get(p) else "-" for p in OXIP]
                 line += f" {'/'.join(vals):>23}"
             lines.append(line)

@@ -30,6 +30,11 @@ struct FakeSkb {
     drop_l2: bool,
     source_policy: SourcePolicy,
     local_addr: Option<bool>,
+    // route cache: (sequence, the answer get gives), gets and puts seen
+    cache: Option<(u32, CacheLookup)>,
+    cache_gets: u32,
+    cache_puts: Vec<(Ipv4Address, u8, u32)>,
+    multipath: bool,
 }
 
 impl FakeSkb {
@@ -53,6 +58,10 @@ impl FakeSkb {
             drop_l2: false,
             source_policy: SourcePolicy::default(),
             local_addr: Some(false),
+            cache: None,
+            cache_gets: 0,
+            cache_puts: Vec::new(),
+            multipath: false,
         }
     }
 }
@@ -150,6 +159,24 @@ impl FinishSkb for FakeSkb {
     type HintSkb<'h> = usize;
     fn copy_hint_dst(&mut self, hint: &usize) {
         self.dst = Some(*hint);
+    }
+    fn route_cache_seq(&self) -> Option<u32> {
+        self.cache.map(|c| c.0)
+    }
+    fn route_cache_get(&mut self, _daddr: Ipv4Address, _tos: u8, seq: u32) -> CacheLookup {
+        self.cache_gets += 1;
+        let (s, a) = self.cache.expect("get only with the cache on");
+        assert_eq!(s, seq);
+        if a == CacheLookup::Hit {
+            self.dst = Some(0x4000);
+        }
+        a
+    }
+    fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, seq: u32) {
+        self.cache_puts.push((daddr, tos, seq));
+    }
+    fn multipath(&self) -> bool {
+        self.multipath
     }
     fn mark_nopolicy(&mut self) {}
     fn route(&self) -> Option<RouteView> {
@@ -602,4 +629,105 @@ fn error_routes_keep_native_input() {
     };
     assert_eq!(dispatch(&lwt), Dispatch::NativeInput);
     assert_eq!(dispatch(&lw), Dispatch::NativeInput);
+}
+
+const FORWARD: RouteView = RouteView {
+    rt_type: RtnType::Unicast,
+    rt_flags: 0,
+    input_is_local_deliver: false,
+    lwtstate: false,
+};
+
+#[test]
+fn route_cache_hit_skips_the_lookup() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.cache = Some((7, CacheLookup::Hit));
+    let (r, mib) = finish(&mut skb, None);
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.lookups, 0);
+    assert_eq!(skb.dst, Some(0x4000));
+    assert_eq!(mib.get(IpMib::RouteCacheHits), 1);
+    assert_eq!(mib.get(IpMib::FibLookups), 0);
+    assert!(skb.cache_puts.is_empty());
+}
+
+#[test]
+fn route_cache_miss_looks_up_and_stores_under_the_sequence_read_before() {
+    for (answer, invalid) in [(CacheLookup::Miss, 0), (CacheLookup::Stale, 1)] {
+        let mut skb = FakeSkb::new(golden_udp());
+        skb.route = Some(FORWARD);
+        skb.cache = Some((7, answer));
+        let (r, mib) = finish(&mut skb, None);
+        assert_eq!(r, Ok(()));
+        assert_eq!(skb.lookups, 1);
+        assert_eq!(mib.get(IpMib::RouteCacheMisses), 1);
+        assert_eq!(mib.get(IpMib::RouteCacheInvalid), invalid);
+        assert_eq!(skb.cache_puts, [(Ipv4Address::new(10, 0, 0, 2), 0, 7)]);
+    }
+}
+
+#[test]
+fn route_cache_not_asked_where_native_validates_the_source() {
+    for (policy, local_addr) in [
+        (
+            SourcePolicy {
+                rp_filter: true,
+                ..Default::default()
+            },
+            Some(false),
+        ),
+        (SourcePolicy::default(), Some(true)),
+        (SourcePolicy::default(), None),
+        (
+            SourcePolicy {
+                custom_rules: true,
+                accept_local: true,
+                ..Default::default()
+            },
+            Some(false),
+        ),
+    ] {
+        let mut skb = FakeSkb::new(golden_udp());
+        skb.cache = Some((7, CacheLookup::Hit));
+        skb.source_policy = policy;
+        skb.local_addr = local_addr;
+        let (_, mib) = finish(&mut skb, None);
+        assert_eq!(skb.cache_gets, 0, "{policy:?} {local_addr:?}");
+        assert_eq!(skb.lookups, 1);
+        assert!(skb.cache_puts.is_empty());
+        assert_eq!(mib.get(IpMib::RouteCacheMisses), 0);
+    }
+}
+
+#[test]
+fn route_cache_stores_no_multipath_or_broadcast_route() {
+    for (route, multipath) in [
+        (FORWARD, true),
+        (
+            RouteView {
+                rt_type: RtnType::Broadcast,
+                rt_flags: RTCF_LOCAL | RTCF_BROADCAST,
+                input_is_local_deliver: true,
+                lwtstate: false,
+            },
+            false,
+        ),
+    ] {
+        let mut skb = FakeSkb::new(golden_udp());
+        skb.route = Some(route);
+        skb.multipath = multipath;
+        skb.cache = Some((7, CacheLookup::Miss));
+        let (r, _) = finish(&mut skb, None);
+        assert_eq!(r, Ok(()));
+        assert!(skb.cache_puts.is_empty(), "{route:?}");
+    }
+}
+
+#[test]
+fn route_cache_not_asked_after_a_hint() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.cache = Some((7, CacheLookup::Hit));
+    let (_, mib) = finish(&mut skb, Some(&LOCAL_HINT));
+    assert_eq!(skb.cache_gets, 0);
+    assert_eq!(mib.get(IpMib::HintHits), 1);
 }

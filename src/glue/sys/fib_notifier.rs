@@ -13,6 +13,7 @@ use core::ffi::c_ulong;
 use core::ffi::c_void;
 use core::pin::Pin;
 use core::sync::atomic::AtomicBool;
+use core::sync::atomic::AtomicU32;
 use core::sync::atomic::Ordering;
 
 use kernel::prelude::*;
@@ -97,6 +98,9 @@ pub(crate) struct FibNotifier<T: IpmrHandler> {
     nb: Opaque<b::notifier_block>,
     net: *mut b::net,
     registered: AtomicBool,
+    /// Bumped on every IPv4 FIB event (routes, rules, the replay at
+    /// registration): the route cache's FIB change sequence.
+    fib4_seq: AtomicU32,
     #[pin]
     data: T,
 }
@@ -174,6 +178,16 @@ fn rule_is_default(info: *const b::fib_notifier_info) -> bool {
     unsafe { b::oxip_ipmr_rule_default(rule) }
 }
 
+fn of_nb_seq<'a, T: IpmrHandler>(nb: *mut b::notifier_block) -> &'a AtomicU32 {
+    // SAFETY: as in `of_nb`: `nb` is the `nb` field of a registered,
+    // pinned `FibNotifier<T>`.
+    let f = unsafe {
+        kernel::container_of!(nb.cast::<Opaque<b::notifier_block>>(), FibNotifier<T>, nb)
+    };
+    // SAFETY: live while registered (FibNotifier invariant).
+    unsafe { &(*f).fib4_seq }
+}
+
 /// # Safety
 ///
 /// Only a notifier callback, called by the kernel with the `notifier_block` registered here and the event's info.
@@ -184,7 +198,13 @@ unsafe extern "C" fn event_callback<T: IpmrHandler>(
 ) -> c_int {
     let info = ptr.cast_const().cast::<b::fib_notifier_info>();
     // SAFETY: FIB notifiers are called with a `fib_notifier_info`.
-    if unsafe { b::oxip_fib_info_family(info) } != b::oxip_consts_OXIP_RTNL_FAMILY_IPMR as c_int {
+    let family = unsafe { b::oxip_fib_info_family(info) };
+    // CAST: AF_INET is 2.
+    if family == b::AF_INET as c_int {
+        of_nb_seq::<T>(nb).fetch_add(1, Ordering::Release);
+        return b::NOTIFY_DONE as c_int;
+    }
+    if family != b::oxip_consts_OXIP_RTNL_FAMILY_IPMR as c_int {
         return b::NOTIFY_DONE as c_int;
     }
     let h = of_nb::<T>(nb);
@@ -212,6 +232,7 @@ impl<T: IpmrHandler> FibNotifier<T> {
                 nb: Opaque::new(b::notifier_block::default()),
                 net: net.as_ptr(),
                 registered: AtomicBool::new(false),
+                fib4_seq: AtomicU32::new(0),
                 data <- data,
             }),
             GFP_KERNEL,
@@ -241,6 +262,11 @@ impl<T: IpmrHandler> FibNotifier<T> {
     /// The handler's data.
     pub(crate) fn data(&self) -> &T {
         &self.data
+    }
+
+    /// The IPv4 FIB change sequence of the namespace (see `fib4_seq`).
+    pub(crate) fn fib4_seq(&self) -> u32 {
+        self.fib4_seq.load(Ordering::Acquire)
     }
 }
 

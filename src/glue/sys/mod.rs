@@ -29,6 +29,7 @@ pub(crate) mod proc;
 pub(crate) mod ptype;
 pub(crate) mod reason;
 pub(crate) mod route;
+pub(crate) mod route_cache;
 pub(crate) mod rtnl;
 pub(crate) mod skb;
 pub(crate) mod stats;

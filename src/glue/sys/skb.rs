@@ -12,6 +12,7 @@ use kernel::prelude::*;
 use kernel::sync::rcu;
 use kernel::types::Opaque;
 
+use super::bh::Bh;
 use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
@@ -21,6 +22,7 @@ use super::route::Dst;
 use super::route::InDevice;
 use super::route::OutputRoute;
 use super::route::Rtable;
+use super::route_cache::RouteCache;
 use super::time;
 use crate::oxip_core::forward;
 use crate::oxip_core::forward::ForwardSkb;
@@ -35,6 +37,7 @@ use crate::oxip_core::rcv::PktType;
 use crate::oxip_core::rcv::RcvSkb;
 use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::route;
+use crate::oxip_core::route::CacheLookup;
 use crate::oxip_core::route::RedirectLimits;
 use crate::oxip_core::route::RouteHint;
 use crate::oxip_core::wire::Ipv4Address;
@@ -118,7 +121,7 @@ impl Skb {
     }
 
     /// The device it was received on, raw, for C calls in this layer.
-    fn dev_ptr(&self) -> *mut b::net_device {
+    pub(super) fn dev_ptr(&self) -> *mut b::net_device {
         self.dev
     }
 
@@ -163,7 +166,7 @@ impl Skb {
     }
 
     /// `skb_dst(skb)`, as an identity only (never dereferenced).
-    fn dst_ptr(&self) -> *mut b::dst_entry {
+    pub(super) fn dst_ptr(&self) -> *mut b::dst_entry {
         // SAFETY: `self.ptr` is valid (Skb invariant).
         unsafe { b::oxip_skb_dst(self.as_ptr()) }
     }
@@ -450,12 +453,37 @@ impl RcvSkb for Skb {
 pub(crate) struct RcuSkb<'s, 'g> {
     skb: &'s mut Skb,
     g: &'g rcu::Guard,
+    cache: Option<CacheCtx<'g>>,
+}
+
+/// The route cache as one receive step sees it: the cache, the BH-off
+/// token its per-CPU slots need, and the FIB sequence of the skb's netns.
+#[derive(Clone, Copy)]
+pub(crate) struct CacheCtx<'g> {
+    /// The published cache.
+    pub(crate) cache: &'g RouteCache,
+    /// BHs are off for the step.
+    pub(crate) bh: &'g Bh,
+    /// The netns' FIB change sequence, read before the lookup.
+    pub(crate) seq: u32,
 }
 
 impl Skb {
     /// This skb, read under `g` for as long as the borrow.
     pub(crate) fn under<'s, 'g>(&'s mut self, g: &'g rcu::Guard) -> RcuSkb<'s, 'g> {
-        RcuSkb { skb: self, g }
+        RcuSkb {
+            skb: self,
+            g,
+            cache: None,
+        }
+    }
+}
+
+impl<'g> RcuSkb<'_, 'g> {
+    /// The same, with the route cache on.
+    pub(crate) fn with_route_cache(mut self, c: Option<CacheCtx<'g>>) -> Self {
+        self.cache = c;
+        self
     }
 }
 
@@ -542,6 +570,23 @@ impl FinishSkb for RcuSkb<'_, '_> {
         // SAFETY: both skbs are valid (Skb invariant); the hint skb is
         // borrowed, so it and its dst outlive this call.
         unsafe { b::oxip_skb_dst_copy(self.skb.as_ptr(), hint.as_ptr()) };
+    }
+    fn route_cache_seq(&self) -> Option<u32> {
+        self.cache.map(|c| c.seq)
+    }
+    fn route_cache_get(&mut self, daddr: Ipv4Address, tos: u8, seq: u32) -> CacheLookup {
+        let Some(c) = self.cache else {
+            return CacheLookup::Miss;
+        };
+        c.cache.get(c.bh, self.skb, self.g, daddr, tos, seq)
+    }
+    fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, seq: u32) {
+        if let Some(c) = self.cache {
+            c.cache.put(c.bh, self.skb, self.g, daddr, tos, seq);
+        }
+    }
+    fn multipath(&self) -> bool {
+        self.skb.ipcb().multipath()
     }
     fn mark_nopolicy(&mut self) {
         let g = self.g;

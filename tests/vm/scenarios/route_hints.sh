@@ -8,8 +8,13 @@
 # (the default): the hook retags the frames, native list receive batches
 # them to oxip's packet_type, and they get batches and hints without a
 # queue of oxip's; with takeover_retag=0 they go through oxip's backlog.
+# The route cache is off here (route_cache=0): its own scenario is
+# route_cache.sh.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
+rmmod oxip
+insmod "$OXIP_KO" route_cache=0
+trap 'rmmod oxip; insmod "$OXIP_KO"' EXIT
 two_hosts
 python3 "$VM/netns.py" sysctl b net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
   net.ipv4.conf.veth-b.send_redirects=0
@@ -61,8 +66,7 @@ python3 "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=0
 # Takeover, entered by retagging (takeover_retag=1, the default): batches
 # and hints, TakeoverRcv counts them.
 rmmod oxip
-insmod "$OXIP_KO" takeover_retag=1
-trap 'rmmod oxip; insmod "$OXIP_KO"' EXIT
+insmod "$OXIP_KO" takeover_retag=1 route_cache=0
 takeover b veth-b
 burst 0x0800 10.0.0.3
 nat=$(ip netns exec b awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp)
@@ -74,7 +78,7 @@ echo "takeover (retag): TakeoverRcv $t hints $h lookups $f batches $bt; native I
 [ "$nat" = 0 ]
 # The backlog entry (takeover_retag=0) batches them too, from its NAPI poll.
 rmmod oxip
-insmod "$OXIP_KO" takeover_retag=0
+insmod "$OXIP_KO" takeover_retag=0 route_cache=0
 takeover b veth-b
 burst 0x0800 10.0.0.3
 echo "takeover (backlog): TakeoverRcv $t hints $h lookups $f batches $bt"

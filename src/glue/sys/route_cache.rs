@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The per-CPU route cache: input routes kept across batches, keyed on the
+//! receiving device, `daddr` and `tos`, each holding a dst reference and
+//! validated on every use as native validates the input route a nexthop
+//! caches (`rt_cache_valid()`), plus the FIB change sequence it was looked
+//! up under. Which packets and routes may use it is the core's decision
+//! (`route::route_cache_usable`, `route::route_cache_eligible`).
+//!
+//! C: net/ipv4/route.c (`rt_cache_valid()`, `rt_cache_route()`, the
+//! `nhc_rth_input` this extends), include/net/dst.h (`dst_hold_safe()`,
+//! `dst_release()`, `skb_dst_set_noref()`).
+
+use core::marker::PhantomPinned;
+use core::pin::Pin;
+use core::sync::atomic::AtomicPtr;
+use core::sync::atomic::AtomicU32;
+use core::sync::atomic::AtomicU64;
+use core::sync::atomic::AtomicUsize;
+use core::sync::atomic::Ordering;
+
+use kernel::prelude::*;
+use kernel::sync::rcu;
+
+use super::bh::Bh;
+use super::bindings as b;
+use super::percpu::PerCpu;
+use super::percpu::Zeroed;
+use super::skb::Skb;
+use crate::oxip_core::route::CacheLookup;
+use crate::oxip_core::wire::Ipv4Address;
+
+/// Slots per CPU (a power of two), direct-mapped.
+const SLOTS: usize = 64;
+
+/// One cached route.
+///
+/// # Invariants
+///
+/// `dst` is null or a dst on which this slot holds one reference (taken
+/// by `dst_hold_safe`, given back by `dst_release`). `dev` is the address
+/// of the device the route was looked up for, compared, never followed.
+/// Only this slot's CPU, with BHs off, touches it while the cache is
+/// published; [`RouteCache`]'s drop empties it once nothing can.
+struct Slot {
+    dst: AtomicPtr<b::dst_entry>,
+    dev: AtomicUsize,
+    key: AtomicU64,
+    seq: AtomicU32,
+}
+
+/// One CPU's slots.
+pub(crate) struct CpuRoutes {
+    slots: [Slot; SLOTS],
+}
+
+// SAFETY: all-zero bytes are SLOTS empty slots (null dst).
+unsafe impl Zeroed for CpuRoutes {}
+
+fn key(daddr: Ipv4Address, tos: u8) -> u64 {
+    (u64::from(daddr.to_be32()) << 8) | u64::from(tos)
+}
+
+impl CpuRoutes {
+    fn slot(&self, dev: usize, daddr: Ipv4Address, tos: u8) -> Option<&Slot> {
+        // CAST: the device address only mixes into the hash.
+        let h = daddr.to_be32() ^ (dev >> 6) as u32 ^ (u32::from(tos) << 24);
+        let i = h.wrapping_mul(0x9e37_79b1) >> (32 - SLOTS.trailing_zeros());
+        // CAST: below SLOTS.
+        self.slots.get(i as usize)
+    }
+}
+
+/// The [`RouteCache`] published for the packet path.
+static CURRENT: AtomicPtr<RouteCache> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The cache on every possible CPU.
+///
+/// # Invariants
+///
+/// If `CURRENT` points to this value, it is pinned (published only
+/// through `Pin`), and readers reach it only with BHs off.
+pub(crate) struct RouteCache {
+    cpus: PerCpu<CpuRoutes>,
+    _pin: PhantomPinned,
+}
+
+impl RouteCache {
+    /// An empty cache on every possible CPU.
+    pub(crate) fn new() -> Result<Pin<KBox<Self>>> {
+        let c = RouteCache {
+            cpus: PerCpu::new()?,
+            _pin: PhantomPinned,
+        };
+        Ok(KBox::pin(c, GFP_KERNEL)?)
+    }
+
+    /// Makes `self` what [`RouteCache::current`] returns.
+    pub(crate) fn publish(self: Pin<&Self>) {
+        let p = core::ptr::from_ref(self.get_ref()).cast_mut();
+        CURRENT.store(p, Ordering::Release);
+    }
+
+    /// The published cache, for as long as BHs stay off: the drop
+    /// unpublishes and waits for every BH-off section before it empties
+    /// and frees the slots.
+    pub(crate) fn current(_bh: &Bh) -> Option<&RouteCache> {
+        let p = CURRENT.load(Ordering::Acquire);
+        // SAFETY: a published value is pinned and lives until after its
+        // drop unpublished it and a grace period passed, which BHs off
+        // hold off (RouteCache invariant).
+        unsafe { p.as_ref() }
+    }
+
+    /// Attaches the cached route for `skb`'s device, `daddr` and `tos` as
+    /// a noref dst, if it is valid under `seq` in the skb's netns.
+    pub(crate) fn get(
+        &self,
+        bh: &Bh,
+        skb: &mut Skb,
+        g: &rcu::Guard,
+        daddr: Ipv4Address,
+        tos: u8,
+        seq: u32,
+    ) -> CacheLookup {
+        let dev = skb.dev_ptr() as usize;
+        let Some(slot) = self.cpus.this_cpu(bh).slot(dev, daddr, tos) else {
+            return CacheLookup::Miss;
+        };
+        let dst = slot.dst.load(Ordering::Relaxed);
+        if dst.is_null()
+            || slot.dev.load(Ordering::Relaxed) != dev
+            || slot.key.load(Ordering::Relaxed) != key(daddr, tos)
+        {
+            return CacheLookup::Miss;
+        }
+        let net = skb.net(g);
+        // SAFETY: `dst` is live: the slot holds a reference (Slot
+        // invariant); `net` is live (Net invariant).
+        let valid = unsafe { b::oxip_rt_cache_valid(dst, net.as_ptr()) };
+        if !valid || slot.seq.load(Ordering::Relaxed) != seq {
+            slot.dst.store(core::ptr::null_mut(), Ordering::Relaxed);
+            // SAFETY: the slot's reference, given up above (Slot
+            // invariant); the dst is freed after a grace period, so an
+            // skb that still carries it noref in this read side is safe.
+            unsafe { b::oxip_dst_release(dst) };
+            return CacheLookup::Stale;
+        }
+        // SAFETY: `skb` is valid and has no dst (the core asks only then);
+        // `dst` is live while the slot holds it, and is freed only after a
+        // grace period, which `g` holds off: the noref contract.
+        unsafe { b::oxip_skb_dst_set_noref(skb.as_ptr(), dst) };
+        CacheLookup::Hit
+    }
+
+    /// Stores `skb`'s route for its device, `daddr` and `tos`, looked up
+    /// under `seq`, unless it leaves through the device it came in on.
+    pub(crate) fn put(
+        &self,
+        bh: &Bh,
+        skb: &Skb,
+        _g: &rcu::Guard,
+        daddr: Ipv4Address,
+        tos: u8,
+        seq: u32,
+    ) {
+        let dst = skb.dst_ptr();
+        if dst.is_null() {
+            return;
+        }
+        // SAFETY: the skb's dst is live under `_g` (noref or its own).
+        let out = unsafe { b::oxip_dst_dev(dst) };
+        if core::ptr::eq(out, skb.dev_ptr()) {
+            return;
+        }
+        let dev = skb.dev_ptr() as usize;
+        let Some(slot) = self.cpus.this_cpu(bh).slot(dev, daddr, tos) else {
+            return;
+        };
+        // SAFETY: the skb's dst is live under `_g`; a dst already on its
+        // way out (refcount 0) is refused.
+        if !unsafe { b::oxip_dst_hold_safe(dst) } {
+            return;
+        }
+        // INVARIANT: the slot now holds the reference taken above.
+        let old = slot.dst.swap(dst, Ordering::Relaxed);
+        slot.dev.store(dev, Ordering::Relaxed);
+        slot.key.store(key(daddr, tos), Ordering::Relaxed);
+        slot.seq.store(seq, Ordering::Relaxed);
+        if !old.is_null() {
+            // SAFETY: the slot's previous reference (Slot invariant).
+            unsafe { b::oxip_dst_release(old) };
+        }
+    }
+}
+
+impl Drop for RouteCache {
+    fn drop(&mut self) {
+        let me = core::ptr::from_mut(self);
+        let _ = CURRENT.compare_exchange(
+            me,
+            core::ptr::null_mut(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        // SAFETY: process context (module exit); after it no BH-off
+        // section that could have read `CURRENT` is left.
+        unsafe { b::synchronize_net() };
+        self.cpus.for_each(|c| {
+            for s in &c.slots {
+                let dst = s.dst.swap(core::ptr::null_mut(), Ordering::Relaxed);
+                if !dst.is_null() {
+                    // SAFETY: the slot's reference (Slot invariant); no
+                    // reader is left (above).
+                    unsafe { b::oxip_dst_release(dst) };
+                }
+            }
+        });
+    }
+}
