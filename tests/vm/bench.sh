@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`, inside the VM: forwarding through r by five paths in one
+# `make bench`, inside the VM: forwarding through r by six paths in one
 # boot, and every sample to $OXIP_OUT/bench.jsonl (the host makes the table
 # and the plot: tests/vm/bench_report.py).
 #   native    the kernel's own ip_rcv / ip_forward / ip_mr_input
 #   ethertype oxip's packet_type (h1's egress rewrites the ethertype to
 #             0x88B5; native and takeover runs rewrite it to 0x0800, so the
 #             sender does the same work on every path): the Rust datapath
-#             with no takeover cost
+#             with no takeover cost, and its route cache (route_cache=1)
+#   nocache   the same without the route cache (route_cache=0): route
+#             hints within a batch only
 #   takeover  oxip attached to r's ports, entry through oxip's backlog
 #             (takeover_retag=0)
 #   direct    the same, received one by one in the hook (takeover_retag=0
@@ -161,6 +163,8 @@ load_for() {
     takeover) want="takeover_retag=0";;
     direct) want="takeover_retag=0 takeover_backlog=0";;
     retag) want="takeover_retag=1";;
+    ethertype) want="route_cache=1";;
+    nocache) want="route_cache=0";;
     *) return 0;;
   esac
   [ "$LOADED" = "$want" ] && return
@@ -170,11 +174,11 @@ load_for() {
   LOADED=$want
 }
 
-path() {  # path native|ethertype|takeover|direct|retag
+path() {  # path native|ethertype|nocache|takeover|direct|retag
   load_for "$1"
   release r veth-r1 veth-r2 veth-r3 2>/dev/null
   case $1 in takeover|direct|retag) takeover r veth-r1 veth-r2 veth-r3;; esac
-  if [ "$1" = ethertype ]; then ethertype $ETH_P_OXIP; else ethertype 0x0800; fi
+  case $1 in ethertype|nocache) ethertype $ETH_P_OXIP;; *) ethertype 0x0800;; esac
 }
 
 # An Internet-like FIB: 100k prefixes with the prefix-length mix of a BGP
@@ -225,15 +229,14 @@ phase() {  # phase ROWS...
   local rows=() r
   for r in "$@"; do case " $ROWS " in *" $r "*) rows+=("$r");; esac; done
   [ ${#rows[@]} -gt 0 ] || return 0
-  local rep p order
+  local rep p order=()
   for rep in $(seq "$REPS"); do
     # Rotate which path goes first, so drift does not favour one.
-    case $((rep % 5)) in
-      1) order="native ethertype takeover direct retag";; 2) order="retag native ethertype takeover direct";;
-      3) order="direct retag native ethertype takeover";; 4) order="takeover direct retag native ethertype";;
-      0) order="ethertype takeover direct retag native";;
-    esac
-    for p in $order; do
+    local all=(native ethertype nocache takeover direct retag) n i
+    n=${#all[@]}
+    order=()
+    for ((i = 0; i < n; i++)); do order+=("${all[$(((i + rep - 1) % n))]}"); done
+    for p in "${order[@]}"; do
       path "$p"
       for r in "${rows[@]}"; do run_row "$r" "$p" "$rep"; done
       echo "rep $rep path $p: done (${rows[*]})"
