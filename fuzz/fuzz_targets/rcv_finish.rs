@@ -14,7 +14,9 @@
 //! bits 6-7 whether the source is a local address (0 no, 1 yes, 2-3 the
 //! glue cannot tell). rt_bits: bit 0 input is `ip_local_deliver`, bit 1
 //! lwtstate; bits 2-6 the source policy: rp_filter, tclassid users,
-//! accept_local, custom local routes, custom rules.
+//! accept_local, custom local routes, custom rules. pkt_type: bits 0-2
+//! the type, bits 3-4 the route cache (0 off, 1 it has a valid route, 2
+//! none, 3 a stale one), bit 5 the looked-up route is multipath.
 //!
 //! The skb is the host tests' `FakeSkb` (src/core/rcv/tests.rs) with every
 //! answer taken from the input. Properties: no panic; verdict, reason, MIB
@@ -24,7 +26,8 @@
 //! and route.c `ip_route_use_hint()` with fib_frontend.c
 //! `fib_validate_source()`, with oxip's documented difference (where
 //! native does the full check, an `RTCF_LOCAL` hint falls back to the full
-//! lookup).
+//! lookup), and its route cache (README "The route cache": which packets
+//! may ask it, which routes it keeps, its counters).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -41,6 +44,7 @@ use oxip_core::rcv::PktType;
 use oxip_core::rcv::RouteView;
 use oxip_core::rcv::RtnType;
 use oxip_core::rcv::RTCF_LOCAL;
+use oxip_core::route::CacheLookup;
 use oxip_core::route::RouteHint;
 use oxip_core::route::SourcePolicy;
 use oxip_core::wire::Ipv4Address;
@@ -58,6 +62,8 @@ enum Dst {
     Hint,
     /// The FIB's, by `ip_route_input_noref`.
     Fib,
+    /// The route cache's.
+    Cache,
 }
 
 struct Knobs {
@@ -75,6 +81,9 @@ struct Knobs {
     local_addr: Option<bool>,
     route: RouteView,
     hint_route: RouteView,
+    /// The route cache's answer (`None`: off).
+    cache: Option<CacheLookup>,
+    multipath: bool,
 }
 
 struct FuzzSkb<'k> {
@@ -85,6 +94,8 @@ struct FuzzSkb<'k> {
     lookups: u32,
     compiled: Option<u8>,
     rcv_srr_calls: u32,
+    cache_gets: u32,
+    cache_puts: u32,
 }
 
 impl FinishSkb for FuzzSkb<'_> {
@@ -132,6 +143,27 @@ impl FinishSkb for FuzzSkb<'_> {
     fn copy_hint_dst(&mut self, _hint: &usize) {
         self.dst = Dst::Hint;
     }
+    fn route_cache_seq(&self) -> Option<u32> {
+        self.k.cache.map(|_| 7)
+    }
+    fn route_cache_get(&mut self, _daddr: Ipv4Address, _tos: u8, seq: u32) -> CacheLookup {
+        assert_eq!(seq, 7);
+        assert_eq!(self.dst, Dst::None, "the cache is asked only without a dst");
+        self.cache_gets += 1;
+        let a = self.k.cache.expect("asked with the cache off");
+        if a == CacheLookup::Hit {
+            self.dst = Dst::Cache;
+        }
+        a
+    }
+    fn route_cache_put(&mut self, _daddr: Ipv4Address, _tos: u8, seq: u32) {
+        assert_eq!(seq, 7);
+        assert_eq!(self.dst, Dst::Fib, "only a looked-up route is stored");
+        self.cache_puts += 1;
+    }
+    fn multipath(&self) -> bool {
+        self.k.multipath
+    }
     fn mark_nopolicy(&mut self) {
         self.nopolicy = true;
     }
@@ -139,7 +171,7 @@ impl FinishSkb for FuzzSkb<'_> {
         match self.dst {
             Dst::None | Dst::Metadata => None,
             Dst::Hint => Some(self.k.hint_route),
-            Dst::Initial | Dst::Fib => Some(self.k.route),
+            Dst::Initial | Dst::Fib | Dst::Cache => Some(self.k.route),
         }
     }
     fn cow(&mut self) -> bool {
@@ -172,6 +204,27 @@ struct Expect {
     lookups: u32,
     compiled: Option<u8>,
     rcv_srr_calls: u32,
+    cache_gets: u32,
+    cache_puts: u32,
+}
+
+/// `fib_validate_source()`'s fast path: `None` where native does the full
+/// check.
+fn fast_source_check(k: &Knobs) -> Option<Result<(), DropReason>> {
+    let p = &k.policy;
+    if p.rp_filter || p.tclassid_users {
+        None
+    } else if p.accept_local {
+        Some(Ok(()))
+    } else if p.custom_local_routes || p.custom_rules {
+        None
+    } else {
+        match k.local_addr {
+            Some(true) => Some(Err(DropReason::IpLocalSource)),
+            Some(false) => Some(Ok(())),
+            None => None,
+        }
+    }
 }
 
 fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) -> Expect {
@@ -182,6 +235,8 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
         lookups: 0,
         compiled: None,
         rcv_srr_calls: 0,
+        cache_gets: 0,
+        cache_puts: 0,
     };
     if h.len() < 20 {
         return x;
@@ -219,24 +274,10 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
                 dst = Dst::Hint;
                 x.mib.add(IpMib::HintHits, 1);
             } else {
-                // fib_validate_source(skb, saddr, daddr, dscp, 0, ...)
-                let p = &k.policy;
+                // fib_validate_source(skb, saddr, daddr, dscp, 0, ...);
                 // None: __fib_validate_source(), which oxip leaves to the
                 // full lookup.
-                let fast: Option<Result<(), DropReason>> = if p.rp_filter || p.tclassid_users {
-                    None
-                } else if p.accept_local {
-                    Some(Ok(()))
-                } else if p.custom_local_routes || p.custom_rules {
-                    None
-                } else {
-                    match k.local_addr {
-                        Some(true) => Some(Err(DropReason::IpLocalSource)),
-                        Some(false) => Some(Ok(())),
-                        None => None,
-                    }
-                };
-                match fast {
+                match fast_source_check(k) {
                     Some(Ok(())) => {
                         dst = Dst::Hint;
                         x.mib.add(IpMib::HintHits, 1);
@@ -250,6 +291,37 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
             }
         }
     }
+    // The route cache: asked without any dst, for a packet whose route
+    // depends on nothing but the device, daddr and tos and whose source
+    // native's check accepts on its fast path.
+    let mut may_store = false;
+    if let (Some(answer), Dst::None) = (k.cache, dst) {
+        let martian = |a: u32| a >> 28 == 0xe || a == u32::MAX || a >> 24 == 0;
+        let usable = k.in_dev
+            && !martian(daddr)
+            && !martian(saddr)
+            && !(saddr >> 24 == 127 && !k.localnet)
+            && !k.policy.custom_rules
+            && fast_source_check(k) == Some(Ok(()));
+        if usable {
+            x.cache_gets = 1;
+            match answer {
+                CacheLookup::Hit => {
+                    dst = Dst::Cache;
+                    x.mib.add(IpMib::RouteCacheHits, 1);
+                }
+                CacheLookup::Miss => {
+                    x.mib.add(IpMib::RouteCacheMisses, 1);
+                    may_store = true;
+                }
+                CacheLookup::Stale => {
+                    x.mib.add(IpMib::RouteCacheInvalid, 1);
+                    x.mib.add(IpMib::RouteCacheMisses, 1);
+                    may_store = true;
+                }
+            }
+        }
+    }
     if matches!(dst, Dst::None | Dst::Metadata) {
         x.mib.add(IpMib::FibLookups, 1);
         x.lookups = 1;
@@ -258,6 +330,15 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
             return x;
         }
         dst = Dst::Fib;
+        let r = &k.route;
+        let keep = match r.rt_type {
+            RtnType::Unicast => !r.lwtstate,
+            RtnType::Local => r.input_is_local_deliver && !r.lwtstate,
+            _ => false,
+        };
+        if may_store && keep && !k.multipath {
+            x.cache_puts = 1;
+        }
     } else {
         x.nopolicy = true;
     }
@@ -326,7 +407,8 @@ fn reason(b: u8) -> DropReason {
 
 fuzz_target!(|data: &[u8]| {
     let mut inp = Input::new(data);
-    let pkt_type = PktType::from_raw(inp.u8() & 7);
+    let p0 = inp.u8();
+    let pkt_type = PktType::from_raw(p0 & 7);
     let (f1, f2, rsel, rt_type, rt_bits) = (inp.u8(), inp.u8(), inp.u8(), inp.u8(), inp.u8());
     let (hdaddr, htos, hflags) = (inp.u32(), inp.u8(), inp.u32());
     let hdr = inp.rest().to_vec();
@@ -366,6 +448,13 @@ fuzz_target!(|data: &[u8]| {
             rt_flags: hflags,
             ..route
         },
+        cache: match (p0 >> 3) & 3 {
+            0 => None,
+            1 => Some(CacheLookup::Hit),
+            2 => Some(CacheLookup::Miss),
+            _ => Some(CacheLookup::Stale),
+        },
+        multipath: p0 & 0x20 != 0,
     };
     let field = |at: usize| {
         hdr.get(at..at + 4)
@@ -401,6 +490,8 @@ fuzz_target!(|data: &[u8]| {
         lookups: 0,
         compiled: None,
         rcv_srr_calls: 0,
+        cache_gets: 0,
+        cache_puts: 0,
     };
     let mut mib = MibArray::default();
     let got = ip_rcv_finish_core(&mut skb, &mut mib, hint.as_ref());
@@ -426,6 +517,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(mib, want.mib, "counters");
     assert_eq!(skb.nopolicy, want.nopolicy, "IPSKB_NOPOLICY");
     assert_eq!(skb.lookups, want.lookups, "FIB lookups");
+    assert_eq!(skb.cache_gets, want.cache_gets, "route cache asked");
+    assert_eq!(skb.cache_puts, want.cache_puts, "route cache stores");
     assert_eq!(skb.compiled, want.compiled, "ip_options_compile optlen");
     assert_eq!(
         skb.rcv_srr_calls, want.rcv_srr_calls,
