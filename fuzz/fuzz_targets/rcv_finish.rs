@@ -16,7 +16,8 @@
 //! lwtstate; bits 2-6 the source policy: rp_filter, tclassid users,
 //! accept_local, custom local routes, custom rules. pkt_type: bits 0-2
 //! the type, bits 3-4 the route cache (0 off, 1 it has a valid route, 2
-//! none, 3 a stale one), bit 5 the looked-up route is multipath.
+//! none, 3 a stale one), bit 5 the looked-up route is multipath, bit 6
+//! the cached route's slot was checked for this source already.
 //!
 //! The skb is the host tests' `FakeSkb` (src/core/rcv/tests.rs) with every
 //! answer taken from the input. Properties: no panic; verdict, reason, MIB
@@ -84,6 +85,7 @@ struct Knobs {
     /// The route cache's answer (`None`: off).
     cache: Option<CacheLookup>,
     multipath: bool,
+    source_checked: bool,
 }
 
 struct FuzzSkb<'k> {
@@ -146,17 +148,27 @@ impl FinishSkb for FuzzSkb<'_> {
     fn route_cache_seq(&self) -> Option<u32> {
         self.k.cache.map(|_| 7)
     }
-    fn route_cache_get(&mut self, _daddr: Ipv4Address, _tos: u8, seq: u32) -> CacheLookup {
+    fn route_cache_get(
+        &mut self,
+        _daddr: Ipv4Address,
+        _tos: u8,
+        _saddr: Ipv4Address,
+        seq: u32,
+        source_ok: impl FnOnce(&Self) -> bool,
+    ) -> CacheLookup {
         assert_eq!(seq, 7);
         assert_eq!(self.dst, Dst::None, "the cache is asked only without a dst");
         self.cache_gets += 1;
         let a = self.k.cache.expect("asked with the cache off");
         if a == CacheLookup::Hit {
+            if !self.k.source_checked && !source_ok(self) {
+                return CacheLookup::Refused;
+            }
             self.dst = Dst::Cache;
         }
         a
     }
-    fn route_cache_put(&mut self, _daddr: Ipv4Address, _tos: u8, seq: u32) {
+    fn route_cache_put(&mut self, _daddr: Ipv4Address, _tos: u8, _saddr: Ipv4Address, seq: u32) {
         assert_eq!(seq, 7);
         assert_eq!(self.dst, Dst::Fib, "only a looked-up route is stored");
         self.cache_puts += 1;
@@ -297,19 +309,23 @@ fn reference(h: &[u8], k: &Knobs, hint: Option<&RouteHint<usize>>, dst0: Dst) ->
     let mut may_store = false;
     if let (Some(answer), Dst::None) = (k.cache, dst) {
         let martian = |a: u32| a >> 28 == 0xe || a == u32::MAX || a >> 24 == 0;
+        let p = &k.policy;
         let usable = k.in_dev
             && !martian(daddr)
             && !martian(saddr)
             && !(saddr >> 24 == 127 && !k.localnet)
-            && !k.policy.custom_rules
-            && fast_source_check(k) == Some(Ok(()));
+            && !p.custom_rules
+            && !p.rp_filter
+            && !p.tclassid_users
+            && (p.accept_local || !p.custom_local_routes);
         if usable {
             x.cache_gets = 1;
             match answer {
-                CacheLookup::Hit => {
+                CacheLookup::Hit if k.source_checked || fast_source_check(k) == Some(Ok(())) => {
                     dst = Dst::Cache;
                     x.mib.add(IpMib::RouteCacheHits, 1);
                 }
+                CacheLookup::Hit | CacheLookup::Refused => {}
                 CacheLookup::Miss => {
                     x.mib.add(IpMib::RouteCacheMisses, 1);
                     may_store = true;
@@ -455,6 +471,7 @@ fuzz_target!(|data: &[u8]| {
             _ => Some(CacheLookup::Stale),
         },
         multipath: p0 & 0x20 != 0,
+        source_checked: p0 & 0x40 != 0,
     };
     let field = |at: usize| {
         hdr.get(at..at + 4)

@@ -14,6 +14,7 @@ use super::mib::IpMib;
 use super::mib::MibSink;
 use super::route::ip_route_use_hint;
 use super::route::route_cache_eligible;
+use super::route::route_cache_source_ok;
 use super::route::route_cache_usable;
 use super::route::CacheLookup;
 use super::route::RouteHint;
@@ -282,13 +283,22 @@ pub trait FinishSkb {
         None
     }
     /// Attaches the cached route of this skb's device, `daddr` and `tos`
-    /// if the cache holds a valid one made under FIB sequence `seq`.
-    fn route_cache_get(&mut self, _daddr: Ipv4Address, _tos: u8, _seq: u32) -> CacheLookup {
+    /// if the cache holds a valid one made under FIB sequence `seq` and
+    /// its slot was checked for `saddr` or `source_ok` accepts it now.
+    fn route_cache_get(
+        &mut self,
+        _daddr: Ipv4Address,
+        _tos: u8,
+        _saddr: Ipv4Address,
+        _seq: u32,
+        _source_ok: impl FnOnce(&Self) -> bool,
+    ) -> CacheLookup {
         CacheLookup::Miss
     }
     /// Stores the route the skb now carries for its device, `daddr` and
-    /// `tos`, looked up under FIB sequence `seq`.
-    fn route_cache_put(&mut self, _daddr: Ipv4Address, _tos: u8, _seq: u32) {}
+    /// `tos`, looked up under FIB sequence `seq`, its source `saddr`
+    /// checked by that lookup.
+    fn route_cache_put(&mut self, _daddr: Ipv4Address, _tos: u8, _saddr: Ipv4Address, _seq: u32) {}
     /// `IPCB(skb)->flags & IPSKB_MULTIPATH`.
     fn multipath(&self) -> bool {
         false
@@ -354,7 +364,7 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
                 .route()
                 .is_some_and(|rt| route_cache_eligible(&rt, skb.multipath()))
             {
-                skb.route_cache_put(daddr, tos, seq);
+                skb.route_cache_put(daddr, tos, saddr, seq);
             }
         }
     } else {
@@ -403,10 +413,12 @@ fn route_cache_input<S: FinishSkb, M: MibSink>(
     }
     let policy = skb.source_policy();
     let localnet = saddr.is_loopback() && skb.route_localnet();
-    if !route_cache_usable(&policy, daddr, saddr, localnet, || skb.is_local_addr(saddr)) {
+    if !route_cache_usable(&policy, daddr, saddr, localnet) {
         return None;
     }
-    match skb.route_cache_get(daddr, tos, seq) {
+    let source_ok = |s: &S| route_cache_source_ok(&policy, || s.is_local_addr(saddr));
+    match skb.route_cache_get(daddr, tos, saddr, seq, source_ok) {
+        CacheLookup::Refused => None,
         CacheLookup::Hit => {
             mib.inc(IpMib::RouteCacheHits);
             None

@@ -163,27 +163,29 @@ pub enum CacheLookup {
     /// route generation moved (`rt_cache_flush()`), the FIB changed, or
     /// the dst is obsolete. It has been dropped from the cache.
     Stale,
+    /// A valid route, not used: the source check refused the packet's
+    /// source (a local address, or one only the full check can judge).
+    Refused,
 }
 
-/// May a packet use the route cache, that is: is the route of a packet
+/// May a packet ask the route cache, that is: is the route of a packet
 /// from `saddr` to `daddr` on this device the same for every such packet,
 /// as long as the route generation, the FIB and the dst stay valid?
 ///
 /// The cache extends route hints across batches, so it follows their
 /// rules (`ip_extract_route_hint`, `ip_route_use_hint`), and it is
-/// narrower: a packet takes it only where native's lookup would not look
-/// at anything but the device, `daddr` and `tos`, and where the source
-/// check native does on every lookup (`fib_validate_source()`) is its fast
-/// path and accepts. Everything else takes the full lookup, which counts
-/// and drops it as native does:
+/// narrower: a packet asks it only where native's lookup would look at
+/// nothing but the device, `daddr` and `tos`, and where the source check
+/// native does on every lookup (`fib_validate_source()`) can take its fast
+/// path ([`route_cache_source_ok`] then decides per source). Everything
+/// else takes the full lookup, which counts and drops it as native does:
 /// - a martian source (multicast, limited broadcast, zeronet, loopback
-///   without route_localnet), no `in_device`;
+///   without route_localnet);
 /// - a multicast, limited broadcast or zeronet destination;
 /// - custom FIB rules (the route may depend on the source, mark, ports,
 ///   l3mdev: VRFs install such a rule);
-/// - rp_filter, tclassid users, custom local routes (the full source
-///   check, [`SourceCheck::FullCheck`]), or a source that is a local
-///   address (native drops it, [`SourceCheck::LocalSource`]).
+/// - rp_filter, tclassid users, or custom local routes without
+///   accept_local ([`SourceCheck::FullCheck`] whatever the source).
 ///
 /// What may change the route otherwise invalidates the cached entry:
 /// FIB inserts and deletes, device down and unregister, the forwarding,
@@ -196,7 +198,6 @@ pub fn route_cache_usable(
     daddr: Ipv4Address,
     saddr: Ipv4Address,
     route_localnet: bool,
-    is_local_addr: impl FnOnce() -> Option<bool>,
 ) -> bool {
     if daddr.is_multicast() || daddr.is_lbcast() || daddr.is_zeronet() {
         return false;
@@ -207,9 +208,25 @@ pub fn route_cache_usable(
     if saddr.is_loopback() && !route_localnet {
         return false;
     }
-    if policy.custom_rules {
+    if policy.custom_rules || policy.rp_filter || policy.tclassid_users {
         return false;
     }
+    policy.accept_local || !policy.custom_local_routes
+}
+
+/// The source check for a cached route, where [`route_cache_usable`]
+/// allowed the cache: `fib_validate_source()`'s fast path accepts the
+/// source (accept_local, or not one of the netns' addresses).
+///
+/// The cache asks it only for a source the slot has not been checked for
+/// since it became valid: a slot stored after a full lookup was checked
+/// by that lookup (the fast path too, for the routes the cache keeps), and
+/// an address added to the netns inserts its local route, which moves the
+/// route generation and the FIB sequence the slot is validated with.
+pub fn route_cache_source_ok(
+    policy: &SourcePolicy,
+    is_local_addr: impl FnOnce() -> Option<bool>,
+) -> bool {
     fib_validate_source(policy, is_local_addr) == SourceCheck::Valid
 }
 
@@ -509,26 +526,23 @@ mod tests {
     const S: Ipv4Address = Ipv4Address::new(10, 0, 1, 1);
 
     #[test]
-    fn cache_usable_for_plain_unicast_from_a_remote_source() {
+    fn cache_usable_for_plain_unicast() {
         let p = SourcePolicy::default();
-        assert!(route_cache_usable(&p, B, S, false, || Some(false)));
+        assert!(route_cache_usable(&p, B, S, false));
+        assert!(route_cache_source_ok(&p, || Some(false)));
     }
 
     #[test]
     fn cache_not_usable_where_native_looks_further() {
         let p = SourcePolicy::default();
-        let remote = || Some(false);
-        assert!(
-            !route_cache_usable(&p, B, S, false, || Some(true)),
-            "local source"
-        );
-        assert!(!route_cache_usable(&p, B, S, false, || None), "full check");
+        assert!(!route_cache_source_ok(&p, || Some(true)), "local source");
+        assert!(!route_cache_source_ok(&p, || None), "full check");
         for d in [
             Ipv4Address::BROADCAST,
             Ipv4Address::new(0, 1, 2, 3),
             Ipv4Address::new(224, 0, 0, 5),
         ] {
-            assert!(!route_cache_usable(&p, d, S, false, remote), "{d:?}");
+            assert!(!route_cache_usable(&p, d, S, false), "{d:?}");
         }
         for s in [
             Ipv4Address::BROADCAST,
@@ -536,14 +550,13 @@ mod tests {
             Ipv4Address::new(239, 1, 1, 1),
             Ipv4Address::new(127, 0, 0, 1),
         ] {
-            assert!(!route_cache_usable(&p, B, s, false, remote), "{s:?}");
+            assert!(!route_cache_usable(&p, B, s, false), "{s:?}");
         }
         assert!(route_cache_usable(
             &p,
             B,
             Ipv4Address::new(127, 0, 0, 1),
-            true,
-            remote
+            true
         ));
         for q in [
             SourcePolicy {
@@ -559,9 +572,20 @@ mod tests {
                 tclassid_users: true,
                 ..Default::default()
             },
+            SourcePolicy {
+                custom_local_routes: true,
+                ..Default::default()
+            },
         ] {
-            assert!(!route_cache_usable(&q, B, S, false, remote), "{q:?}");
+            assert!(!route_cache_usable(&q, B, S, false), "{q:?}");
         }
+        let accept = SourcePolicy {
+            accept_local: true,
+            custom_local_routes: true,
+            ..Default::default()
+        };
+        assert!(route_cache_usable(&accept, B, S, false));
+        assert!(route_cache_source_ok(&accept, || panic!("no lookup")));
     }
 
     #[test]

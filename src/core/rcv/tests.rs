@@ -163,16 +163,27 @@ impl FinishSkb for FakeSkb {
     fn route_cache_seq(&self) -> Option<u32> {
         self.cache.map(|c| c.0)
     }
-    fn route_cache_get(&mut self, _daddr: Ipv4Address, _tos: u8, seq: u32) -> CacheLookup {
+    fn route_cache_get(
+        &mut self,
+        _daddr: Ipv4Address,
+        _tos: u8,
+        _saddr: Ipv4Address,
+        seq: u32,
+        source_ok: impl FnOnce(&Self) -> bool,
+    ) -> CacheLookup {
         self.cache_gets += 1;
         let (s, a) = self.cache.expect("get only with the cache on");
         assert_eq!(s, seq);
         if a == CacheLookup::Hit {
+            // A slot not checked for this source: the check decides.
+            if !source_ok(self) {
+                return CacheLookup::Refused;
+            }
             self.dst = Some(0x4000);
         }
         a
     }
-    fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, seq: u32) {
+    fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, _saddr: Ipv4Address, seq: u32) {
         self.cache_puts.push((daddr, tos, seq));
     }
     fn multipath(&self) -> bool {
@@ -667,6 +678,21 @@ fn route_cache_miss_looks_up_and_stores_under_the_sequence_read_before() {
 }
 
 #[test]
+fn route_cache_refuses_a_source_native_would_check_further() {
+    for local_addr in [Some(true), None] {
+        let mut skb = FakeSkb::new(golden_udp());
+        skb.cache = Some((7, CacheLookup::Hit));
+        skb.local_addr = local_addr;
+        let (_, mib) = finish(&mut skb, None);
+        assert_eq!(skb.cache_gets, 1);
+        assert_eq!(skb.lookups, 1, "{local_addr:?}");
+        assert!(skb.cache_puts.is_empty());
+        assert_eq!(mib.get(IpMib::RouteCacheHits), 0);
+        assert_eq!(mib.get(IpMib::RouteCacheMisses), 0);
+    }
+}
+
+#[test]
 fn route_cache_not_asked_where_native_validates_the_source() {
     for (policy, local_addr) in [
         (
@@ -676,8 +702,6 @@ fn route_cache_not_asked_where_native_validates_the_source() {
             },
             Some(false),
         ),
-        (SourcePolicy::default(), Some(true)),
-        (SourcePolicy::default(), None),
         (
             SourcePolicy {
                 custom_rules: true,

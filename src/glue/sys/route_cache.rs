@@ -29,8 +29,8 @@ use super::skb::Skb;
 use crate::oxip_core::route::CacheLookup;
 use crate::oxip_core::wire::Ipv4Address;
 
-/// Slots per CPU (a power of two), direct-mapped.
-const SLOTS: usize = 64;
+/// Slots per CPU (a power of two), direct-mapped: 32 KiB per CPU.
+const SLOTS: usize = 1024;
 
 /// One cached route.
 ///
@@ -39,6 +39,8 @@ const SLOTS: usize = 64;
 /// `dst` is null or a dst on which this slot holds one reference (taken
 /// by `dst_hold_safe`, given back by `dst_release`). `dev` is the address
 /// of the device the route was looked up for, compared, never followed.
+/// `saddr` is the last source the slot's route was checked for (by the
+/// lookup that stored it, or on a hit), 0 for none.
 /// Only this slot's CPU, with BHs off, touches it while the cache is
 /// published; [`RouteCache`]'s drop empties it once nothing can.
 struct Slot {
@@ -46,6 +48,7 @@ struct Slot {
     dev: AtomicUsize,
     key: AtomicU64,
     seq: AtomicU32,
+    saddr: AtomicU32,
 }
 
 /// One CPU's slots.
@@ -111,27 +114,27 @@ impl RouteCache {
         unsafe { p.as_ref() }
     }
 
-    /// Attaches the cached route for `skb`'s device, `daddr` and `tos` as
-    /// a noref dst, if it is valid under `seq` in the skb's netns.
-    pub(crate) fn get(
-        &self,
-        bh: &Bh,
-        skb: &mut Skb,
+    /// The valid slot for `skb`'s device, `daddr` and `tos` under `seq`
+    /// in the skb's netns; a stale one is emptied.
+    pub(crate) fn lookup<'a>(
+        &'a self,
+        bh: &'a Bh,
+        skb: &Skb,
         g: &rcu::Guard,
         daddr: Ipv4Address,
         tos: u8,
         seq: u32,
-    ) -> CacheLookup {
+    ) -> Result<CachedRoute<'a>, CacheLookup> {
         let dev = skb.dev_ptr() as usize;
         let Some(slot) = self.cpus.this_cpu(bh).slot(dev, daddr, tos) else {
-            return CacheLookup::Miss;
+            return Err(CacheLookup::Miss);
         };
         let dst = slot.dst.load(Ordering::Relaxed);
         if dst.is_null()
             || slot.dev.load(Ordering::Relaxed) != dev
             || slot.key.load(Ordering::Relaxed) != key(daddr, tos)
         {
-            return CacheLookup::Miss;
+            return Err(CacheLookup::Miss);
         }
         let net = skb.net(g);
         // SAFETY: `dst` is live: the slot holds a reference (Slot
@@ -143,17 +146,15 @@ impl RouteCache {
             // invariant); the dst is freed after a grace period, so an
             // skb that still carries it noref in this read side is safe.
             unsafe { b::oxip_dst_release(dst) };
-            return CacheLookup::Stale;
+            return Err(CacheLookup::Stale);
         }
-        // SAFETY: `skb` is valid and has no dst (the core asks only then);
-        // `dst` is live while the slot holds it, and is freed only after a
-        // grace period, which `g` holds off: the noref contract.
-        unsafe { b::oxip_skb_dst_set_noref(skb.as_ptr(), dst) };
-        CacheLookup::Hit
+        Ok(CachedRoute { slot, dst })
     }
 
     /// Stores `skb`'s route for its device, `daddr` and `tos`, looked up
-    /// under `seq`, unless it leaves through the device it came in on.
+    /// under `seq` for source `saddr`, unless it leaves through the device
+    /// it came in on.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn put(
         &self,
         bh: &Bh,
@@ -161,6 +162,7 @@ impl RouteCache {
         _g: &rcu::Guard,
         daddr: Ipv4Address,
         tos: u8,
+        saddr: Ipv4Address,
         seq: u32,
     ) {
         let dst = skb.dst_ptr();
@@ -186,10 +188,36 @@ impl RouteCache {
         slot.dev.store(dev, Ordering::Relaxed);
         slot.key.store(key(daddr, tos), Ordering::Relaxed);
         slot.seq.store(seq, Ordering::Relaxed);
+        slot.saddr.store(saddr.to_be32(), Ordering::Relaxed);
         if !old.is_null() {
             // SAFETY: the slot's previous reference (Slot invariant).
             unsafe { b::oxip_dst_release(old) };
         }
+    }
+}
+
+/// A valid cached route, found by [`RouteCache::lookup`], for as long as
+/// BHs stay off and the read side holds.
+pub(crate) struct CachedRoute<'a> {
+    slot: &'a Slot,
+    dst: *mut b::dst_entry,
+}
+
+impl CachedRoute<'_> {
+    /// The slot's route was checked for `saddr` last.
+    pub(crate) fn checked_for(&self, saddr: Ipv4Address) -> bool {
+        self.slot.saddr.load(Ordering::Relaxed) == saddr.to_be32()
+    }
+
+    /// Attaches the route to `skb` as a noref dst, `saddr` now checked.
+    pub(crate) fn attach(self, skb: &mut Skb, _g: &rcu::Guard, saddr: Ipv4Address) {
+        self.slot.saddr.store(saddr.to_be32(), Ordering::Relaxed);
+        // SAFETY: `skb` is valid and has no dst (the core asks only then);
+        // `dst` is live while the slot holds it (found valid under this
+        // read side and this BH-off section, which nothing else on this
+        // CPU can interleave with), and is freed only after a grace
+        // period, which `_g` holds off: the noref contract.
+        unsafe { b::oxip_skb_dst_set_noref(skb.as_ptr(), self.dst) };
     }
 }
 

@@ -574,15 +574,30 @@ impl FinishSkb for RcuSkb<'_, '_> {
     fn route_cache_seq(&self) -> Option<u32> {
         self.cache.map(|c| c.seq)
     }
-    fn route_cache_get(&mut self, daddr: Ipv4Address, tos: u8, seq: u32) -> CacheLookup {
+    fn route_cache_get(
+        &mut self,
+        daddr: Ipv4Address,
+        tos: u8,
+        saddr: Ipv4Address,
+        seq: u32,
+        source_ok: impl FnOnce(&Self) -> bool,
+    ) -> CacheLookup {
         let Some(c) = self.cache else {
             return CacheLookup::Miss;
         };
-        c.cache.get(c.bh, self.skb, self.g, daddr, tos, seq)
+        let r = match c.cache.lookup(c.bh, self.skb, self.g, daddr, tos, seq) {
+            Ok(r) => r,
+            Err(a) => return a,
+        };
+        if !r.checked_for(saddr) && !source_ok(self) {
+            return CacheLookup::Refused;
+        }
+        r.attach(self.skb, self.g, saddr);
+        CacheLookup::Hit
     }
-    fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, seq: u32) {
+    fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, saddr: Ipv4Address, seq: u32) {
         if let Some(c) = self.cache {
-            c.cache.put(c.bh, self.skb, self.g, daddr, tos, seq);
+            c.cache.put(c.bh, self.skb, self.g, daddr, tos, saddr, seq);
         }
     }
     fn multipath(&self) -> bool {

@@ -62,6 +62,10 @@ burst 10.0.1.1
 # From one of r's own addresses: never from the cache (native drops it).
 SRC=10.0.2.1 burst 10.0.9.9
 [ $c -eq 0 ] && [ $r3 -eq 0 ]
+# Every other frame from r's own address: those are checked and refused
+# (the full lookup drops them), the others still hit.
+burst 10.0.9.9 --alt-src 10.0.2.1
+[ $r3 -eq $((N / 2)) ] && [ $c -ge $((N / 2 - 1)) ]
 # rp_filter: native validates every source with a reverse lookup; the
 # cache stands aside.
 python3 "$VM/netns.py" sysctl r net.ipv4.conf.veth-r1.rp_filter=1
