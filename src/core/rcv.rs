@@ -408,12 +408,13 @@ fn route_cache_input<S: FinishSkb, M: MibSink>(
     tos: u8,
 ) -> Option<u32> {
     let seq = skb.route_cache_seq()?;
+    let policy = route_cache_usable(
+        daddr,
+        saddr,
+        || skb.route_localnet(),
+        || skb.source_policy(),
+    )?;
     if !skb.has_in_dev() {
-        return None;
-    }
-    let policy = skb.source_policy();
-    let localnet = saddr.is_loopback() && skb.route_localnet();
-    if !route_cache_usable(&policy, daddr, saddr, localnet) {
         return None;
     }
     let source_ok = |s: &S| route_cache_source_ok(&policy, || s.is_local_addr(saddr));

@@ -193,25 +193,30 @@ pub enum CacheLookup {
 /// all call `rt_cache_flush()`; a PMTU or redirect exception marks the
 /// nexthop's cached input route obsolete; an unregistered device's routes
 /// become `DST_OBSOLETE_DEAD` (`dst_dev_put`).
+///
+/// The addresses are judged first, so that multicast (which never asks)
+/// does not pay for reading the policy; `route_localnet` and `policy` are
+/// only read where needed. Returns the policy where the cache may be asked.
 pub fn route_cache_usable(
-    policy: &SourcePolicy,
     daddr: Ipv4Address,
     saddr: Ipv4Address,
-    route_localnet: bool,
-) -> bool {
+    route_localnet: impl FnOnce() -> bool,
+    policy: impl FnOnce() -> SourcePolicy,
+) -> Option<SourcePolicy> {
     if daddr.is_multicast() || daddr.is_lbcast() || daddr.is_zeronet() {
-        return false;
+        return None;
     }
     if saddr.is_multicast() || saddr.is_lbcast() || saddr.is_zeronet() {
-        return false;
+        return None;
     }
-    if saddr.is_loopback() && !route_localnet {
-        return false;
+    if saddr.is_loopback() && !route_localnet() {
+        return None;
     }
-    if policy.custom_rules || policy.rp_filter || policy.tclassid_users {
-        return false;
+    let p = policy();
+    if p.custom_rules || p.rp_filter || p.tclassid_users {
+        return None;
     }
-    policy.accept_local || !policy.custom_local_routes
+    (p.accept_local || !p.custom_local_routes).then_some(p)
 }
 
 /// The source check for a cached route, where [`route_cache_usable`]
@@ -528,7 +533,7 @@ mod tests {
     #[test]
     fn cache_usable_for_plain_unicast() {
         let p = SourcePolicy::default();
-        assert!(route_cache_usable(&p, B, S, false));
+        assert!(route_cache_usable(B, S, || false, || p).is_some());
         assert!(route_cache_source_ok(&p, || Some(false)));
     }
 
@@ -542,7 +547,7 @@ mod tests {
             Ipv4Address::new(0, 1, 2, 3),
             Ipv4Address::new(224, 0, 0, 5),
         ] {
-            assert!(!route_cache_usable(&p, d, S, false), "{d:?}");
+            assert!(route_cache_usable(d, S, || false, || p).is_none(), "{d:?}");
         }
         for s in [
             Ipv4Address::BROADCAST,
@@ -550,14 +555,10 @@ mod tests {
             Ipv4Address::new(239, 1, 1, 1),
             Ipv4Address::new(127, 0, 0, 1),
         ] {
-            assert!(!route_cache_usable(&p, B, s, false), "{s:?}");
+            assert!(route_cache_usable(B, s, || false, || p).is_none(), "{s:?}");
         }
-        assert!(route_cache_usable(
-            &p,
-            B,
-            Ipv4Address::new(127, 0, 0, 1),
-            true
-        ));
+        let lo = Ipv4Address::new(127, 0, 0, 1);
+        assert!(route_cache_usable(B, lo, || true, || p).is_some());
         for q in [
             SourcePolicy {
                 rp_filter: true,
@@ -577,14 +578,14 @@ mod tests {
                 ..Default::default()
             },
         ] {
-            assert!(!route_cache_usable(&q, B, S, false), "{q:?}");
+            assert!(route_cache_usable(B, S, || false, || q).is_none(), "{q:?}");
         }
         let accept = SourcePolicy {
             accept_local: true,
             custom_local_routes: true,
             ..Default::default()
         };
-        assert!(route_cache_usable(&accept, B, S, false));
+        assert!(route_cache_usable(B, S, || false, || accept).is_some());
         assert!(route_cache_source_ok(&accept, || panic!("no lookup")));
     }
 
