@@ -4,6 +4,8 @@
 # and must exit 0: each checks its own outcome (counters, deliveries,
 # drop reasons, netfilter counters) and prints `ok: ...` for each check.
 # The host example (samples/rust) runs under `cargo test`.
+# oxip-check: not-debug (make check runs it on the stock kernel, where
+# users run the samples; under KASAN their paths are the other scenarios')
 set -u -o pipefail
 fail=0
 for s in "$OXIP_TOP"/samples/[0-9]*.sh; do
