@@ -166,8 +166,10 @@ bool oxip_ipmr_rule_default(const struct fib_rule *rule) { return ipmr_rule_defa
 u32 oxip_skb_mark(const struct sk_buff *skb) { return skb->mark; }
 int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res) { return fib_lookup(net, flp, res, 0); }
 
-/* The route cache. rt_cache_valid() of net/ipv4/route.c, with the netns
- * given (the skb's: a valid cached route's device is in it). */
+/*
+ * The route cache. rt_cache_valid() of net/ipv4/route.c, with the netns
+ * given (the skb's: a valid cached route's device is in it).
+ */
 bool oxip_dst_hold_safe(struct dst_entry *dst) { return dst_hold_safe(dst); }
 void oxip_dst_release(struct dst_entry *dst) { dst_release(dst); }
 bool oxip_rt_cache_valid(const struct dst_entry *dst, const struct net *net)
