@@ -108,10 +108,10 @@ pub(crate) struct FibNotifier<T: IpmrHandler> {
 // SAFETY: the pointer is the namespace the notifier is registered in, used
 // only to unregister it; `T` is Send + Sync.
 unsafe impl<T: IpmrHandler> Send for FibNotifier<T> {}
-// SAFETY: shared access reaches only `data` (T: Sync).
+// SAFETY: shared access reaches `data` (T: Sync) and atomics.
 unsafe impl<T: IpmrHandler> Sync for FibNotifier<T> {}
 
-fn of_nb<'a, T: IpmrHandler>(nb: *mut b::notifier_block) -> &'a T {
+fn of_nb<'a, T: IpmrHandler>(nb: *mut b::notifier_block) -> &'a FibNotifier<T> {
     // SAFETY: `nb` is the `nb` field of a registered `FibNotifier<T>` (only
     // those register these callbacks, FibNotifier invariant).
     let f = unsafe {
@@ -119,14 +119,14 @@ fn of_nb<'a, T: IpmrHandler>(nb: *mut b::notifier_block) -> &'a T {
     };
     // SAFETY: live and pinned while registered (FibNotifier invariant);
     // unregistering waits for callbacks in flight.
-    unsafe { &(*f).data }
+    unsafe { &*f }
 }
 
 /// # Safety
 ///
 /// Only the FIB notifier's flush callback, called by the kernel with the `notifier_block` registered here.
 unsafe extern "C" fn flush_callback<T: IpmrHandler>(nb: *mut b::notifier_block) {
-    of_nb::<T>(nb).flush();
+    of_nb::<T>(nb).data.flush();
 }
 
 fn mfc_info(info: *const b::fib_notifier_info) -> MfcInfo<'static> {
@@ -178,16 +178,6 @@ fn rule_is_default(info: *const b::fib_notifier_info) -> bool {
     unsafe { b::oxip_ipmr_rule_default(rule) }
 }
 
-fn of_nb_seq<'a, T: IpmrHandler>(nb: *mut b::notifier_block) -> &'a AtomicU32 {
-    // SAFETY: as in `of_nb`: `nb` is the `nb` field of a registered,
-    // pinned `FibNotifier<T>`.
-    let f = unsafe {
-        kernel::container_of!(nb.cast::<Opaque<b::notifier_block>>(), FibNotifier<T>, nb)
-    };
-    // SAFETY: live while registered (FibNotifier invariant).
-    unsafe { &(*f).fib4_seq }
-}
-
 /// # Safety
 ///
 /// Only a notifier callback, called by the kernel with the `notifier_block` registered here and the event's info.
@@ -201,13 +191,13 @@ unsafe extern "C" fn event_callback<T: IpmrHandler>(
     let family = unsafe { b::oxip_fib_info_family(info) };
     // CAST: AF_INET is 2.
     if family == b::AF_INET as c_int {
-        of_nb_seq::<T>(nb).fetch_add(1, Ordering::Release);
+        of_nb::<T>(nb).fib4_seq.fetch_add(1, Ordering::Release);
         return b::NOTIFY_DONE as c_int;
     }
     if family != b::oxip_consts_OXIP_RTNL_FAMILY_IPMR as c_int {
         return b::NOTIFY_DONE as c_int;
     }
-    let h = of_nb::<T>(nb);
+    let h = &of_nb::<T>(nb).data;
     // CAST: fib_event_type values are small.
     let ev = match event as b::fib_event_type {
         b::fib_event_type_FIB_EVENT_RULE_ADD => IpmrEvent::RuleAdd(rule_is_default(info)),
