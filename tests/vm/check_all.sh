@@ -5,6 +5,10 @@
 # mostly keeps one host core busy, and the debug kernel (KASAN, lockdep,
 # kmemleak) is several times slower than the stock one, so its scenarios
 # are dealt over two VMs (SHARD=1/2, 2/2) beside the stock kernel's one.
+# The stock kernel runs the scenarios marked "oxip-check: stock" (the
+# differential corpus, takeover=all, multicast forwarding) and those the
+# debug kernel leaves out ("not-debug"); STOCK_ALL=1, or make check-stock,
+# runs every scenario there.
 # Each run's report is printed whole, then one line:
 #   vm: N passed, N failed   (scenarios over all runs; a run that failed
 #   outside its scenarios, in KUnit, the kernel log or the unload, counts
@@ -16,7 +20,8 @@ mkdir -p "$TOP/out"
 pids=()
 for r in $RUNS; do
   k=${r%%:*}; s=; [ "$k" = "$r" ] || s=${r#*:}
-  SHARD=$s "$TOP/tests/vm/run.sh" check "$k" > "$TOP/out/check-$k${s:+-${s%/*}}.txt" 2>&1 &
+  set=; [ "$k" = stock ] && [ -z "${STOCK_ALL:-}" ] && set=stock
+  CHECK_SET=$set SHARD=$s "$TOP/tests/vm/run.sh" check "$k" > "$TOP/out/check-$k${s:+-${s%/*}}.txt" 2>&1 &
   pids+=($!)
 done
 rc=0; i=0; pass=0; fail=0

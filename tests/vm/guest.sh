@@ -41,6 +41,10 @@ else
     # make check (the kernel's own selftests: 10-16 minutes each under
     # KASAN and TCG, a third of the debug run); the stock kernel runs it.
     [ -z "${ONLY:-}" ] && [ "${OXIP_KERNEL:-}" = debug ] && grep -q '^# oxip-check: not-debug' "$s" && continue
+    # CHECK_SET=stock (make check's stock-kernel VM): only the scenarios
+    # marked "oxip-check: stock" or "not-debug"; the debug kernel runs
+    # every other one under KASAN, and make check-stock runs them all.
+    [ -z "${ONLY:-}" ] && [ "${CHECK_SET:-}" = stock ] && ! grep -qE '^# oxip-check: (stock|not-debug)' "$s" && continue
     # SHARD=i/n: the scenarios that remain are dealt round-robin.
     if [ -n "${SHARD:-}" ]; then
       k=$(( ${k:--1} + 1 ))

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-check: stock (make check runs it on the stock kernel too)
 # The differential corpus (tests/vm/corpus.py): native vs oxip in ethertype
 # and takeover modes, every case must match. With GRO=on the receiving veth
 # runs NAPI/GRO, so frames arrive in batches: oxip's .list_func path

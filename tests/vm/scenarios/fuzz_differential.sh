@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-check: stock (make check runs it on the stock kernel too)
 # Differential fuzzing (tests/vm/fuzz.py): seeded, mutated IPv4 packets
 # through native and through oxip in ethertype and takeover modes, on the
 # differential corpus's topology; fails on any divergence (saved to

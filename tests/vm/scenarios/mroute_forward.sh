@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-check: stock (make check runs it on the stock kernel too)
 # Multicast forwarding through r, configured by smcroute over the standard
 # MRT_* API: once native, once with r's three ports in oxip takeover mode.
 # Each pass: forwarding to two receivers, the per-VIF TTL threshold, the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-check: stock (make check runs it on the stock kernel too)
 # The per-CPU route cache (#11 item 4): packets to one destination are
 # routed from the cache after the first lookup, one at a time as well as
 # in batches; a route change, a link going down, rp_filter, a custom rule

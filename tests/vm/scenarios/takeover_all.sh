@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-check: stock (make check runs it on the stock kernel too)
 # Issue 10: takeover=all. oxip is loaded with takeover=all and must own the
 # IPv4 receive path of every eligible interface of every namespace, from
 # the first frame: namespaces and veths made after the load carry their
