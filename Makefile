@@ -20,7 +20,7 @@ else
 NAME := $(KERNEL)
 endif
 
-.PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock \
+.PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock bench-calls \
 	demo bench stress clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz fuzz selftests \
 	lint lint-shell lint-rust
 
@@ -30,9 +30,11 @@ help:
 	@echo "make                 build oxip.ko for KERNEL (default stock: Debian's 7.3 kernel)"
 	@echo "make demo            set up what is missing, boot Debian's kernel in a VM, show oxip at work"
 	@echo "make check           every test: host, export guard, then KUnit + VM scenarios on the"
-	@echo "                     debug kernel (KASAN, lockdep, ...) and the VM scenarios on the stock kernel"
+	@echo "                     debug kernel (KASAN, lockdep, ...), a share of them on the stock kernel"
+	@echo "make check-stock     every VM scenario on the stock kernel"
 	@echo "make bench           forwarding benchmark, native vs oxip's two paths (Debian's kernel):"
 	@echo "                     guest instructions per packet (QEMU -icount) and wall clock"
+	@echo "make bench-calls     function entries per forwarded packet by path, vs native (ftrace)"
 	@echo "make selftests       the kernel's IPv4 selftests, native then under takeover=all, one table"
 	@echo "                     (SELFTESTS='router fib_tests' for some)"
 	@echo "make lint            clippy (the kernel's CLIPPY=1 build), rustfmt (kernel settings),"
@@ -137,6 +139,13 @@ bench: deps
 	@$(MAKE) --no-print-directory module KERNEL=$(BENCH_KERNEL)
 	@for c in $(BENCH_CLOCK); do BENCH_CLOCK=$$c tests/vm/run.sh bench $(BENCH_KERNEL) || exit 1; done
 	@python3 tests/vm/bench_report.py $(foreach c,$(BENCH_CLOCK),out/vm-bench-$(BENCH_KERNEL)-$(c)/bench.jsonl) --out out/bench
+
+# Where the instructions go: function entries per forwarded packet by path
+# (the function tracer while pktgen sends one flow), and the functions
+# whose count differs most from native's (tests/vm/bench_calls.py).
+bench-calls: deps
+	@$(MAKE) --no-print-directory module KERNEL=$(BENCH_KERNEL)
+	@BENCH_CLOCK=calls tests/vm/run.sh bench $(BENCH_KERNEL)
 
 # The kernel's own IPv4 selftests, natively and under takeover=all, in one
 # VM boot (tests/vm/selftests.sh): a table and `selftests: N passed, N failed`.

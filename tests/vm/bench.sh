@@ -244,6 +244,56 @@ phase() {  # phase ROWS...
   done
 }
 
+# BENCH_CLOCK=calls: where the instructions go. The function tracer (every
+# traceable kernel and module function, both CPUs) records while pktgen
+# sends CALLS_PACKETS frames to one destination, once per path; the guest
+# writes each path's function entries to calls-PATH.txt ("count name"),
+# and tests/vm/bench_calls.py divides by the frames h2 received and prints
+# what each path calls that native does not (and the reverse). Function
+# entries are not instructions, but an extra entry is a call the other
+# path does not make, and the list names it.
+calls() {  # calls PATH
+  local tr=/sys/kernel/tracing n=${CALLS_PACKETS:-1000} pg=/proc/net/pktgen run="ip netns exec h1"
+  path "$1"
+  $run sh -c "echo rem_device_all > $pg/kpktgend_0; echo add_device veth-h1 > $pg/kpktgend_0"
+  local d=$pg/veth-h1 c
+  for c in "xmit_mode queue_xmit" "count $n" "clone_skb 0" "pkt_size 60" "delay 0" \
+           "dst_mac $(mac r veth-r1)" "src_min 10.0.1.2" "src_max 10.0.1.2" "dst 10.0.2.2" \
+           "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
+    $run sh -c "echo '$c' > $d" || echo "pktgen: '$c' refused"
+  done
+  ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
+  # A first burst warms the route cache, neighbours and the hint path.
+  $run sh -c "echo start > $pg/pgctrl"
+  echo 0 > $tr/tracing_on
+  echo function > $tr/current_tracer
+  echo > $tr/trace
+  local p0 p1; p0=$(rx_packets)
+  echo 1 > $tr/tracing_on
+  $run sh -c "echo start > $pg/pgctrl"
+  echo 0 > $tr/tracing_on
+  p1=$(rx_packets)
+  ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
+  {
+    echo "# path $1 packets $((p1 - p0)) overrun $(awk '/^overrun/{s += $2} END {print s + 0}' $tr/per_cpu/cpu*/stats)"
+    # "task-pid [cpu] flags time: function <-caller"
+    awk '!/^#/ { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { print $(i + 1); break } }' $tr/trace |
+      sort | uniq -c | sort -rn
+  } > "$OXIP_OUT/calls-$1.txt"
+  echo nop > $tr/current_tracer
+  echo "calls: path $1, $((p1 - p0)) packets, $(sed 1d "$OXIP_OUT/calls-$1.txt" | awk '{s += $1} END {print s}') function entries"
+}
+if [ "$CLOCK" = calls ]; then
+  echo 65536 > /sys/kernel/tracing/buffer_size_kb
+  # The module's own functions, to tell them from the kernel's.
+  awk '$4 == "[oxip]" {print $3}' /proc/kallsyms > "$OXIP_OUT/calls-oxip-symbols.txt"
+  for p in native ethertype nocache retag takeover; do calls "$p"; done
+  path native
+  ethertype 0x0800
+  echo "bench done: calls"
+  exit 0
+fi
+
 phase iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_256flow pktgen_mcast_2oif
 regime napi
 phase pktgen_64B_1flow_napi pktgen_64B_256flow_napi

@@ -6,7 +6,8 @@
 #   tests/vm/run.sh check [KERNEL]   KUnit + every scenario; non-zero exit on any failure
 #   tests/vm/run.sh demo  [KERNEL]   load oxip, send traffic, show the counters
 #   tests/vm/run.sh bench [KERNEL]   forwarding benchmark, native vs oxip (table + PNG);
-#                                    BENCH_CLOCK=icount boots with -icount shift=0,sleep=off
+#                                    BENCH_CLOCK=icount boots with -icount shift=0,sleep=off;
+#                                    BENCH_CLOCK=calls counts function entries per packet instead
 #   tests/vm/run.sh selftests [KERNEL]  the kernel's IPv4 selftests, native then takeover=all
 #                                    (tests/vm/selftests.sh builds the helpers and prints the table)
 #   ONLY=name tests/vm/run.sh check   one scenario (a space-separated list works too)
@@ -93,6 +94,11 @@ if [ "$MODE" = demo ]; then
 fi
 if [ "$MODE" = selftests ]; then
   # tests/vm/selftests.sh formats the table from selftests.tsv.
+  exit 0
+fi
+if [ "$MODE" = bench ] && [ "$CLOCK" = calls ]; then
+  tail -8 "$OUT/bench.log"
+  python3 "$TOP/tests/vm/bench_calls.py" "$OUT"
   exit 0
 fi
 if [ "$MODE" = bench ]; then
