@@ -7,7 +7,6 @@
 
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len) { return pskb_may_pull(skb, len); }
-unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb) - skb_network_offset(skb); return skb_network_header(skb); }
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len) { return pskb_trim_rcsum(skb, len); }
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset) { skb_set_transport_header(skb, offset); }
 bool oxip_skb_sk_is_prefetched(struct sk_buff *skb) { return skb_sk_is_prefetched(skb); }
@@ -16,7 +15,6 @@ bool oxip_skb_is_gso(const struct sk_buff *skb) { return skb_is_gso(skb); }
 unsigned short oxip_skb_gso_segs(const struct sk_buff *skb) { return skb_shinfo(skb)->gso_segs; }
 int oxip_skb_cow(struct sk_buff *skb, unsigned int headroom) { return skb_cow(skb, headroom); }
 unsigned int oxip_skb_headroom(const struct sk_buff *skb) { return skb_headroom(skb); }
-unsigned char oxip_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }
 struct sk_buff *oxip_skb_list_pop(struct list_head *head)
 {
 	struct sk_buff *skb = list_first_entry_or_null(head, struct sk_buff, list);
@@ -31,23 +29,18 @@ bool oxip_list_empty(const struct list_head *head) { return list_empty(head); }
 struct sk_buff *oxip_alloc_skb(unsigned int size) { return alloc_skb(size, GFP_KERNEL); }
 struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len) { skb_put_data(skb, data, len); return skb; }
 void oxip_skb_reset_network_header(struct sk_buff *skb) { skb_reset_network_header(skb); }
-struct net_device *oxip_skb_dev(const struct sk_buff *skb) { return skb->dev; }
 __be16 oxip_skb_protocol(const struct sk_buff *skb) { return skb->protocol; }
 int oxip_skb_iif(const struct sk_buff *skb) { return skb->skb_iif; }
 int oxip_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
 void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol) { skb->protocol = protocol; }
 bool oxip_skb_pfmemalloc(const struct sk_buff *skb) { return skb_pfmemalloc(skb); }
 
-struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb) { return IPCB(skb); }
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_csum(iph, ihl); }
 int oxip_ip_decrease_ttl(struct iphdr *iph) { return ip_decrease_ttl(iph); }
 
-struct dst_entry *oxip_skb_dst(const struct sk_buff *skb) { return skb_dst(skb); }
 bool oxip_skb_valid_dst(const struct sk_buff *skb) { return skb_valid_dst(skb); }
-struct rtable *oxip_skb_rtable(const struct sk_buff *skb) { return skb_rtable(skb); }
 int oxip_dst_input(struct sk_buff *skb) { return dst_input(skb); }
 
-struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev) { return __in_dev_get_rcu(dev); }
 bool oxip_in_dev_source_route(const struct in_device *in_dev) { return IN_DEV_SOURCE_ROUTE(in_dev); }
 bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev) { return IN_DEV_ORCONF(in_dev, DROP_UNICAST_IN_L2_MULTICAST); }
 bool oxip_in_dev_nopolicy(const struct in_device *in_dev) { return IN_DEV_ORCONF(in_dev, NOPOLICY); }
@@ -61,7 +54,6 @@ bool oxip_in_dev_accept_local(const struct in_device *in_dev) { return IN_DEV_AC
 bool oxip_skb_secpath_exists(const struct sk_buff *skb) { return secpath_exists(skb); }
 struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb) { return l3mdev_ip_rcv(skb); }
 
-struct net *oxip_dev_net(const struct net_device *dev) { return dev_net(dev); }
 void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev) { dev_core_stats_rx_otherhost_dropped_inc(dev); }
 void *oxip_net_generic(const struct net *net, unsigned int id) { return net_generic(net, id); }
 struct net *oxip_seq_file_single_net(struct seq_file *seq) { return seq_file_single_net(seq); }
@@ -102,7 +94,6 @@ unsigned int oxip_rt_pmtu(const struct rtable *rt) { return rt->rt_pmtu; }
 bool oxip_dst_not_expired(const struct dst_entry *dst) { return time_before(jiffies, READ_ONCE(dst->expires)); }
 unsigned int oxip_dst_metric_mtu(const struct dst_entry *dst) { return dst_metric_raw(dst, RTAX_MTU); }
 unsigned int oxip_dst_dev_mtu(const struct dst_entry *dst) { return READ_ONCE(dst_dev(dst)->mtu); }
-struct net_device *oxip_dst_dev(const struct dst_entry *dst) { return dst_dev(dst); }
 unsigned int oxip_lwtunnel_headroom(const struct dst_entry *dst, unsigned int mtu) { return lwtunnel_headroom(dst->lwtstate, mtu); }
 bool oxip_skb_ignore_df(const struct sk_buff *skb) { return skb->ignore_df; }
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info) { icmp_send(skb, type, code, info); }
@@ -180,3 +171,18 @@ bool oxip_rt_cache_valid(const struct dst_entry *dst, const struct net *net)
 	       rt->rt_genid == rt_genid_ipv4(net);
 }
 void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_dst_set_noref(skb, dst); }
+
+/*
+ * References for the KUnit test of the Rust field readers (skb::field and
+ * friends read these fields directly, without a call per read).
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+struct dst_entry *oxip_skb_dst(const struct sk_buff *skb) { return skb_dst(skb); }
+unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb) - skb_network_offset(skb); return skb_network_header(skb); }
+unsigned char oxip_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }
+struct net_device *oxip_skb_dev(const struct sk_buff *skb) { return skb->dev; }
+struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb) { return IPCB(skb); }
+struct rtable *oxip_skb_rtable(const struct sk_buff *skb) { return skb_rtable(skb); }
+struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev) { return __in_dev_get_rcu(dev); }
+struct net *oxip_dev_net(const struct net_device *dev) { return dev_net(dev); }
+#endif

@@ -40,7 +40,6 @@
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len);
-unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len);
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len);
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);
 bool oxip_skb_sk_is_prefetched(struct sk_buff *skb);
@@ -49,7 +48,6 @@ bool oxip_skb_is_gso(const struct sk_buff *skb);
 unsigned short oxip_skb_gso_segs(const struct sk_buff *skb);
 int oxip_skb_cow(struct sk_buff *skb, unsigned int headroom);
 unsigned int oxip_skb_headroom(const struct sk_buff *skb);
-unsigned char oxip_skb_pkt_type(const struct sk_buff *skb);
 struct sk_buff *oxip_skb_list_pop(struct list_head *head);
 void oxip_skb_list_add_tail(struct sk_buff *skb, struct list_head *head);
 void oxip_list_init(struct list_head *head);
@@ -57,23 +55,18 @@ bool oxip_list_empty(const struct list_head *head);
 struct sk_buff *oxip_alloc_skb(unsigned int size);
 struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len);
 void oxip_skb_reset_network_header(struct sk_buff *skb);
-struct net_device *oxip_skb_dev(const struct sk_buff *skb);
 __be16 oxip_skb_protocol(const struct sk_buff *skb);
 int oxip_skb_iif(const struct sk_buff *skb);
 int oxip_skb_network_offset(const struct sk_buff *skb);
 void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
 bool oxip_skb_pfmemalloc(const struct sk_buff *skb);
 /* net/ip.h */
-struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb);
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
 int oxip_ip_decrease_ttl(struct iphdr *iph);
 /* net/dst.h, net/route.h, net/dst_metadata.h */
-struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
 bool oxip_skb_valid_dst(const struct sk_buff *skb);
-struct rtable *oxip_skb_rtable(const struct sk_buff *skb);
 int oxip_dst_input(struct sk_buff *skb);
 /* linux/inetdevice.h */
-struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev);
 bool oxip_in_dev_source_route(const struct in_device *in_dev);
 bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev);
 bool oxip_in_dev_nopolicy(const struct in_device *in_dev);
@@ -87,7 +80,6 @@ bool oxip_in_dev_accept_local(const struct in_device *in_dev);
 bool oxip_skb_secpath_exists(const struct sk_buff *skb);
 struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb);
 /* linux/netdevice.h, net/net_namespace.h, net/netns/generic.h */
-struct net *oxip_dev_net(const struct net_device *dev);
 void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev);
 void *oxip_net_generic(const struct net *net, unsigned int id);
 struct net *oxip_seq_file_single_net(struct seq_file *seq);
@@ -130,7 +122,6 @@ unsigned int oxip_rt_pmtu(const struct rtable *rt);
 bool oxip_dst_not_expired(const struct dst_entry *dst);
 unsigned int oxip_dst_metric_mtu(const struct dst_entry *dst);
 unsigned int oxip_dst_dev_mtu(const struct dst_entry *dst);
-struct net_device *oxip_dst_dev(const struct dst_entry *dst);
 unsigned int oxip_lwtunnel_headroom(const struct dst_entry *dst, unsigned int mtu);
 bool oxip_skb_ignore_df(const struct sk_buff *skb);
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
@@ -201,5 +192,17 @@ bool oxip_dst_hold_safe(struct dst_entry *dst);
 void oxip_dst_release(struct dst_entry *dst);
 bool oxip_rt_cache_valid(const struct dst_entry *dst, const struct net *net);
 void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
+
+/* References for the field readers' KUnit test (helpers.c). */
+#if IS_ENABLED(CONFIG_KUNIT)
+struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
+unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len);
+unsigned char oxip_skb_pkt_type(const struct sk_buff *skb);
+struct net_device *oxip_skb_dev(const struct sk_buff *skb);
+struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb);
+struct rtable *oxip_skb_rtable(const struct sk_buff *skb);
+struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev);
+struct net *oxip_dev_net(const struct net_device *dev);
+#endif
 
 #endif

@@ -174,6 +174,22 @@ mod tests {
         orig.drop_reason(DropReason::NotSpecified);
     }
 
+    /// The glue reads `skb->dev`, `pkt_type`, the network header, `IPCB`,
+    /// `skb_rtable`, `dev_net` and `__in_dev_get_rcu` as fields through
+    /// bindgen's layout (no call per read): each equals what the kernel's
+    /// own inline function returns, on an skb and on a clone of it.
+    #[test]
+    fn field_readers_agree_with_the_inline_functions() {
+        let mut p = UDP;
+        fix(&mut p);
+        let s = skb_with(&p);
+        assert!(s.fields_match_c());
+        let c = s.clone_atomic().unwrap();
+        assert!(c.fields_match_c());
+        c.drop_reason(DropReason::NotSpecified);
+        s.drop_reason(DropReason::NotSpecified);
+    }
+
     /// A pinned list keeps FIFO order and frees what is left on drop.
     #[test]
     fn list_head_is_fifo_and_frees_the_rest() {

@@ -142,7 +142,7 @@ impl QueueGuard<'_> {
             // SAFETY: `skb` is on the locked queue.
             let next = unsafe { b::oxip_skb_peek_next(skb, q) };
             // SAFETY: `skb` is on the locked queue.
-            let dev = unsafe { b::oxip_skb_dev(skb) };
+            let dev = unsafe { super::skb::field::dev(skb) };
             // SAFETY: the device of a queued skb is registered while RTNL
             // is held (the caller's proof, `_g`).
             if pick(unsafe { NetDevice::from_raw(dev) }) {

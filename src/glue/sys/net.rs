@@ -201,8 +201,10 @@ impl NetDevice {
 
     /// `dev_net(dev)`, which outlives its devices.
     pub(crate) fn net(&self) -> &Net {
-        // SAFETY: `self` is live (NetDevice invariant).
-        let n = unsafe { b::oxip_dev_net(self.as_ptr()) };
+        // SAFETY: `self` is live (NetDevice invariant); `dev_net()` is a
+        // plain read of `dev->nd_net` (CONFIG_NET_NS), done here rather
+        // than by an out-of-line helper (see `skb::field`).
+        let n = unsafe { (*self.as_ptr()).nd_net.net };
         // SAFETY: a device's namespace outlives it (it is dismantled after
         // its devices are gone).
         unsafe { Net::from_raw(n) }

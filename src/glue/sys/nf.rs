@@ -135,7 +135,7 @@ impl IngressSkb<'_> {
     /// `skb->dev`, the receiving device, live in the receive path.
     pub(crate) fn dev(&self) -> &NetDevice {
         // SAFETY: `p` is valid (IngressSkb invariant).
-        let d = unsafe { b::oxip_skb_dev(self.p) };
+        let d = unsafe { super::skb::field::dev(self.p) };
         // SAFETY: the receiving device is live while the hook runs.
         unsafe { NetDevice::from_raw(d) }
     }

@@ -285,7 +285,7 @@ impl Dst {
     pub(crate) fn dev(&self) -> &NetDevice {
         // SAFETY: `self` is a live dst (Dst invariant); its device is set
         // and held for the dst's life.
-        let d = unsafe { b::oxip_dst_dev(self.as_ptr()) };
+        let d = unsafe { super::skb::field::dst_dev(self.as_ptr()) };
         // SAFETY: non-null (a dst always has a device, blackholes have
         // blackhole_netdev), live as long as `self` (Dst invariant).
         unsafe { NetDevice::from_raw(d) }
@@ -295,8 +295,9 @@ impl Dst {
 impl NetDevice {
     /// `__in_dev_get_rcu(dev)`, borrowed for as long as `_g`.
     pub(crate) fn in_dev<'a>(&'a self, _g: &'a rcu::Guard) -> Option<&'a InDevice> {
-        // SAFETY: `self` is live (NetDevice invariant); ip_ptr is RCU-protected.
-        let p = unsafe { b::oxip_in_dev_get_rcu(self.as_ptr()) };
+        // SAFETY: `self` is live (NetDevice invariant); `ip_ptr` is
+        // RCU-protected, so read once as `rcu_dereference()` does.
+        let p = unsafe { core::ptr::addr_of!((*self.as_ptr()).ip_ptr).read_volatile() };
         // SAFETY: live for the guard's lifetime (InDevice invariant);
         // transparent wrapper.
         unsafe { (p as *const InDevice).as_ref() }

@@ -170,7 +170,7 @@ impl RouteCache {
             return;
         }
         // SAFETY: the skb's dst is live under `_g` (noref or its own).
-        let out = unsafe { b::oxip_dst_dev(dst) };
+        let out = unsafe { super::skb::field::dst_dev(dst) };
         if core::ptr::eq(out, skb.dev_ptr()) {
             return;
         }

@@ -43,6 +43,117 @@ use crate::oxip_core::route::RouteHint;
 use crate::oxip_core::wire::Ipv4Address;
 use crate::oxip_core::wire::Packet;
 
+/// Plain reads of `struct sk_buff` fields through the bindgen layout, which
+/// `scripts/bindgen.sh` generates with the kernel's own C flags. A one-line
+/// C helper costs an out-of-line call for each read, and these are read
+/// several times per packet (`make bench-calls` counted 30 such calls per
+/// forwarded packet), so they are read here instead.
+pub(super) mod field {
+    use super::b;
+
+    /// `skb->dev`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn dev(skb: *const b::sk_buff) -> *mut b::net_device {
+        // SAFETY: `skb` is valid (caller); `dev` is the member of the union
+        // in use for an skb that is not on a queue of rbtree or llist kind.
+        unsafe {
+            (*skb)
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .dev
+        }
+    }
+
+    /// `skb->pkt_type`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn pkt_type(skb: *const b::sk_buff) -> u8 {
+        // SAFETY: `skb` is valid (caller); `headers` is the struct_group
+        // naming the same bytes as its anonymous twin.
+        unsafe { (*skb).__bindgen_anon_4.headers.as_ref().pkt_type() }
+    }
+
+    /// `skb_network_header(skb)` and `skb_headlen(skb) -
+    /// skb_network_offset(skb)`, in C's unsigned arithmetic.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn network_linear(skb: *const b::sk_buff) -> (*mut u8, u32) {
+        // SAFETY: `skb` is valid (caller): plain field reads.
+        let (head, data, len, data_len, nh) = unsafe {
+            (
+                (*skb).head,
+                (*skb).data,
+                (*skb).len,
+                (*skb).data_len,
+                (*skb).__bindgen_anon_4.headers.as_ref().network_header,
+            )
+        };
+        let nhp = head.wrapping_add(usize::from(nh));
+        // CAST: the network offset is a small signed distance within the
+        // skb's buffer (C's int), wrapped into u32 as C's unsigned minus.
+        let off = (nhp as isize).wrapping_sub(data as isize) as i32;
+        (nhp, len.wrapping_sub(data_len).wrapping_sub(off as u32))
+    }
+
+    /// `IPCB(skb)`: the `struct inet_skb_parm` at the start of `skb->cb`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn ipcb(skb: *mut b::sk_buff) -> *mut b::inet_skb_parm {
+        // SAFETY: `skb` is valid (caller); the address of a field, no read.
+        unsafe { core::ptr::addr_of_mut!((*skb).cb) }.cast()
+    }
+
+    /// `skb_dst(skb)`: `skb->_skb_refdst` less its `SKB_DST_NOREF` bit.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn dst(skb: *const b::sk_buff) -> *mut b::dst_entry {
+        // SAFETY: `skb` is valid (caller).
+        unsafe { rtable(skb) }.cast()
+    }
+
+    /// `dst_dev(dst)`: `READ_ONCE(dst->dev)`.
+    ///
+    /// # Safety
+    ///
+    /// `dst` is a live dst.
+    #[inline]
+    pub(crate) unsafe fn dst_dev(dst: *const b::dst_entry) -> *mut b::net_device {
+        // SAFETY: `dst` is live (caller); read once, as READ_ONCE does.
+        unsafe { core::ptr::addr_of!((*dst).__bindgen_anon_1.dev).read_volatile() }
+    }
+
+    /// `skb_rtable(skb)`: `skb->_skb_refdst` less its `SKB_DST_NOREF` bit
+    /// (a `struct rtable` begins with its dst).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn rtable(skb: *const b::sk_buff) -> *mut b::rtable {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        let refdst = unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst };
+        // CAST: SKB_DST_PTRMASK is ~SKB_DST_NOREF (bit 0); the rest is the pointer.
+        (refdst & !1) as *mut b::rtable
+    }
+}
+
 /// An sk_buff this code owns: it must deliver, hand on or free it, once.
 ///
 /// # Invariants
@@ -75,7 +186,7 @@ impl Skb {
         NonNull::new(ptr).map(|ptr| Skb {
             ptr,
             // SAFETY: `ptr` is non-null here, so valid (caller's contract).
-            dev: unsafe { b::oxip_skb_dev(ptr.as_ptr()) },
+            dev: unsafe { field::dev(ptr.as_ptr()) },
             ip_protocol_after_share_check: false,
         })
     }
@@ -139,7 +250,7 @@ impl Skb {
     /// slave, under the same RCU read side).
     pub(crate) fn cur_dev<'g>(&self, _g: &'g rcu::Guard) -> &'g NetDevice {
         // SAFETY: `self.ptr` is valid (Skb invariant).
-        let d = unsafe { b::oxip_skb_dev(self.as_ptr()) };
+        let d = unsafe { field::dev(self.as_ptr()) };
         // SAFETY: a received skb's device is live for the guard, which
         // began while the skb was held.
         unsafe { NetDevice::from_raw(d) }
@@ -153,8 +264,8 @@ impl Skb {
     /// `dev_net(skb->dev)`, raw, for C calls in this layer.
     fn net_ptr(&self) -> *mut b::net {
         // SAFETY: a received skb has a valid `dev` (Skb invariant), and a
-        // device a valid net.
-        unsafe { b::oxip_dev_net(self.dev_ptr()) }
+        // device a valid net (`dev_net()`, a plain read of `nd_net`).
+        unsafe { (*self.dev_ptr()).nd_net.net }
     }
 
     /// `skb->protocol = htons(ETH_P_IP)` as soon as the skb is unshared
@@ -168,7 +279,7 @@ impl Skb {
     /// `skb_dst(skb)`, as an identity only (never dereferenced).
     pub(super) fn dst_ptr(&self) -> *mut b::dst_entry {
         // SAFETY: `self.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_dst(self.as_ptr()) }
+        unsafe { field::dst(self.as_ptr()) }
     }
 
     /// `skb_dst(skb) == skb_dst(other)`: the two share a route (sublist
@@ -271,9 +382,8 @@ impl Skb {
 
     /// The linear bytes from the network header on: their start and length.
     fn network_linear(&self) -> (*mut u8, usize) {
-        let mut len: core::ffi::c_uint = 0;
-        // SAFETY: `self.ptr` is valid (Skb invariant); `len` is writable.
-        let p = unsafe { b::oxip_skb_network_linear(self.as_ptr(), &mut len) };
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let (p, len) = unsafe { field::network_linear(self.as_ptr()) };
         // CAST: headlen - network offset; a wrapped (negative) value means
         // the header is not in the linear part: nothing to read.
         let len = if (len as i32) < 0 { 0 } else { len as usize };
@@ -328,7 +438,7 @@ impl Skb {
     pub(crate) fn rtable<'g>(&self, g: &'g rcu::Guard) -> Option<&'g Rtable> {
         // SAFETY: `self.ptr` is valid (Skb invariant); its dst is
         // RCU-protected and `g` keeps the read side open.
-        let rt = unsafe { b::oxip_skb_rtable(self.as_ptr()) };
+        let rt = unsafe { field::rtable(self.as_ptr()) };
         // SAFETY: the route of a valid skb, read under `g`.
         unsafe { Rtable::from_skb_rtable(rt, g) }
     }
@@ -366,6 +476,61 @@ impl Skb {
     }
 }
 
+#[cfg(CONFIG_KUNIT)]
+impl Skb {
+    /// Whether the field readers (`field`, `NetDevice::net`,
+    /// `NetDevice::in_dev`) read what the kernel's inline functions return,
+    /// on this skb and on `init_net`'s loopback device.
+    pub(crate) fn fields_match_c(&self) -> bool {
+        let p = self.as_ptr();
+        let mut len: core::ffi::c_uint = 0;
+        // SAFETY: `p` is valid (Skb invariant); `len` is writable.
+        let c_nl = unsafe { b::oxip_skb_network_linear(p, &mut len) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let nl = unsafe { field::network_linear(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let c_pt = unsafe { b::oxip_skb_pkt_type(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let pt = unsafe { field::pkt_type(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let c_dev = unsafe { b::oxip_skb_dev(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let dev = unsafe { field::dev(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let c_cb = unsafe { b::oxip_ipcb(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let cb = unsafe { field::ipcb(p) };
+        // SAFETY: `p` is valid (Skb invariant); a KUnit skb has no dst.
+        let c_rt = unsafe { b::oxip_skb_rtable(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let rt = unsafe { field::rtable(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let c_dst = unsafe { b::oxip_skb_dst(p) };
+        // SAFETY: `p` is valid (Skb invariant).
+        let dst = unsafe { field::dst(p) };
+        let g = rcu::read_lock();
+        // SAFETY: init_net's loopback device lives as long as init_net.
+        let lo = unsafe { (*Net::init().as_ptr()).loopback_dev };
+        // SAFETY: as above.
+        let lo_dev = unsafe { NetDevice::from_raw(lo) };
+        // SAFETY: `lo` is live (above).
+        let c_net = unsafe { b::oxip_dev_net(lo) };
+        // SAFETY: `lo` is live (above), under the RCU read side `g`.
+        let c_in = unsafe { b::oxip_in_dev_get_rcu(lo) };
+        let in_dev = lo_dev
+            .in_dev(&g)
+            .map_or(core::ptr::null(), |d| d as *const InDevice);
+        nl == (c_nl, len)
+            && pt == c_pt
+            && dev == c_dev
+            && cb == c_cb
+            && rt == c_rt
+            && dst == c_dst
+            && lo_dev.net().as_ptr() == c_net
+            && in_dev.cast::<b::in_device>() == c_in.cast_const()
+    }
+}
+
 impl Drop for Skb {
     fn drop(&mut self) {
         // SAFETY: we own this reference (Skb invariant); no path reaches here
@@ -379,7 +544,7 @@ impl Drop for Skb {
 impl RcvSkb for Skb {
     fn pkt_type(&self) -> PktType {
         // SAFETY: `self.ptr` is valid (Skb invariant).
-        PktType::from_raw(unsafe { b::oxip_skb_pkt_type(self.as_ptr()) })
+        PktType::from_raw(unsafe { field::pkt_type(self.as_ptr()) })
     }
     fn len(&self) -> u32 {
         // SAFETY: `self.ptr` is valid (Skb invariant).
@@ -709,7 +874,7 @@ pub(crate) struct Ipcb<'a> {
 impl Ipcb<'_> {
     fn cb(&self) -> *mut b::inet_skb_parm {
         // SAFETY: `skb` is valid (Ipcb invariant).
-        unsafe { b::oxip_ipcb(self.skb.as_ptr()) }
+        unsafe { field::ipcb(self.skb.as_ptr()) }
     }
 
     /// `IPCB(skb)->flags`.
@@ -810,7 +975,7 @@ pub(crate) struct IpcbMut<'a> {
 impl IpcbMut<'_> {
     fn as_ptr(&self) -> *mut b::inet_skb_parm {
         // SAFETY: `skb` is valid (IpcbMut invariant).
-        unsafe { b::oxip_ipcb(self.skb.as_ptr()) }
+        unsafe { field::ipcb(self.skb.as_ptr()) }
     }
 
     /// `memset(IPCB(skb), 0, ...)` and `IPCB(skb)->iif = skb->skb_iif`.
