@@ -30,9 +30,6 @@ struct sk_buff *oxip_alloc_skb(unsigned int size) { return alloc_skb(size, GFP_K
 struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len) { skb_put_data(skb, data, len); return skb; }
 void oxip_skb_reset_network_header(struct sk_buff *skb) { skb_reset_network_header(skb); }
 __be16 oxip_skb_protocol(const struct sk_buff *skb) { return skb->protocol; }
-int oxip_skb_iif(const struct sk_buff *skb) { return skb->skb_iif; }
-int oxip_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
-void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol) { skb->protocol = protocol; }
 bool oxip_skb_pfmemalloc(const struct sk_buff *skb) { return skb_pfmemalloc(skb); }
 
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_csum(iph, ihl); }
@@ -46,8 +43,6 @@ bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev) { 
 bool oxip_in_dev_nopolicy(const struct in_device *in_dev) { return IN_DEV_ORCONF(in_dev, NOPOLICY); }
 bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net) { return IN_DEV_NET_ROUTE_LOCALNET(in_dev, net); }
 
-bool oxip_fib4_has_custom_rules(const struct net *net) { return fib4_has_custom_rules(net); }
-bool oxip_fib_has_custom_local_routes(const struct net *net) { return READ_ONCE(net->ipv4.fib_has_custom_local_routes); }
 bool oxip_fib_has_tclassid_users(struct net *net) { return fib_num_tclassid_users(net) != 0; }
 bool oxip_in_dev_rp_filter(const struct in_device *in_dev) { return IN_DEV_RPFILTER(in_dev); }
 bool oxip_in_dev_accept_local(const struct in_device *in_dev) { return IN_DEV_ACCEPT_LOCAL(in_dev); }
@@ -74,12 +69,9 @@ unsigned int oxip_cpumask_next_possible(int cpu) { return cpumask_next(cpu, cpu_
 unsigned int oxip_nr_cpu_ids(void) { return nr_cpu_ids; }
 void __percpu *oxip_alloc_percpu(size_t size, size_t align) { return __alloc_percpu(size, align); }
 
-bool oxip_skb_has_sk(const struct sk_buff *skb) { return skb->sk; }
 bool oxip_skb_warn_if_lro(const struct sk_buff *skb) { return skb_warn_if_lro(skb); }
 bool oxip_xfrm4_policy_check_fwd(struct sk_buff *skb) { return xfrm4_policy_check(NULL, XFRM_POLICY_FWD, skb); }
 bool oxip_xfrm4_route_forward(struct sk_buff *skb) { return xfrm4_route_forward(skb); }
-bool oxip_ipcb_router_alert(struct sk_buff *skb) { return IPCB(skb)->opt.router_alert; }
-bool oxip_ipcb_is_strictroute(struct sk_buff *skb) { return IPCB(skb)->opt.is_strictroute; }
 bool oxip_ipcb_rr_needaddr(struct sk_buff *skb) { return IPCB(skb)->opt.rr_needaddr; }
 bool oxip_ipcb_srr_is_hit(struct sk_buff *skb) { return IPCB(skb)->opt.srr_is_hit; }
 bool oxip_ipcb_ts_needaddr(struct sk_buff *skb) { return IPCB(skb)->opt.ts_needaddr; }
@@ -87,8 +79,6 @@ bool oxip_ipcb_is_changed(struct sk_buff *skb) { return IPCB(skb)->opt.is_change
 void oxip_ipcb_clear_is_changed(struct sk_buff *skb) { IPCB(skb)->opt.is_changed = 0; }
 bool oxip_net_ra_chain_empty(const struct net *net) { return !rcu_access_pointer(net->ipv4.ra_chain); }
 void oxip_skb_forward_csum(struct sk_buff *skb) { skb_forward_csum(skb); }
-bool oxip_net_fwd_use_pmtu(const struct net *net) { return READ_ONCE(net->ipv4.sysctl_ip_fwd_use_pmtu); }
-bool oxip_net_fwd_update_priority(const struct net *net) { return READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority); }
 bool oxip_ip_mtu_locked(const struct dst_entry *dst) { return ip_mtu_locked(dst); }
 unsigned int oxip_rt_pmtu(const struct rtable *rt) { return rt->rt_pmtu; }
 bool oxip_dst_not_expired(const struct dst_entry *dst) { return time_before(jiffies, READ_ONCE(dst->expires)); }
@@ -177,6 +167,15 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_ds
  * friends read these fields directly, without a call per read).
  */
 #if IS_ENABLED(CONFIG_KUNIT)
+int oxip_skb_iif(const struct sk_buff *skb) { return skb->skb_iif; }
+int oxip_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
+bool oxip_fib4_has_custom_rules(const struct net *net) { return fib4_has_custom_rules(net); }
+bool oxip_fib_has_custom_local_routes(const struct net *net) { return READ_ONCE(net->ipv4.fib_has_custom_local_routes); }
+bool oxip_skb_has_sk(const struct sk_buff *skb) { return skb->sk; }
+bool oxip_ipcb_router_alert(struct sk_buff *skb) { return IPCB(skb)->opt.router_alert; }
+bool oxip_ipcb_is_strictroute(struct sk_buff *skb) { return IPCB(skb)->opt.is_strictroute; }
+bool oxip_net_fwd_use_pmtu(const struct net *net) { return READ_ONCE(net->ipv4.sysctl_ip_fwd_use_pmtu); }
+bool oxip_net_fwd_update_priority(const struct net *net) { return READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority); }
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb) { return skb_dst(skb); }
 unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb) - skb_network_offset(skb); return skb_network_header(skb); }
 unsigned char oxip_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }

@@ -56,9 +56,6 @@ struct sk_buff *oxip_alloc_skb(unsigned int size);
 struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len);
 void oxip_skb_reset_network_header(struct sk_buff *skb);
 __be16 oxip_skb_protocol(const struct sk_buff *skb);
-int oxip_skb_iif(const struct sk_buff *skb);
-int oxip_skb_network_offset(const struct sk_buff *skb);
-void oxip_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
 bool oxip_skb_pfmemalloc(const struct sk_buff *skb);
 /* net/ip.h */
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
@@ -72,8 +69,6 @@ bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev);
 bool oxip_in_dev_nopolicy(const struct in_device *in_dev);
 bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net);
 /* net/ip_fib.h, net/l3mdev.h */
-bool oxip_fib4_has_custom_rules(const struct net *net);
-bool oxip_fib_has_custom_local_routes(const struct net *net);
 bool oxip_fib_has_tclassid_users(struct net *net);
 bool oxip_in_dev_rp_filter(const struct in_device *in_dev);
 bool oxip_in_dev_accept_local(const struct in_device *in_dev);
@@ -102,12 +97,9 @@ unsigned int oxip_cpumask_next_possible(int cpu);
 unsigned int oxip_nr_cpu_ids(void);
 void __percpu *oxip_alloc_percpu(size_t size, size_t align);
 /* forwarding: net/ip.h, net/route.h, net/dst.h, net/xfrm.h, linux/skbuff.h */
-bool oxip_skb_has_sk(const struct sk_buff *skb);
 bool oxip_skb_warn_if_lro(const struct sk_buff *skb);
 bool oxip_xfrm4_policy_check_fwd(struct sk_buff *skb);
 bool oxip_xfrm4_route_forward(struct sk_buff *skb);
-bool oxip_ipcb_router_alert(struct sk_buff *skb);
-bool oxip_ipcb_is_strictroute(struct sk_buff *skb);
 bool oxip_ipcb_rr_needaddr(struct sk_buff *skb);
 bool oxip_ipcb_srr_is_hit(struct sk_buff *skb);
 bool oxip_ipcb_ts_needaddr(struct sk_buff *skb);
@@ -115,8 +107,6 @@ bool oxip_ipcb_is_changed(struct sk_buff *skb);
 void oxip_ipcb_clear_is_changed(struct sk_buff *skb);
 bool oxip_net_ra_chain_empty(const struct net *net);
 void oxip_skb_forward_csum(struct sk_buff *skb);
-bool oxip_net_fwd_use_pmtu(const struct net *net);
-bool oxip_net_fwd_update_priority(const struct net *net);
 bool oxip_ip_mtu_locked(const struct dst_entry *dst);
 unsigned int oxip_rt_pmtu(const struct rtable *rt);
 bool oxip_dst_not_expired(const struct dst_entry *dst);
@@ -195,6 +185,15 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
 
 /* References for the field readers' KUnit test (helpers.c). */
 #if IS_ENABLED(CONFIG_KUNIT)
+int oxip_skb_iif(const struct sk_buff *skb);
+int oxip_skb_network_offset(const struct sk_buff *skb);
+bool oxip_fib4_has_custom_rules(const struct net *net);
+bool oxip_fib_has_custom_local_routes(const struct net *net);
+bool oxip_skb_has_sk(const struct sk_buff *skb);
+bool oxip_ipcb_router_alert(struct sk_buff *skb);
+bool oxip_ipcb_is_strictroute(struct sk_buff *skb);
+bool oxip_net_fwd_use_pmtu(const struct net *net);
+bool oxip_net_fwd_update_priority(const struct net *net);
 struct dst_entry *oxip_skb_dst(const struct sk_buff *skb);
 unsigned char *oxip_skb_network_linear(const struct sk_buff *skb, unsigned int *len);
 unsigned char oxip_skb_pkt_type(const struct sk_buff *skb);

@@ -60,15 +60,17 @@ impl Net {
 
     /// `fib4_has_custom_rules(net)`.
     pub(crate) fn fib4_has_custom_rules(&self) -> bool {
-        // SAFETY: `self` is live (Net invariant).
-        unsafe { b::oxip_fib4_has_custom_rules(self.as_ptr()) }
+        // SAFETY: `self` is live (Net invariant); a plain field read (CONFIG_IP_MULTIPLE_TABLES), as the inline function does.
+        unsafe { (*self.as_ptr()).ipv4.fib_has_custom_rules }
     }
 
     /// `net->ipv4.fib_has_custom_local_routes`: a local route was added
     /// from user space.
     pub(crate) fn fib_has_custom_local_routes(&self) -> bool {
-        // SAFETY: `self` is live (Net invariant).
-        unsafe { b::oxip_fib_has_custom_local_routes(self.as_ptr()) }
+        // SAFETY: `self` is live (Net invariant); read once, as READ_ONCE does.
+        unsafe {
+            core::ptr::addr_of!((*self.as_ptr()).ipv4.fib_has_custom_local_routes).read_volatile()
+        }
     }
 
     /// `fib_num_tclassid_users(net) != 0` (always false without
@@ -105,14 +107,19 @@ impl Net {
 
     /// `net.ipv4.ip_forward_update_priority`.
     pub(crate) fn fwd_update_priority(&self) -> bool {
-        // SAFETY: `self` is live (Net invariant).
-        unsafe { b::oxip_net_fwd_update_priority(self.as_ptr()) }
+        // SAFETY: `self` is live (Net invariant); read once, as READ_ONCE does.
+        unsafe {
+            core::ptr::addr_of!((*self.as_ptr()).ipv4.sysctl_ip_fwd_update_priority).read_volatile()
+                != 0
+        }
     }
 
     /// `net.ipv4.ip_forward_use_pmtu`.
     pub(crate) fn fwd_use_pmtu(&self) -> bool {
-        // SAFETY: `self` is live (Net invariant).
-        unsafe { b::oxip_net_fwd_use_pmtu(self.as_ptr()) }
+        // SAFETY: `self` is live (Net invariant); read once, as READ_ONCE does.
+        unsafe {
+            core::ptr::addr_of!((*self.as_ptr()).ipv4.sysctl_ip_fwd_use_pmtu).read_volatile() != 0
+        }
     }
 
     /// `net->ns.inum`, as `stat -L -c %i /proc/PID/ns/net` prints it.

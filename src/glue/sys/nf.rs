@@ -152,7 +152,7 @@ impl IngressSkb<'_> {
     pub(crate) fn retag(self, ethertype: u16) -> Verdict {
         // SAFETY: `p` is valid (IngressSkb invariant) and still native's:
         // the hook returns NF_ACCEPT.
-        unsafe { b::oxip_skb_set_protocol(self.p, ethertype.to_be()) };
+        unsafe { super::skb::field::set_protocol(self.p, ethertype.to_be()) };
         Verdict::Accept
     }
 

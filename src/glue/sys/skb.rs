@@ -117,6 +117,84 @@ pub(super) mod field {
         unsafe { core::ptr::addr_of_mut!((*skb).cb) }.cast()
     }
 
+    /// `skb_network_offset(skb)`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn network_offset(skb: *const b::sk_buff) -> i32 {
+        // SAFETY: `skb` is valid (caller): plain field reads.
+        let (head, data, nh) = unsafe {
+            (
+                (*skb).head,
+                (*skb).data,
+                (*skb).__bindgen_anon_4.headers.as_ref().network_header,
+            )
+        };
+        // CAST: a small signed distance within the skb's buffer (C's int).
+        (head.wrapping_add(usize::from(nh)) as isize).wrapping_sub(data as isize) as i32
+    }
+
+    /// `skb->skb_iif`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn iif(skb: *const b::sk_buff) -> i32 {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        unsafe { (*skb).__bindgen_anon_4.headers.as_ref().skb_iif }
+    }
+
+    /// `skb->protocol = protocol` (network byte order).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid, and the caller may write its protocol (owned and
+    /// unshared, or still native's in an ingress hook).
+    #[inline]
+    pub(crate) unsafe fn set_protocol(skb: *mut b::sk_buff, protocol_be: u16) {
+        // SAFETY: `skb` is valid and writable here (caller).
+        unsafe { (*skb).__bindgen_anon_4.headers.as_mut().protocol = protocol_be };
+    }
+
+    /// `skb->sk != NULL`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn has_sk(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        !unsafe { (*skb).sk }.is_null()
+    }
+
+    /// `skb->destructor == NULL && skb->sk == NULL`: `skb_orphan()` has
+    /// nothing to do and `skb_sk_is_prefetched()` is false.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn orphaned(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        let d = unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1.destructor };
+        // SAFETY: as above.
+        d.is_none() && !unsafe { has_sk(skb) }
+    }
+
+    /// `skb_headlen(skb)`: `skb->len - skb->data_len`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn headlen(skb: *const b::sk_buff) -> u32 {
+        // SAFETY: `skb` is valid (caller): plain field reads.
+        unsafe { (*skb).len.wrapping_sub((*skb).data_len) }
+    }
+
     /// `skb_dst(skb)`: `skb->_skb_refdst` less its `SKB_DST_NOREF` bit.
     ///
     /// # Safety
@@ -411,7 +489,7 @@ impl Skb {
             .ok()?
             .header_len();
         // SAFETY: `self.ptr` is valid (Skb invariant).
-        let off = unsafe { b::oxip_skb_network_offset(self.as_ptr()) };
+        let off = unsafe { field::network_offset(self.as_ptr()) };
         let write_len = u32::try_from(off)
             .ok()?
             .checked_add(u32::try_from(hlen).ok()?)?;
@@ -508,6 +586,44 @@ impl Skb {
         let c_dst = unsafe { b::oxip_skb_dst(p) };
         // SAFETY: `p` is valid (Skb invariant).
         let dst = unsafe { field::dst(p) };
+        // SAFETY (each block below): `p` is valid (Skb invariant).
+        let c_off = unsafe { b::oxip_skb_network_offset(p) };
+        // SAFETY: as above.
+        let c_iif = unsafe { b::oxip_skb_iif(p) };
+        // SAFETY: as above.
+        let c_sk = unsafe { b::oxip_skb_has_sk(p) };
+        // SAFETY: as above.
+        let c_ra = unsafe { b::oxip_ipcb_router_alert(p) };
+        // SAFETY: as above.
+        let c_sr = unsafe { b::oxip_ipcb_is_strictroute(p) };
+        // SAFETY: as above.
+        let off = unsafe { field::network_offset(p) };
+        // SAFETY: as above.
+        let iif = unsafe { field::iif(p) };
+        // SAFETY: as above.
+        let sk = unsafe { field::has_sk(p) };
+        // SAFETY: as above; IPCB points into its cb.
+        let ra = unsafe { (*field::ipcb(p)).opt.router_alert != 0 };
+        // SAFETY: as above.
+        let sr = unsafe { (*field::ipcb(p)).opt.is_strictroute() != 0 };
+        let same = (c_off, c_iif, c_sk, c_ra, c_sr) == (off, iif, sk, ra, sr);
+        let init = Net::init().as_ptr();
+        // SAFETY (each block below): init_net is live.
+        let c_rules = unsafe { b::oxip_fib4_has_custom_rules(init) };
+        // SAFETY: as above.
+        let c_local = unsafe { b::oxip_fib_has_custom_local_routes(init) };
+        // SAFETY: as above.
+        let c_prio = unsafe { b::oxip_net_fwd_update_priority(init) };
+        // SAFETY: as above.
+        let c_pmtu = unsafe { b::oxip_net_fwd_use_pmtu(init) };
+        let n = Net::init();
+        let net_same = (c_rules, c_local, c_prio, c_pmtu)
+            == (
+                n.fib4_has_custom_rules(),
+                n.fib_has_custom_local_routes(),
+                n.fwd_update_priority(),
+                n.fwd_use_pmtu(),
+            );
         let g = rcu::read_lock();
         // SAFETY: init_net's loopback device lives as long as init_net.
         let lo = unsafe { (*Net::init().as_ptr()).loopback_dev };
@@ -520,7 +636,8 @@ impl Skb {
         let in_dev = lo_dev
             .in_dev(&g)
             .map_or(core::ptr::null(), |d| d as *const InDevice);
-        nl == (c_nl, len)
+        same && net_same
+            && nl == (c_nl, len)
             && pt == c_pt
             && dev == c_dev
             && cb == c_cb
@@ -576,7 +693,7 @@ impl RcvSkb for Skb {
                 self.ptr = p;
                 if self.ip_protocol_after_share_check {
                     // SAFETY: `self.ptr` is valid, owned and unshared now.
-                    unsafe { b::oxip_skb_set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
+                    unsafe { field::set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
                 }
                 true
             }
@@ -587,6 +704,11 @@ impl RcvSkb for Skb {
         let Ok(len) = u32::try_from(len) else {
             return false;
         };
+        // pskb_may_pull's inline fast path: the bytes are linear already.
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        if len <= unsafe { field::headlen(self.as_ptr()) } {
+            return true;
+        }
         // SAFETY: `self.ptr` is valid and owned (Skb invariant).
         unsafe { b::oxip_pskb_may_pull(self.as_ptr(), len) }
     }
@@ -594,6 +716,10 @@ impl RcvSkb for Skb {
         self.header_slice()
     }
     fn trim_rcsum(&mut self, len: u32) -> bool {
+        // pskb_trim_rcsum's inline fast path: nothing to trim.
+        if len >= RcvSkb::len(self) {
+            return true;
+        }
         // SAFETY: `self.ptr` is valid and owned (Skb invariant; unshared after share_check).
         unsafe { b::oxip_pskb_trim_rcsum(self.as_ptr(), len) == 0 }
     }
@@ -604,6 +730,11 @@ impl RcvSkb for Skb {
         // linear (pulled).
         unsafe { b::oxip_skb_set_transport_header(p, off) };
         self.ipcb_mut().reset();
+        // SAFETY: `p` is valid (Skb invariant). No destructor and no
+        // socket (every forwarded frame): neither call has work to do.
+        if unsafe { field::orphaned(p) } {
+            return;
+        }
         // SAFETY: `p` is valid (Skb invariant).
         if !unsafe { b::oxip_skb_sk_is_prefetched(p) } {
             // SAFETY: `p` is valid and owned (Skb invariant).
@@ -927,14 +1058,14 @@ impl Ipcb<'_> {
 
     /// `IPCB(skb)->opt.router_alert`.
     pub(crate) fn router_alert(&self) -> bool {
-        // SAFETY: `skb` is valid (Ipcb invariant).
-        unsafe { b::oxip_ipcb_router_alert(self.skb.as_ptr()) }
+        // SAFETY: `cb()` points into a valid skb's cb (Ipcb invariant).
+        unsafe { (*self.cb()).opt.router_alert != 0 }
     }
 
     /// `IPCB(skb)->opt.is_strictroute`.
     pub(crate) fn is_strictroute(&self) -> bool {
-        // SAFETY: `skb` is valid (Ipcb invariant).
-        unsafe { b::oxip_ipcb_is_strictroute(self.skb.as_ptr()) }
+        // SAFETY: `cb()` points into a valid skb's cb (Ipcb invariant).
+        unsafe { (*self.cb()).opt.is_strictroute() != 0 }
     }
 
     /// The `struct ip_options` fields `ip_forward_options()` reads.
@@ -984,7 +1115,7 @@ impl IpcbMut<'_> {
         // SAFETY: `cb` is valid for writes of one inet_skb_parm (IpcbMut invariant).
         unsafe { core::ptr::write_bytes(cb, 0, 1) };
         // SAFETY: the skb is valid (IpcbMut invariant).
-        let iif = unsafe { b::oxip_skb_iif(self.skb.as_ptr()) };
+        let iif = unsafe { field::iif(self.skb.as_ptr()) };
         // SAFETY: `cb` is valid for writes (IpcbMut invariant).
         unsafe { (*cb).iif = iif };
     }
@@ -1113,7 +1244,7 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     }
     fn has_sk(&self) -> bool {
         // SAFETY: `self.skb.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_has_sk(self.skb.as_ptr()) }
+        unsafe { field::has_sk(self.skb.as_ptr()) }
     }
     fn warn_if_lro(&self) -> bool {
         // SAFETY: `self.skb.ptr` is valid (Skb invariant).
