@@ -208,10 +208,8 @@ impl NetDevice {
 
     /// `dev_net(dev)`, which outlives its devices.
     pub(crate) fn net(&self) -> &Net {
-        // SAFETY: `self` is live (NetDevice invariant); `dev_net()` is a
-        // plain read of `dev->nd_net` (CONFIG_NET_NS), done here rather
-        // than by an out-of-line helper (see `skb::field`).
-        let n = unsafe { (*self.as_ptr()).nd_net.net };
+        // SAFETY: `self` is live (NetDevice invariant).
+        let n = unsafe { dev_net(self.as_ptr()) };
         // SAFETY: a device's namespace outlives it (it is dismantled after
         // its devices are gone).
         unsafe { Net::from_raw(n) }
@@ -267,4 +265,16 @@ impl NetDevice {
         // SAFETY: `self` is live (NetDevice invariant).
         unsafe { b::oxip_dev_core_stats_rx_otherhost_dropped_inc(self.as_ptr()) };
     }
+}
+
+/// `dev_net(dev)`: a plain read of `dev->nd_net` (CONFIG_NET_NS), done here
+/// rather than by an out-of-line helper (see `skb::field`).
+///
+/// # Safety
+///
+/// `dev` is a live device.
+#[inline]
+pub(super) unsafe fn dev_net(dev: *const b::net_device) -> *mut b::net {
+    // SAFETY: `dev` is live (caller): a plain field read.
+    unsafe { (*dev).nd_net.net }
 }

@@ -90,20 +90,19 @@ pub(super) mod field {
     #[inline]
     pub(crate) unsafe fn network_linear(skb: *const b::sk_buff) -> (*mut u8, u32) {
         // SAFETY: `skb` is valid (caller): plain field reads.
-        let (head, data, len, data_len, nh) = unsafe {
+        let (head, nh) = unsafe {
             (
                 (*skb).head,
-                (*skb).data,
-                (*skb).len,
-                (*skb).data_len,
                 (*skb).__bindgen_anon_4.headers.as_ref().network_header,
             )
         };
-        let nhp = head.wrapping_add(usize::from(nh));
-        // CAST: the network offset is a small signed distance within the
-        // skb's buffer (C's int), wrapped into u32 as C's unsigned minus.
-        let off = (nhp as isize).wrapping_sub(data as isize) as i32;
-        (nhp, len.wrapping_sub(data_len).wrapping_sub(off as u32))
+        // SAFETY: `skb` is valid (caller).
+        let (hl, off) = unsafe { (headlen(skb), network_offset(skb)) };
+        // CAST: C's unsigned minus of an int offset.
+        (
+            head.wrapping_add(usize::from(nh)),
+            hl.wrapping_sub(off as u32),
+        )
     }
 
     /// `IPCB(skb)`: the `struct inet_skb_parm` at the start of `skb->cb`.
@@ -341,9 +340,8 @@ impl Skb {
 
     /// `dev_net(skb->dev)`, raw, for C calls in this layer.
     fn net_ptr(&self) -> *mut b::net {
-        // SAFETY: a received skb has a valid `dev` (Skb invariant), and a
-        // device a valid net (`dev_net()`, a plain read of `nd_net`).
-        unsafe { (*self.dev_ptr()).nd_net.net }
+        // SAFETY: a received skb has a valid `dev` (Skb invariant).
+        unsafe { super::net::dev_net(self.dev_ptr()) }
     }
 
     /// `skb->protocol = htons(ETH_P_IP)` as soon as the skb is unshared
@@ -607,7 +605,8 @@ impl Skb {
         // SAFETY: as above.
         let sr = unsafe { (*field::ipcb(p)).opt.is_strictroute() != 0 };
         let same = (c_off, c_iif, c_sk, c_ra, c_sr) == (off, iif, sk, ra, sr);
-        let init = Net::init().as_ptr();
+        let n = Net::init();
+        let init = n.as_ptr();
         // SAFETY (each block below): init_net is live.
         let c_rules = unsafe { b::oxip_fib4_has_custom_rules(init) };
         // SAFETY: as above.
@@ -616,7 +615,6 @@ impl Skb {
         let c_prio = unsafe { b::oxip_net_fwd_update_priority(init) };
         // SAFETY: as above.
         let c_pmtu = unsafe { b::oxip_net_fwd_use_pmtu(init) };
-        let n = Net::init();
         let net_same = (c_rules, c_local, c_prio, c_pmtu)
             == (
                 n.fib4_has_custom_rules(),
