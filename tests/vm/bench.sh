@@ -117,26 +117,34 @@ iperf() {  # iperf() PATH REP TCP|UDP
   sample "iperf3_$t" "$1" "$2" "$(jq -n "$bps / 1e6")" "Mbit/s"
 }
 
-pktgen() {  # pktgen NAME PATH REP DST(1|256|mcast|rnd)
-  # pktgen in h1 (kpktgend_0, CPU 0) sends 64-byte UDP frames to r, which
-  # forwards them to h2; we count what reaches h2. queue_xmit: through h1's
-  # qdisc and tc egress (the ethertype rewrite).
+# pktgen_setup COUNT DST(1|256|mcast|rnd): h1's pktgen device for 64-byte
+# UDP frames to r (COUNT 0: until stopped).
+pktgen_setup() {
   local pg=/proc/net/pktgen
   local run="ip netns exec h1"
   $run sh -c "echo rem_device_all > $pg/kpktgend_0; echo add_device veth-h1 > $pg/kpktgend_0"
   local d=$pg/veth-h1 rmac; rmac=$(mac r veth-r1)
-  for c in "xmit_mode queue_xmit" "count 0" "clone_skb 0" "pkt_size 60" "delay 0" "dst_mac $rmac" \
+  for c in "xmit_mode queue_xmit" "count $1" "clone_skb 0" "pkt_size 60" "delay 0" "dst_mac $rmac" \
            "src_min 10.0.1.2" "src_max 10.0.1.2" \
            "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
     $run sh -c "echo '$c' > $d" || echo "pktgen: '$c' refused"
   done
-  case "$4" in
+  case "$2" in
     mcast) $run sh -c "echo 'dst 239.1.1.1' > $d; echo 'dst_mac 01:00:5e:01:01:01' > $d"
            ip netns exec h3 tc filter add dev veth-h3 ingress pref 1 matchall action drop;;
     1)     $run sh -c "echo 'dst 10.0.2.2' > $d";;
     256)   $run sh -c "echo 'dst_min 10.0.9.0' > $d; echo 'dst_max 10.0.9.255' > $d";;
     rnd)   $run sh -c "echo 'dst_min 11.0.0.0' > $d; echo 'dst_max 223.255.255.255' > $d; echo 'flag IPDST_RND' > $d";;
   esac
+}
+
+pktgen() {  # pktgen NAME PATH REP DST(1|256|mcast|rnd)
+  # pktgen in h1 (kpktgend_0, CPU 0) sends 64-byte UDP frames to r, which
+  # forwards them to h2; we count what reaches h2. queue_xmit: through h1's
+  # qdisc and tc egress (the ethertype rewrite).
+  local pg=/proc/net/pktgen
+  local run="ip netns exec h1"
+  pktgen_setup 0 "$4"
   # h2 counts and drops them at ingress, so no ICMP errors flow back.
   ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
   $run sh -c "echo start > $pg/pgctrl" &
@@ -253,15 +261,9 @@ phase() {  # phase ROWS...
 # entries are not instructions, but an extra entry is a call the other
 # path does not make, and the list names it.
 calls() {  # calls PATH
-  local tr=/sys/kernel/tracing n=${CALLS_PACKETS:-1000} pg=/proc/net/pktgen run="ip netns exec h1"
+  local tr=/sys/kernel/tracing pg=/proc/net/pktgen run="ip netns exec h1"
   path "$1"
-  $run sh -c "echo rem_device_all > $pg/kpktgend_0; echo add_device veth-h1 > $pg/kpktgend_0"
-  local d=$pg/veth-h1 c
-  for c in "xmit_mode queue_xmit" "count $n" "clone_skb 0" "pkt_size 60" "delay 0" \
-           "dst_mac $(mac r veth-r1)" "src_min 10.0.1.2" "src_max 10.0.1.2" "dst 10.0.2.2" \
-           "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
-    $run sh -c "echo '$c' > $d" || echo "pktgen: '$c' refused"
-  done
+  pktgen_setup "${CALLS_PACKETS:-1000}" 1
   ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
   # A first burst warms the route cache, neighbours and the hint path.
   $run sh -c "echo start > $pg/pgctrl"
