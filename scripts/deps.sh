@@ -13,7 +13,7 @@ WHAT=${1:-all}
 # Enough for the stock kernel: prepare its tree, build oxip, run the VM.
 APT_DEMO=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev dwarves
   python3-venv libclang1-19 iproute2 iputils-ping iperf3 jq ethtool busybox-static xz-utils
-  smcroute nftables)
+  smcroute nftables bash-builtins)
 # Everything else: clang/LLVM for the debug kernel, and the test tools.
 APT_ALL=(libclang-19-dev llvm-19 lld-19 clang-19 python3-pip iperf netsniff-ng
   socat tcpdump python3-scapy iptables gnuplot-nox traceroute netcat-openbsd shellcheck iputils-arping)

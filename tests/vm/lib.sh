@@ -9,7 +9,21 @@
 # shellcheck shell=bash
 
 VM=$OXIP_TOP/tests/vm
+# sleep as a bash builtin (Debian's bash-builtins): the polling loops and
+# settle times of the scenarios then cost no process each.
+enable -f /usr/lib/bash/sleep sleep 2>/dev/null || true
 declare -gA TOPO_MAC=()
+
+# in_ns NS CMD...: CMD in NS's network namespace only (nsenter --net).
+# `ip netns exec` also unshares the mount namespace and mounts a sysfs of
+# NS, a second of work per call on the debug kernel; what reads /proc/net,
+# writes /proc/sys or opens sockets needs none of it (pkt.py asks the MAC
+# by ioctl, not from /sys/class/net). What reads /sys/class/net of NS, or
+# ethtool, still goes through `ip netns exec`. A shell function: for a
+# background job write `nsenter --net=/run/netns/NS CMD... &` itself, so
+# that $! is CMD's pid (a function in the background is a subshell that
+# `kill $!` would end, leaving CMD running).
+in_ns() { nsenter --net="/run/netns/$1" "${@:2}"; }
 
 # ns_add NS...: fresh namespaces (an old one of the same name deleted
 # first), with lo up and IPv6 off (no ND/MLD noise in the counters).
@@ -32,7 +46,7 @@ ns_sysctl() {
     [[ $a == *=* ]] && continue
     args+=("$a" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 "${kv[@]}")
   done
-  python3 "$VM/netns.py" sysctl "${args[@]}"
+  python3 -S "$VM/netns.py" sysctl "${args[@]}"
 }
 
 # veth NS1 DEV1 MAC1 NS2 DEV2 MAC2: a veth pair between two namespaces with
@@ -93,7 +107,7 @@ router_topology() {
   for h in "${nets[@]}"; do
     args+=("$h" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1)
   done
-  python3 "$VM/netns.py" sysctl "${args[@]}" r net.ipv4.ip_forward=1 "$@"
+  python3 -S "$VM/netns.py" sysctl "${args[@]}" r net.ipv4.ip_forward=1 "$@"
   for ((i = 1; i <= n; i++)); do
     ip -n "h$i" -batch - <<EOF
 link set lo up
@@ -119,10 +133,10 @@ oxip_counter() { oxip_counters "$@"; }
 oxip_counters() {
   local ns=$1
   shift
-  ip netns exec "$ns" awk -f "$VM/snmp.awk" -v want="$*" /proc/net/oxip_snmp
+  in_ns "$ns" awk -f "$VM/snmp.awk" -v want="$*" /proc/net/oxip_snmp
 }
 # oxip_snmp_show NS: oxip's non-zero counters in NS, a line each.
-oxip_snmp_show() { ip netns exec "$1" awk -f "$VM/snmp.awk" -v nonzero=1 /proc/net/oxip_snmp; }
+oxip_snmp_show() { in_ns "$1" awk -f "$VM/snmp.awk" -v nonzero=1 /proc/net/oxip_snmp; }
 
 # oxip_counter_init NAME...: the same in the initial namespace.
 oxip_counter_init() { awk -f "$VM/snmp.awk" -v want="$*" /proc/net/oxip_snmp; }
@@ -134,7 +148,7 @@ global_counter() { awk -f "$VM/snmp.awk" -v want="$*" /proc/net/oxip_global; }
 
 # send_ip NS IF DSTMAC ETHERTYPE COUNT PROTO SRC DST DPORT [pkt.py send options]
 send_ip() {
-  ${BATCHED:+taskset -c 0} ip netns exec "$1" python3 "$VM/pkt.py" send --ifname "$2" --dst-mac "$3" \
+  ${BATCHED:+taskset -c 0} nsenter --net="/run/netns/$1" python3 -S "$VM/pkt.py" send --ifname "$2" --dst-mac "$3" \
     --ethertype "$4" --count "$5" --proto "$6" --src "$7" --dst "$8" --dport "$9" "${@:10}"
 }
 
@@ -144,13 +158,13 @@ takeover() {
   local ns=$1
   shift
   # shellcheck disable=SC2016 # $d is the inner shell's
-  ip netns exec "$ns" sh -c 'for d; do echo "+$d" > /proc/net/oxip_takeover; done' - "$@"
+  in_ns "$ns" sh -c 'for d; do echo "+$d" > /proc/net/oxip_takeover; done' - "$@"
 }
 release() {
   local ns=$1
   shift
   # shellcheck disable=SC2016 # $d is the inner shell's
-  ip netns exec "$ns" sh -c 'for d; do echo "-$d" > /proc/net/oxip_takeover; done' - "$@"
+  in_ns "$ns" sh -c 'for d; do echo "-$d" > /proc/net/oxip_takeover; done' - "$@"
 }
 
 # smcroute_start NS NAME CONF-LINE...: smcrouted in NS with that
@@ -170,7 +184,7 @@ smcroute_stop() { kill "$SMC_PID" 2>/dev/null || true; wait "$SMC_PID" 2>/dev/nu
 # mr_cache_has NS SRC GROUP [FILE]: whether the MFC (/proc/net/ip_mr_cache,
 # or FILE) of NS has (SRC, GROUP).
 mr_cache_has() {
-  ip netns exec "$1" awk -v s="$(hexip "$2")" -v g="$(hexip "$3")" \
+  in_ns "$1" awk -v s="$(hexip "$2")" -v g="$(hexip "$3")" \
     '$1 == g && $2 == s {f = 1} END {exit !f}' "${4:-/proc/net/ip_mr_cache}"
 }
 # mr_cache_wait NS SRC GROUP: until the kernel's MFC has (SRC, GROUP), 10 s at most.

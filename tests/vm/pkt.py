@@ -67,8 +67,12 @@ def frame(dst_mac, src_mac, ethertype, payload):
 
 
 def if_mac(ifname):
-    with open(f"/sys/class/net/{ifname}/address") as f:
-        return f.read().strip()
+    """The device's MAC, asked of the current namespace (SIOCGIFHWADDR):
+    unlike /sys/class/net, right under `nsenter --net` too."""
+    import fcntl
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        r = fcntl.ioctl(s.fileno(), 0x8927, struct.pack("256s", ifname.encode()[:15]))
+    return ":".join(f"{b:02x}" for b in r[18:24])
 
 
 def send_frames(ifname, frames):

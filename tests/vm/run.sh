@@ -35,9 +35,14 @@ command -v vng >/dev/null || die "vng (virtme-ng) not found: run 'make deps'"
 has_kunit=0
 grep -q '^CONFIG_KUNIT=y' "$KDIR/.config" 2>/dev/null && has_kunit=1
 
-# SHARD=i/n: this run takes every n-th scenario from the i-th (check_all.sh
-# splits the debug kernel's scenarios over two VMs).
+# SHARD=i/n: this run is the i-th of n VMs of one kernel. Alone it takes
+# every n-th scenario from the i-th; with QUEUE=DIR (a host directory the
+# n VMs share, as check_all.sh gives the debug kernel's two) each VM takes
+# the next scenario no other has claimed, the costliest first.
 SHARD=${SHARD:-}
+QUEUE=${QUEUE:-}
+queue_opts=()
+[ -n "$QUEUE" ] && queue_opts=(--rwdir "$QUEUE")
 # BENCH_CLOCK=icount: guest time counts instructions (one per nanosecond),
 # so the bench's rates repeat to a fraction of a percent under TCG.
 CLOCK=${BENCH_CLOCK:-}
@@ -80,8 +85,8 @@ if [ "$NAME" = debug ]; then tmo=4500; per=1200; else tmo=2400; per=600; fi
 root_flags=rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose
 # shellcheck disable=SC2086 # ACCEL: no option or one
 timeout "${VM_TIMEOUT:-$tmo}" vng --run "$KERNEL" --force-9p --append "$root_flags" $ACCEL --cpus 2 --memory 2G "${qemu_opts[@]}" \
-  --rwdir "$OUT" --cwd "$TOP" \
-  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD CHECK_SET=${CHECK_SET:-} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} BENCH_CLOCK=$CLOCK BENCH_ROWS='${BENCH_ROWS:-}' FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} BUDGET=${BUDGET:-} ROUNDS=${ROUNDS:-} CYCLES=${CYCLES:-} SELFTESTS='${SELFTESTS:-}' SELFTESTS_BIN=${SELFTESTS_BIN:-} SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-} SELFTESTS_BUDGET=${SELFTESTS_BUDGET:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --rwdir "$OUT" "${queue_opts[@]}" --cwd "$TOP" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD QUEUE=$QUEUE TRACE=${TRACE:-} CHECK_SET=${CHECK_SET:-} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} BENCH_CLOCK=$CLOCK BENCH_ROWS='${BENCH_ROWS:-}' FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} BUDGET=${BUDGET:-} ROUNDS=${ROUNDS:-} CYCLES=${CYCLES:-} SELFTESTS='${SELFTESTS:-}' SELFTESTS_BIN=${SELFTESTS_BIN:-} SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-} SELFTESTS_BUDGET=${SELFTESTS_BUDGET:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"

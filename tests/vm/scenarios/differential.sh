@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 181 (seconds under make check's debug kernel; its VMs take the costliest first)
 # oxip-check: stock (make check runs it on the stock kernel too)
 # The differential corpus (tests/vm/corpus.py): native vs oxip in ethertype
 # and takeover modes, every case must match. With GRO=on the receiving veth
@@ -19,7 +20,7 @@ if [ "${GRO:-off}" = on ]; then
   export DIFF_MODES=ethertype
 fi
 batches0=$(oxip_counter b ListBatches)
-$pin python3 "$OXIP_TOP/tests/vm/diff.py" | tee "$OXIP_OUT/differential-$tag.txt"
+$pin python3 -S "$OXIP_TOP/tests/vm/diff.py" | tee "$OXIP_OUT/differential-$tag.txt"
 batches1=$(oxip_counter b ListBatches)
 echo "ListBatches $batches0 -> $batches1"
 if [ "$tag" = list ]; then

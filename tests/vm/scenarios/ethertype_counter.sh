@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 27 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Frames with the oxip ethertype go over a veth pair between two namespaces;
 # the receiver's oxip counters must count every one.
 set -eu -o pipefail

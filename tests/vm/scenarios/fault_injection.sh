@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 225 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Issue 8, fault injection: allocations fail (failslab, fail_page_alloc)
 # through oxip's load, per-netns init, attach, and its packet path.
 #  1. insmod: with the stack filter set to the module area, each allocation
@@ -23,7 +24,7 @@ if [ ! -d $D/failslab ] || [ ! -e /proc/self/fail-nth ]; then
   echo "skip: this kernel has no failslab / fail-nth (fault injection is on the debug kernel)"
   exit 0
 fi
-F=(python3 "$VM/failnth.py")
+F=(python3 -S "$VM/failnth.py")
 fs=$D/failslab fp=$D/fail_page_alloc
 for a in $fs $fp; do
   echo 0 > "$a/verbose"; echo N > "$a/ignore-gfp-wait"; echo 0 > "$a/probability"
@@ -58,7 +59,7 @@ ns_add fa fb
 # The module area: from oxip's text rounded down to 512 MiB (MODULES_VADDR
 # with and without KASLR) to MODULES_END.
 read -r lo _ < <(text_range)
-ma_lo=$(python3 -c "print($lo & ~((1 << 29) - 1))")
+ma_lo=$(python3 -S -c "print($lo & ~((1 << 29) - 1))")
 rmmod oxip
 for a in $fs $fp; do echo "$ma_lo" > "$a/require-start"; echo 18446744073709551615 > "$a/require-end"; done
 # One process fails each allocation in turn, for 60 s at most.
@@ -86,12 +87,12 @@ ip -n fb -batch - <<EOF
 addr add 10.6.0.2/24 dev veth-fb
 link set veth-fb up
 EOF
-out=$(ip netns exec fb "${F[@]}" sweep-write /proc/net/oxip_takeover +veth-fb -veth-fb veth-fb)
+out=$(in_ns fb "${F[@]}" sweep-write /proc/net/oxip_takeover +veth-fb -veth-fb veth-fb)
 k=$(field calls "$out") inj3=$(field injected "$out") afail=$(field failed "$out")
 echo "attach: $k allocations under oxip's text; $inj3 injected, attach refused $afail times (and then not attached)"
 # Still attachable, and it works.
 takeover fb veth-fb
-ip netns exec fa ping -c 2 -W 2 10.6.0.2 >/dev/null
+in_ns fa ping -c 2 -W 2 10.6.0.2 >/dev/null
 [ "$(oxip_counter fb TakeoverRcv)" -gt 0 ]
 release fb veth-fb
 
@@ -106,7 +107,7 @@ takeover r veth-r1
 ip netns exec r tcpdump -i veth-r1 -w /dev/null -s 64 >/dev/null 2>&1 &
 tap=$!
 sleep 1
-drops() { ip netns exec r awk '{s += $2} END {print s + 0}' /proc/net/oxip_drops; }
+drops() { in_ns r awk '{s += $2} END {print s + 0}' /proc/net/oxip_drops; }
 d0=$(drops); f0=$(oxip_counter r Forwarded)
 filter_oxip
 # Only allocations oxip asks for (within 8 frames of its text), not the
@@ -122,10 +123,10 @@ done
 echo "packet faults: oxip text $lo..$hi, kmemleak text rejected $klo..$khi, stack depth 8"
 echo 1000000 > "$fs/times"; echo 1000000 > "$fp/times"
 for a in $fs $fp; do echo N > "$a/task-filter"; echo "${P:-2}" > "$a/probability"; done
-ip netns exec h1 python3 "$VM/flood.py" --ifname veth-h1 --dst-mac "$(mac r veth-r1)" \
+nsenter --net=/run/netns/h1 python3 -S "$VM/flood.py" --ifname veth-h1 --dst-mac "$(mac r veth-r1)" \
   --src 10.0.1.2 --dst 10.0.2.2 --seconds 6 > /tmp/oxip-fi-flood.txt &
 fl=$!
-ip netns exec h1 python3 "$VM/mcast.py" send 10.0.1.2 239.2.2.2 5000 8 300 >/dev/null 2>&1 || true
+in_ns h1 python3 -S "$VM/mcast.py" send 10.0.1.2 239.2.2.2 5000 8 300 >/dev/null 2>&1 || true
 wait $fl
 for a in $fs $fp; do echo 0 > "$a/probability"; done
 sleep 1
@@ -133,7 +134,7 @@ i_slab=$((1000000 - $(cat "$fs/times"))); i_page=$((1000000 - $(cat "$fp/times")
 d1=$(drops); f1=$(oxip_counter r Forwarded)
 kill $tap $smc 2>/dev/null || true; wait $tap $smc 2>/dev/null || true
 echo "packets: flood $(cat /tmp/oxip-fi-flood.txt) frames, oxip forwarded $((f1 - f0)); injected failslab $i_slab, fail_page_alloc $i_page; oxip drops +$((d1 - d0))"
-ip netns exec r cat /proc/net/oxip_drops | sed 's/^/  drop reason /'
+in_ns r cat /proc/net/oxip_drops | sed 's/^/  drop reason /'
 inj4=$((i_slab + i_page))
 # Failures were injected on the packet path, oxip counted drops for them,
 # and every drop oxip counted carries a reason (the reasons add up to the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 59 (seconds under make check's debug kernel; its VMs take the costliest first)
 # iperf3 TCP from a to b, native and then with b's veth in takeover mode, in
 # the same VM; oxip's counters must show the second run went through oxip:
 # its InOctets grew by at least what iperf3 received (a packet count would
@@ -7,14 +8,14 @@
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 two_hosts
-ip netns exec b iperf3 -s -D -1 -p 5201 >/dev/null
+in_ns b iperf3 -s -D -1 -p 5201 >/dev/null
 sleep 0.5
-ip netns exec a iperf3 -c 10.0.0.2 -p 5201 -t "${IPERF_SECONDS:-4}" -J > "$OXIP_OUT/iperf3-native.json"
+in_ns a iperf3 -c 10.0.0.2 -p 5201 -t "${IPERF_SECONDS:-4}" -J > "$OXIP_OUT/iperf3-native.json"
 read -r t0 b0 < <(oxip_counters b TakeoverRcv InOctets)
 takeover b veth-b
-ip netns exec b iperf3 -s -D -1 -p 5202 >/dev/null
+in_ns b iperf3 -s -D -1 -p 5202 >/dev/null
 sleep 0.5
-ip netns exec a iperf3 -c 10.0.0.2 -p 5202 -t "${IPERF_SECONDS:-4}" -J > "$OXIP_OUT/iperf3-oxip.json"
+in_ns a iperf3 -c 10.0.0.2 -p 5202 -t "${IPERF_SECONDS:-4}" -J > "$OXIP_OUT/iperf3-oxip.json"
 read -r t1 b1 < <(oxip_counters b TakeoverRcv InOctets)
 release b veth-b
 n=$(jq '.end.sum_received.bits_per_second' "$OXIP_OUT/iperf3-native.json")

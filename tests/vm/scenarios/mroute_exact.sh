@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 193 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Forwarding where oxip must answer exactly as native, native pass then
 # oxip pass (takeover on r's ports), smcroute forwarding (10.0.1.2, G)
 # from veth-r1 to veth-r2:
@@ -16,15 +17,15 @@ set -eu -o pipefail
 G=239.1.1.1
 router_topology 2
 ip -n r route replace 10.0.2.0/24 dev veth-r2 proto kernel scope link src 10.0.1.1
-P=(python3 "$VM/pkt.py")
-M=(python3 "$VM/mcast.py")
+P=(python3 -S "$VM/pkt.py")
+M=(python3 -S "$VM/mcast.py")
 
 send_rr() {  # send_rr COUNT DST: UDP from h1 with a 3-slot record route option
-  ip netns exec h1 "${P[@]}" sock-send "$2" 5000 --count "$1" --ttl 10 --mcast-if 10.0.1.2 --rr 3 --interval 0.01
+  in_ns h1 "${P[@]}" sock-send "$2" 5000 --count "$1" --ttl 10 --mcast-if 10.0.1.2 --rr 3 --interval 0.01
 }
 capture() {  # capture OUT DST: UDP to DST seen on veth-h2 until OUT.stop -> "count rr-slots-of-the-first"
   rm -f "$1" "$1.ready" "$1.stop"
-  ip netns exec h2 "${P[@]}" capture --ifname veth-h2 --dst "$2" --seconds 60 "$1" &
+  nsenter --net=/run/netns/h2 "${P[@]}" capture --ifname veth-h2 --dst "$2" --seconds 60 "$1" &
   CAP=$!
   # Send only once the socket is bound (python starts slowly under TCG).
   for _ in $(seq 100); do [ -f "$1.ready" ] && break; sleep 0.2; done
@@ -45,13 +46,13 @@ pass() {  # pass native|oxip -> "rr: COUNT SLOTS | mrule: COUNT"
   stop "$out.urr" "$CAP"
   # Table 100 and a rule that sends veth-r1's multicast there.
   rm -f "$out.tbl"
-  ip netns exec r "${M[@]}" mrt-table 100 "$out.tbl" 60 &
+  nsenter --net=/run/netns/r "${M[@]}" mrt-table 100 "$out.tbl" 60 &
   local tbl=$!
   for _ in $(seq 100); do [ -f "$out.tbl" ] && break; sleep 0.2; done
   ip -n r mrule add iif veth-r1 lookup 100
   local n0; n0=$(oxip_counter r NativeInput)
   capture "$out.rule" "$G"
-  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 10
+  in_ns h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 10
   stop "$out.rule" "$CAP"
   local n1; n1=$(oxip_counter r NativeInput)
   ip -n r mrule del iif veth-r1 lookup 100

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# oxip-check: stock (make check runs it on the stock kernel too)
+# oxip-cost: 213 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Multicast forwarding through r, configured by smcroute over the standard
 # MRT_* API: once native, once with r's three ports in oxip takeover mode.
 # Each pass: forwarding to two receivers, the per-VIF TTL threshold, the
@@ -10,15 +10,15 @@
 # oxip's /proc/net/oxip_mr_cache plus native's for the oxip pass).
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
-M=(python3 "$VM/mcast.py")
+M=(python3 -S "$VM/mcast.py")
 G=239.1.1.1
 router_topology 3
 
 cache_pkts() {  # cache_pkts FILE: Pkts and Wrong of the (10.0.1.2, G) entry
-  ip netns exec r awk '$1 == "010101EF" && $2 == "0201000A" {print $4, $6}' "$1"
+  in_ns r awk '$1 == "010101EF" && $2 == "0201000A" {print $4, $6}' "$1"
 }
 vif_pkts() {  # vif_pkts FILE: PktsIn of VIF 0, PktsOut of VIFs 1 and 2
-  ip netns exec r awk 'NR>1 {in_[$1]=$4; out[$1]=$6} END {print in_[0]+0, out[1]+0, out[2]+0}' "$1"
+  in_ns r awk 'NR>1 {in_[$1]=$4; out[$1]=$6} END {print in_[0]+0, out[1]+0, out[2]+0}' "$1"
 }
 
 pass() {  # pass native|oxip -> prints "h2 h3 r wrong-iif-to-h3 after-delete"
@@ -31,13 +31,13 @@ pass() {  # pass native|oxip -> prints "h2 h3 r wrong-iif-to-h3 after-delete"
   # TTL 10: both receivers (veth-r3's threshold is 5) and r itself.
   # Receivers run until the sends are done (stop file), 60 s at most, and
   # each writes its count file once it has joined: send only then.
-  ip netns exec h2 "${M[@]}" recv 10.0.2.2 "$G" 5000 60 "$out/h2" "$out/stop" & local r2=$!
-  ip netns exec h3 "${M[@]}" recv 10.0.3.2 "$G" 5000 60 "$out/h3" "$out/stop" & local r3=$!
-  ip netns exec r "${M[@]}" recv 10.0.1.1 "$G" 5000 60 "$out/r" "$out/stop" & local rr=$!
+  nsenter --net=/run/netns/h2 "${M[@]}" recv 10.0.2.2 "$G" 5000 60 "$out/h2" "$out/stop" & local r2=$!
+  nsenter --net=/run/netns/h3 "${M[@]}" recv 10.0.3.2 "$G" 5000 60 "$out/h3" "$out/stop" & local r3=$!
+  nsenter --net=/run/netns/r "${M[@]}" recv 10.0.1.1 "$G" 5000 60 "$out/r" "$out/stop" & local rr=$!
   for i in $(seq 100); do [ -f "$out/h2" ] && [ -f "$out/h3" ] && [ -f "$out/r" ] && break; sleep 0.2; done
-  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 20
+  in_ns h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 20
   # TTL 4: h2 only.
-  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 4 10
+  in_ns h1 "${M[@]}" send 10.0.1.2 "$G" 5000 4 10
   # Wrong iif: the same (S,G) arriving from h2's side must not be forwarded.
   send_ip h2 veth-h2 01:00:5e:01:01:01 0x0800 5 udp 10.0.1.2 "$G" 5000 --ttl 10
   sleep 1; touch "$out/stop"
@@ -50,11 +50,11 @@ pass() {  # pass native|oxip -> prints "h2 h3 r wrong-iif-to-h3 after-delete"
   [ "$mode" = oxip ] && ovifs=$(vif_pkts /proc/net/oxip_mr_vif)
   echo "$vifs | $ovifs" > "$out/vifs"
   # Delete the route: nothing more reaches h2.
-  ip netns exec r smcroutectl -u "$SMC_SOCK" del veth-r1 10.0.1.2 "$G"
+  in_ns r smcroutectl -u "$SMC_SOCK" del veth-r1 10.0.1.2 "$G"
   sleep 0.3
-  ip netns exec h2 "${M[@]}" recv 10.0.2.2 "$G" 5000 60 "$out/h2b" "$out/stop-b" & local rb=$!
+  nsenter --net=/run/netns/h2 "${M[@]}" recv 10.0.2.2 "$G" 5000 60 "$out/h2b" "$out/stop-b" & local rb=$!
   for i in $(seq 100); do [ -f "$out/h2b" ] && break; sleep 0.2; done
-  ip netns exec h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 5
+  in_ns h1 "${M[@]}" send 10.0.1.2 "$G" 5000 10 5
   sleep 1; touch "$out/stop-b"
   wait "$rb" 2>/dev/null || true
   if [ "$mode" = oxip ]; then release r veth-r1 veth-r2 veth-r3; fi

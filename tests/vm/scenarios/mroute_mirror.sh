@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 57 (seconds under make check's debug kernel; its VMs take the costliest first)
 # oxip's multicast routing mirror follows the kernel's: smcroute installs
 # (S,G) routes over the standard MRT_* API; /proc/net/oxip_mr_cache and
 # oxip_mr_vif must show what /proc/net/ip_mr_cache and ip_mr_vif show, as
@@ -11,9 +12,9 @@ smcroute_start r mirror "phyint veth-r1 enable" "phyint veth-r2 enable" \
   "mroute from veth-r1 source 10.0.1.2 group 239.1.1.1 to veth-r2" \
   "mroute from veth-r1 source 10.0.1.2 group 239.1.1.2 to veth-r2"
 smc=$SMC_PID sock=$SMC_SOCK
-native() { ip netns exec r awk 'NR>1 && $3 != 65535 {s=$1" "$2" "$3; for(i=7;i<=NF;i++) s=s" "$i; print s}' /proc/net/ip_mr_cache | sort; }
-mirror() { ip netns exec r awk 'NR>1 {s=$1" "$2" "$3; for(i=7;i<=NF;i++) s=s" "$i; print s}' /proc/net/oxip_mr_cache | sort; }
-vifs() { ip netns exec r awk 'NR>1' "$1" | wc -l; }
+native() { in_ns r awk 'NR>1 && $3 != 65535 {s=$1" "$2" "$3; for(i=7;i<=NF;i++) s=s" "$i; print s}' /proc/net/ip_mr_cache | sort; }
+mirror() { in_ns r awk 'NR>1 {s=$1" "$2" "$3; for(i=7;i<=NF;i++) s=s" "$i; print s}' /proc/net/oxip_mr_cache | sort; }
+vifs() { in_ns r awk 'NR>1' "$1" | wc -l; }
 same() {
   local n m
   n=$(native); m=$(mirror)
@@ -24,10 +25,10 @@ same() {
 for i in $(seq 20); do [ -n "$(native)" ] && break; sleep 0.5; done
 [ -n "$(native)" ] || { echo "smcroute installed nothing"; cat "$OXIP_OUT/smcrouted-mirror.log"; exit 1; }
 same "two (S,G) routes from the config"
-ip netns exec r smcroutectl -u "$sock" del veth-r1 10.0.1.2 239.1.1.2
+in_ns r smcroutectl -u "$sock" del veth-r1 10.0.1.2 239.1.1.2
 sleep 0.5
 same "one deleted"
-ip netns exec r smcroutectl -u "$sock" add veth-r1 10.0.1.3 239.1.1.3 veth-r2
+in_ns r smcroutectl -u "$sock" add veth-r1 10.0.1.3 239.1.1.3 veth-r2
 sleep 0.5
 same "one added at run time"
 n=$(native | wc -l)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 121 (seconds under make check's debug kernel; its VMs take the costliest first)
 # A batch of forwarded packets to one destination through the list path:
 # the first takes a FIB lookup, the rest reuse its route as a hint; a
 # custom FIB rule turns hints off, as ip_extract_route_hint says. Local
@@ -16,7 +17,7 @@ rmmod oxip
 insmod "$OXIP_KO" route_cache=0
 trap 'rmmod oxip; insmod "$OXIP_KO"' EXIT
 two_hosts
-python3 "$VM/netns.py" sysctl b net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
+python3 -S "$VM/netns.py" sysctl b net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
   net.ipv4.conf.veth-b.send_redirects=0
 ip -n b neigh replace 10.0.0.3 lladdr "$(mac a veth-a)" dev veth-b nud permanent
 gro_on
@@ -25,7 +26,7 @@ N=200
 # burst ETHERTYPE DST [pkt.py options]: N frames from a to b; sets h f bt t,
 # what HintHits, FibLookups, ListBatches and TakeoverRcv in b grew by, and
 # ls, the IP_LOCAL_SOURCE drops oxip counted.
-drops() { ip netns exec b awk '$1 == "IP_LOCAL_SOURCE" { n = $2 } END { print n + 0 }' /proc/net/oxip_drops; }
+drops() { in_ns b awk '$1 == "IP_LOCAL_SOURCE" { n = $2 } END { print n + 0 }' /proc/net/oxip_drops; }
 burst() {
   local h0 f0 b0 t0 h1 f1 b1 t1 ls0
   ls0=$(drops)
@@ -56,12 +57,12 @@ echo "local, half from a local source: IP_LOCAL_SOURCE $ls hints $h lookups $f"
 [ $f -lt $((N / 2)) ]
 # rp_filter makes native validate with a reverse lookup, which oxip cannot
 # call: it routes those packets in full instead (no hints, same outcome).
-python3 "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=1
+python3 -S "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=1
 burst 0x88b5 10.0.0.2
 echo "local with rp_filter: hints $h lookups $f"
 [ $h -eq 0 ]
 [ $f -eq $N ]
-python3 "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=0
+python3 -S "$VM/netns.py" sysctl b net.ipv4.conf.veth-b.rp_filter=0
 
 # Takeover, entered by retagging (takeover_retag=1, the default): batches
 # and hints, TakeoverRcv counts them.
@@ -69,7 +70,7 @@ rmmod oxip
 insmod "$OXIP_KO" takeover_retag=1 route_cache=0
 takeover b veth-b
 burst 0x0800 10.0.0.3
-nat=$(ip netns exec b awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp)
+nat=$(in_ns b awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp)
 echo "takeover (retag): TakeoverRcv $t hints $h lookups $f batches $bt; native InReceives $nat"
 [ $t -eq $N ]
 [ $bt -gt 0 ] && [ $bt -lt $N ]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 103 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Takeover must not steal what native hands elsewhere before ip_rcv:
 # VLAN-tagged frames (vlan_do_receive) and frames of a bridge port (the
 # rx_handler). Each case runs native, then with takeover, and the outcomes
@@ -15,10 +16,10 @@ set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 fail=0
 pings() {  # pings NS ADDR -> replies received of 5
-  { ip netns exec "$1" ping -c 5 -i 0.2 -W 1 -q "$2" 2>/dev/null || true; } | sed -n 's/.* \([0-9]*\) received.*/\1/p'
+  { in_ns "$1" ping -c 5 -i 0.2 -W 1 -q "$2" 2>/dev/null || true; } | sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
 in_echos() {  # in_echos NS: Icmp InEchos
-  ip netns exec "$1" awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++) n[$i] = i; h = 1 } else print $n["InEchos"] }' /proc/net/snmp
+  in_ns "$1" awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++) n[$i] = i; h = 1 } else print $n["InEchos"] }' /proc/net/snmp
 }
 
 # --- VLAN ---
@@ -73,7 +74,7 @@ sleep 1   # forwarding state
 bridge_pass() { echo "$(pings h1 10.0.20.254) $(pings h1 10.0.20.2)"; }
 native=$(bridge_pass)
 # A port cannot be attached.
-if ip netns exec br sh -c '/bin/echo +veth-p1 > /proc/net/oxip_takeover' 2>/tmp/oxip-tvb-err; then
+if in_ns br sh -c '/bin/echo +veth-p1 > /proc/net/oxip_takeover' 2>/tmp/oxip-tvb-err; then
   echo "FAIL: attaching bridge port veth-p1 was accepted"; fail=1
 else
   echo "attach veth-p1 (a bridge port): refused: $(cat /tmp/oxip-tvb-err)"

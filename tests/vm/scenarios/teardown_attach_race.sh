@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 307 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Issue 8, defect 1: attach racing unload (and load). In three namespaces a
 # loop writes `+veth` to /proc/net/oxip_takeover without pause while a flood
 # crosses the veth, and the module is unloaded and loaded again, round after
@@ -26,11 +27,11 @@ i=0
 for n in $NS; do
   i=$((i + 1))
   # The attach loop: errors (EEXIST, no file while unloaded) are expected.
-  ip netns exec "${n}r" bash -c 'while :; do echo +veth-r > /proc/net/oxip_takeover; done 2>/dev/null' &
+  nsenter --net=/run/netns/"${n}r" bash -c 'while :; do echo +veth-r > /proc/net/oxip_takeover; done 2>/dev/null' &
   pids+=($!)
   # The flood: UDP to the receiver, one frame after another.
   m=$(mac "${n}r" veth-r)
-  ip netns exec "${n}s" python3 "$VM/flood.py" --ifname veth-s --dst-mac "$m" \
+  nsenter --net=/run/netns/"${n}s" python3 -S "$VM/flood.py" --ifname veth-s --dst-mac "$m" \
     --src 10.9.$i.1 --dst 10.9.$i.2 >/dev/null 2>&1 &
   pids+=($!)
 done
@@ -47,10 +48,10 @@ for r in $(seq "$ROUNDS"); do
   insmod "$OXIP_KO"
   # Attached again by the loop, and taking frames.
   for _ in $(seq 50); do
-    ip netns exec p1r grep -qx veth-r /proc/net/oxip_takeover && break
+    in_ns p1r grep -qx veth-r /proc/net/oxip_takeover && break
     sleep 0.1
   done
-  ip netns exec p1r grep -qx veth-r /proc/net/oxip_takeover
+  in_ns p1r grep -qx veth-r /proc/net/oxip_takeover
   done_rounds=$r
   echo "round $r: unloaded and reloaded under attach writes and traffic"
 done
@@ -63,11 +64,11 @@ echo "rounds $done_rounds in $((t1 - t0)) s; p1r TakeoverRcv since the last load
 # Attaching needs CAP_NET_ADMIN over the namespace (issue 8, item 10):
 # root without it gets EPERM and nothing is attached.
 release p1r veth-r
-if ip netns exec p1r setpriv --bounding-set=-net_admin bash -c 'echo +veth-r > /proc/net/oxip_takeover' 2> "$OXIP_OUT/eperm.txt"; then
+if in_ns p1r setpriv --bounding-set=-net_admin bash -c 'echo +veth-r > /proc/net/oxip_takeover' 2> "$OXIP_OUT/eperm.txt"; then
   echo "attached without CAP_NET_ADMIN"; exit 1
 fi
 grep -q "not permitted" "$OXIP_OUT/eperm.txt"
-if ip netns exec p1r grep -qx veth-r /proc/net/oxip_takeover; then echo "listed"; exit 1; fi
+if in_ns p1r grep -qx veth-r /proc/net/oxip_takeover; then echo "listed"; exit 1; fi
 echo "without CAP_NET_ADMIN: $(cat "$OXIP_OUT/eperm.txt")"
 printf 'netns del %s\n' p1s p1r p2s p2r p3s p3r | ip -batch -
 echo ok

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# oxip-cost: 72 (seconds under make check's debug kernel; its VMs take the costliest first)
 # Issue 8, defect 2: NFQUEUE holds oxip's okfns across rmmod. oxip's
 # NF_HOOK(PRE_ROUTING, ip_rcv_finish) and NF_HOOK(FORWARD, ip_forward_finish)
 # queue packets to a userspace reader (nfq.py) that holds them; oxip is
@@ -20,7 +21,7 @@ printf '%s\n' "addr add 10.8.1.2/24 dev veth-a" "link set veth-a up" "route add 
 printf '%s\n' "addr add 10.8.2.2/24 dev veth-c" "link set veth-c up" "route add default via 10.8.2.1" | ip -n qc -batch -
 printf '%s\n' "addr add 10.8.1.1/24 dev veth-ra" "addr add 10.8.2.1/24 dev veth-rc" "link set veth-ra up" \
   "link set veth-rc up" "neigh replace 10.8.2.2 lladdr $(mac qc veth-c) dev veth-rc nud permanent" | ip -n qr -batch -
-ip netns exec qr nft -f - <<'NFT'
+in_ns qr nft -f - <<'NFT'
 table ip oxipq {
   chain qpre { type filter hook prerouting priority 0; ip daddr 10.8.1.1 udp dport 7 queue num 3; }
   chain qfwd { type filter hook forward priority 0; ip daddr 10.8.2.2 udp dport 7 queue num 3; }
@@ -32,7 +33,7 @@ rmac=$(mac qr veth-ra)
 round() {
   local et=$1 out=$OXIP_OUT/nfq-$1.txt
   rm -f /tmp/nfq-go /tmp/nfq-ready
-  ip netns exec qr python3 "$VM/nfq.py" --queue 3 --go /tmp/nfq-go --ready /tmp/nfq-ready > "$out" 2>&1 &
+  nsenter --net=/run/netns/qr python3 -S "$VM/nfq.py" --queue 3 --go /tmp/nfq-go --ready /tmp/nfq-ready > "$out" 2>&1 &
   local rd=$!
   for _ in $(seq 100); do [ -f /tmp/nfq-ready ] && break; sleep 0.1; done
   [ -f /tmp/nfq-ready ]
@@ -41,7 +42,7 @@ round() {
   send_ip qa veth-a "$rmac" "$et" 5 udp 10.8.1.2 10.8.2.2 7
   local held=0
   for _ in $(seq 50); do
-    held=$(ip netns exec qr awk '$1 == 3 {print $3}' /proc/net/netfilter/nfnetlink_queue)
+    held=$(in_ns qr awk '$1 == 3 {print $3}' /proc/net/netfilter/nfnetlink_queue)
     [ "${held:-0}" -ge 10 ] && break
     sleep 0.1
   done
