@@ -21,16 +21,14 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 RUNS=${RUNS:-debug:1/2 debug:2/2 stock}
 mkdir -p "$TOP/out"
+# The sharded VMs of one kernel share a queue directory, fresh each run.
+rm -rf "$TOP"/out/vm-check-queue-*
 pids=()
 for r in $RUNS; do
   k=${r%%:*}; s=; [ "$k" = "$r" ] || s=${r#*:}
   set=; [ "$k" = stock ] && [ -z "${STOCK_ALL:-}" ] && set=stock
-  # The VMs of one kernel share a fresh queue directory.
   q=
-  if [ -n "$s" ]; then
-    q=$TOP/out/vm-check-queue-$k
-    [[ " ${queues:-} " == *" $q "* ]] || { rm -rf "$q"; mkdir -p "$q"; queues="${queues:-} $q"; }
-  fi
+  if [ -n "$s" ]; then q=$TOP/out/vm-check-queue-$k; mkdir -p "$q"; fi
   BUDGET=${BUDGET:-${CHECK_BUDGET:-60}} QUEUE=$q CHECK_SET=$set SHARD=$s \
     "$TOP/tests/vm/run.sh" check "$k" > "$TOP/out/check-$k${s:+-${s%/*}}.txt" 2>&1 &
   pids+=($!)
