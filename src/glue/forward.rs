@@ -13,6 +13,7 @@ use kernel::sync::rcu;
 use super::sys::bh::Bh;
 use super::sys::net::Net;
 use super::sys::nf;
+use super::sys::nf::Hooked;
 use super::sys::nf::OkFn;
 use super::sys::nf::NET_RX_DROP;
 use super::sys::skb::Skb;
@@ -32,7 +33,10 @@ pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats<'_>) -> c_int {
             let net = skb.net(&g);
             let in_dev = skb.cur_dev(&g);
             let out = skb.rtable(&g).map(|rt| rt.dst().dev());
-            nf::hook_forward::<ForwardFinish>(net, skb, in_dev, out)
+            match nf::hook_forward::<ForwardFinish>(net, skb, in_dev, out) {
+                Hooked::Accept(skb) => ip_forward_finish(net, SockPtr::none(), skb),
+                Hooked::Taken(r) => r,
+            }
         }
         ForwardVerdict::Native => skb.native_input(),
         ForwardVerdict::Drop(r) => {
@@ -42,15 +46,20 @@ pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats<'_>) -> c_int {
     }
 }
 
-/// The FORWARD okfn. C: `ip_forward_finish()`.
+/// C: `ip_forward_finish()`.
+fn ip_forward_finish(net: &Net, sk: SockPtr, mut skb: Skb) -> c_int {
+    if skb.ipcb().optlen() != 0 {
+        skb.forward_options();
+    }
+    skb.clear_tstamp();
+    skb.dst_output(net, sk)
+}
+
+/// The FORWARD okfn, for an skb netfilter queued and reinjects.
 struct ForwardFinish;
 
 impl OkFn for ForwardFinish {
-    fn okfn(net: &Net, sk: SockPtr, mut skb: Skb, _bh: &Bh) -> c_int {
-        if skb.ipcb().optlen() != 0 {
-            skb.forward_options();
-        }
-        skb.clear_tstamp();
-        skb.dst_output(net, sk)
+    fn okfn(net: &Net, sk: SockPtr, skb: Skb, _bh: &Bh) -> c_int {
+        ip_forward_finish(net, sk, skb)
     }
 }

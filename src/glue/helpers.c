@@ -60,7 +60,8 @@ struct net_device *oxip_next_net_device(struct net_device *dev) { return next_ne
 bool oxip_dev_is_loopback(const struct net_device *dev) { return dev->flags & IFF_LOOPBACK; }
 unsigned int oxip_net_inum(const struct net *net) { return net->ns.inum; }
 
-int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL, okfn); }
+/* nf_hook(), NF_HOOK without its okfn call: 1 means every hook accepted and the caller goes on with the skb. */
+int oxip_nf_hook_prerouting(struct net *net, struct sk_buff *skb, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return nf_hook(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL, okfn); }
 void oxip_nf_hook_list_prerouting(struct net *net, struct list_head *head, struct net_device *dev, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { NF_HOOK_LIST(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, head, dev, NULL, okfn); }
 
 void *oxip_this_cpu_ptr(void __percpu *p) { return this_cpu_ptr(p); }
@@ -95,7 +96,7 @@ __be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr) { return rt_nextho
 void oxip_skb_set_priority(struct sk_buff *skb, u32 priority) { skb->priority = priority; }
 unsigned long oxip_jiffies(void) { return jiffies; }
 unsigned int oxip_hz(void) { return HZ; }
-int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device *in, struct net_device *out, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, okfn); }
+int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device *in, struct net_device *out, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return nf_hook(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, okfn); }
 void oxip_skb_clear_tstamp(struct sk_buff *skb) { skb_clear_tstamp(skb); }
 int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb) { return dst_output(net, sk, skb); }
 __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst) { return inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE); }
@@ -103,6 +104,15 @@ __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst) 
 void oxip_netif_napi_add(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int)) { netif_napi_add(dev, napi, poll); }
 void oxip_netif_napi_del(struct napi_struct *napi) { netif_napi_del(napi); }
 bool oxip_napi_schedule(struct napi_struct *napi) { return napi_schedule(napi); }
+void oxip_udelay(unsigned int us)
+{
+	while (us) {
+		unsigned int n = min(us, 1000U);
+
+		udelay(n);
+		us -= n;
+	}
+}
 struct net_device *oxip_alloc_netdev_dummy(void) { return alloc_netdev_dummy(0); }
 void oxip_skb_queue_head_init(struct sk_buff_head *list) { skb_queue_head_init(list); }
 struct sk_buff *oxip___skb_dequeue(struct sk_buff_head *list) { return __skb_dequeue(list); }

@@ -36,6 +36,7 @@
 #include <linux/if_vlan.h>
 #include <net/fib_rules.h>
 #include <linux/capability.h>
+#include <linux/delay.h>
 
 /* linux/skbuff.h */
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
@@ -132,6 +133,7 @@ __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst);
 void oxip_netif_napi_add(struct net_device *dev, struct napi_struct *napi, int (*poll)(struct napi_struct *, int));
 void oxip_netif_napi_del(struct napi_struct *napi);
 bool oxip_napi_schedule(struct napi_struct *napi);
+void oxip_udelay(unsigned int us);
 struct net_device *oxip_alloc_netdev_dummy(void);
 void oxip_skb_queue_head_init(struct sk_buff_head *list);
 struct sk_buff *oxip___skb_dequeue(struct sk_buff_head *list);

@@ -16,6 +16,7 @@ use super::netns;
 use super::sys::bh::Bh;
 use super::sys::net::Net;
 use super::sys::nf;
+use super::sys::nf::Hooked;
 use super::sys::nf::OkFn;
 use super::sys::route::OutputRoute;
 use super::sys::skb::Skb;
@@ -174,21 +175,30 @@ impl Xmit<'_> {
         let g = rcu::read_lock();
         let out = skb.rtable(&g).map(|rt| rt.dst().dev());
         let in_dev = skb.cur_dev(&g);
-        nf::hook_forward::<IpmrForwardFinish>(self.net, skb, in_dev, out);
+        if let Hooked::Accept(skb) =
+            nf::hook_forward::<IpmrForwardFinish>(self.net, skb, in_dev, out)
+        {
+            ipmr_forward_finish(self.net, SockPtr::none(), skb, st);
+        }
     }
 }
 
-/// The FORWARD okfn of multicast. C: net/ipv4/ipmr.c, `ipmr_forward_finish()`.
+/// C: net/ipv4/ipmr.c, `ipmr_forward_finish()`.
+fn ipmr_forward_finish(net: &Net, sk: SockPtr, mut skb: Skb, st: &mut Stats<'_>) -> c_int {
+    st.inc(IpMib::ForwDatagrams);
+    st.inc(IpMib::Forwarded);
+    if skb.ipcb().optlen() != 0 {
+        skb.forward_options();
+    }
+    skb.dst_output(net, sk)
+}
+
+/// The FORWARD okfn of multicast, for an skb netfilter queued and reinjects.
 struct IpmrForwardFinish;
 
 impl OkFn for IpmrForwardFinish {
-    fn okfn(net: &Net, sk: SockPtr, mut skb: Skb, bh: &Bh) -> c_int {
+    fn okfn(net: &Net, sk: SockPtr, skb: Skb, bh: &Bh) -> c_int {
         let mut st = netns::stats(net, bh);
-        st.inc(IpMib::ForwDatagrams);
-        st.inc(IpMib::Forwarded);
-        if skb.ipcb().optlen() != 0 {
-            skb.forward_options();
-        }
-        skb.dst_output(net, sk)
+        ipmr_forward_finish(net, sk, skb, &mut st)
     }
 }

@@ -56,23 +56,55 @@ pub(crate) fn state(net: &Net) -> Option<&NetState> {
     pernet::state::<NetState>(net, &NET_ID)
 }
 
-/// This CPU's counters of `net`, for as long as BHs stay off (counting
-/// nothing if oxip has no state there, which does not happen while the
-/// module is loaded).
-pub(crate) fn stats<'a>(net: &'a Net, bh: &'a Bh) -> Stats<'a> {
-    match state(net) {
-        Some(s) => s.counters.this_cpu(bh),
-        None => Stats::none(),
+/// A namespace as the packet path uses it: `net` with oxip's state in it,
+/// looked up once (one `net_generic`) for a packet or a run of packets.
+#[derive(Clone, Copy)]
+pub(crate) struct NetCtx<'a> {
+    /// The namespace.
+    pub(crate) net: &'a Net,
+    state: Option<&'a NetState>,
+}
+
+impl<'a> NetCtx<'a> {
+    /// `net` and its state.
+    pub(crate) fn new(net: &'a Net) -> Self {
+        NetCtx {
+            net,
+            state: state(net),
+        }
     }
+
+    /// This CPU's counters, for as long as BHs stay off (counting nothing
+    /// if oxip has no state there, which does not happen while the module
+    /// is loaded).
+    pub(crate) fn stats<'b>(&self, bh: &'b Bh) -> Stats<'b>
+    where
+        'a: 'b,
+    {
+        match self.state {
+            Some(s) => s.counters.this_cpu(bh),
+            None => Stats::none(),
+        }
+    }
+
+    /// The multicast routing mirror, if the namespace has one.
+    pub(crate) fn mirror(&self) -> Option<&'a Mirror> {
+        self.state?.mirror.as_ref().map(|m| m.data())
+    }
+
+    /// The IPv4 FIB change sequence, if oxip watches the namespace's FIB
+    /// (the notifier it shares with the multicast mirror is registered).
+    pub(crate) fn fib4_seq(&self) -> Option<u32> {
+        self.state?.mirror.as_ref().map(|m| m.fib4_seq())
+    }
+}
+
+/// This CPU's counters of `net`, for as long as BHs stay off.
+pub(crate) fn stats<'a>(net: &'a Net, bh: &'a Bh) -> Stats<'a> {
+    NetCtx::new(net).stats(bh)
 }
 
 /// The multicast routing mirror of `net`, if it has one.
 pub(crate) fn mirror(net: &Net) -> Option<&Mirror> {
-    state(net)?.mirror.as_ref().map(|m| m.data())
-}
-
-/// The IPv4 FIB change sequence of `net`, if oxip watches its FIB (the
-/// notifier it shares with the multicast mirror is registered).
-pub(crate) fn fib4_seq(net: &Net) -> Option<u32> {
-    state(net)?.mirror.as_ref().map(|m| m.fib4_seq())
+    NetCtx::new(net).mirror()
 }

@@ -13,11 +13,12 @@ use kernel::sync::rcu;
 
 use super::forward;
 use super::ipmr;
-use super::netns;
+use super::netns::NetCtx;
 use super::sys::bh::Bh;
 use super::sys::net::Net;
 use super::sys::net::NetDevice;
 use super::sys::nf;
+use super::sys::nf::Hooked;
 use super::sys::nf::OkFn;
 use super::sys::nf::NET_RX_DROP;
 use super::sys::nf::NET_RX_SUCCESS;
@@ -63,59 +64,67 @@ fn rcv_core(skb: Skb, st: &mut Stats<'_>) -> Option<Skb> {
 /// Receives one IPv4 packet. C: `ip_rcv()`.
 pub(crate) fn ip_rcv(skb: Skb, entry: IpMib, bh: &Bh) {
     let g = rcu::read_lock();
-    let net = skb.net(&g);
+    let ns = NetCtx::new(skb.net(&g));
     let dev = skb.dev(&g);
-    let mut st = netns::stats(net, bh);
+    let mut st = ns.stats(bh);
     st.inc(entry);
     let Some(skb) = rcv_core(skb, &mut st) else {
         return;
     };
-    nf::hook_prerouting::<RcvFinish>(net, skb, dev);
+    if let Hooked::Accept(skb) = nf::hook_prerouting::<RcvFinish>(ns.net, skb, dev) {
+        ip_rcv_finish(ns, skb, &mut st, bh);
+    }
 }
 
-/// The PRE_ROUTING okfn. C: `ip_rcv_finish()`.
+/// The PRE_ROUTING okfn, for an skb netfilter queued and reinjects.
 struct RcvFinish;
 
 impl OkFn for RcvFinish {
     fn okfn(net: &Net, _sk: SockPtr, skb: Skb, bh: &Bh) -> c_int {
-        let Some(mut skb) = skb.l3mdev_ip_rcv() else {
-            return NET_RX_SUCCESS;
-        };
-        let mut st = netns::stats(net, bh);
-        let g = rcu::read_lock();
-        let cache = route_cache(net, bh);
-        let mut rs = skb.under(&g).with_route_cache(cache);
-        match rcv::ip_rcv_finish_core(&mut rs, &mut st, None) {
-            Ok(rt) => dst_input(skb, &mut st, &rt, net, bh),
-            Err(r) => {
-                drop_skb(skb, &mut st, r);
-                NET_RX_DROP
-            }
+        let ns = NetCtx::new(net);
+        let mut st = ns.stats(bh);
+        ip_rcv_finish(ns, skb, &mut st, bh)
+    }
+}
+
+/// C: `ip_rcv_finish()`.
+fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, bh: &Bh) -> c_int {
+    let Some(mut skb) = skb.l3mdev_ip_rcv() else {
+        return NET_RX_SUCCESS;
+    };
+    let g = rcu::read_lock();
+    let cache = route_cache(ns, bh);
+    let mut rs = skb.under(&g).with_route_cache(cache);
+    match rcv::ip_rcv_finish_core(&mut rs, st, None) {
+        Ok(rt) => dst_input(skb, st, &rt, ns, bh),
+        Err(r) => {
+            drop_skb(skb, st, r);
+            NET_RX_DROP
         }
     }
 }
 
-/// The route cache for packets of `net`: the published cache (the
+/// The route cache for packets of `ns`: the published cache (the
 /// `route_cache` parameter) and the netns' FIB sequence, read before any
 /// lookup whose route the cache may store. The sublist's sequence is read
 /// once: a FIB change after it makes the routes stored under it stale.
-fn route_cache<'a>(net: &Net, bh: &'a Bh) -> Option<CacheCtx<'a>> {
+fn route_cache<'a>(ns: NetCtx<'_>, bh: &'a Bh) -> Option<CacheCtx<'a>> {
     let cache = RouteCache::current(bh)?;
-    let seq = netns::fib4_seq(net)?;
+    let seq = ns.fib4_seq()?;
     Some(CacheCtx { cache, bh, seq })
 }
 
 /// `dst_input()`, the input the core chose ([`rcv::dispatch`]) from the
 /// route `ip_rcv_finish_core` attached (read once, not again here).
 /// C: include/net/dst.h.
-fn dst_input(skb: Skb, st: &mut Stats<'_>, rt: &RouteView, net: &Net, bh: &Bh) -> c_int {
+fn dst_input(skb: Skb, st: &mut Stats<'_>, rt: &RouteView, ns: NetCtx<'_>, bh: &Bh) -> c_int {
     match rcv::dispatch(rt) {
         Dispatch::LocalDeliver => {
             st.inc(IpMib::LocalDeliver);
             skb.local_deliver()
         }
         Dispatch::Forward => forward::ip_forward(skb, st),
-        Dispatch::Multicast => match netns::mirror(net) {
+        Dispatch::Multicast => match ns.mirror() {
             Some(m) => ipmr::ip_mr_input(skb, st, m, rt.rt_flags & RTCF_LOCAL != 0, bh),
             None => {
                 st.inc(IpMib::NativeInput);
@@ -138,8 +147,8 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
     // NAPI poll takes none. Nested read sides are free.
     let g = rcu::read_lock();
     pin_init::stack_pin_init!(let sublist = ListHead::new());
-    let mut curr: Option<(&NetDevice, &Net)> = None;
-    let mut st_net: Option<&Net> = None;
+    let mut curr: Option<(&NetDevice, NetCtx<'_>)> = None;
+    let mut st_ns: Option<NetCtx<'_>> = None;
     let mut st = Stats::none();
     while let Some(mut skb) = list.pop() {
         if set_ip_protocol {
@@ -147,11 +156,16 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
         }
         let dev = skb.dev(&g);
         let net = skb.net(&g);
-        if !st_net.is_some_and(|n| core::ptr::eq(n, net)) {
-            st = netns::stats(net, bh);
-            st_net = Some(net);
-        }
-        let same = curr.is_some_and(|(d, n)| core::ptr::eq(d, dev) && core::ptr::eq(n, net));
+        let ns = match st_ns {
+            Some(ns) if core::ptr::eq(ns.net, net) => ns,
+            _ => {
+                let ns = NetCtx::new(net);
+                st = ns.stats(bh);
+                st_ns = Some(ns);
+                ns
+            }
+        };
+        let same = curr.is_some_and(|(d, n)| core::ptr::eq(d, dev) && core::ptr::eq(n.net, net));
         if !same {
             st.inc(IpMib::ListBatches);
         }
@@ -164,7 +178,7 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
                 ip_sublist_rcv(&sublist, d, n, &g, bh);
             }
         }
-        curr = Some((dev, net));
+        curr = Some((dev, ns));
         sublist.push(skb);
     }
     if let Some((d, n)) = curr {
@@ -175,9 +189,9 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
 }
 
 /// C: `ip_sublist_rcv()`: PRE_ROUTING over the list, then the finish.
-fn ip_sublist_rcv(list: &ListHead, dev: &NetDevice, net: &Net, g: &rcu::Guard, bh: &Bh) {
-    nf::hook_list_prerouting::<RcvFinish>(net, list, dev);
-    ip_list_rcv_finish(net, list, g, bh);
+fn ip_sublist_rcv(list: &ListHead, dev: &NetDevice, ns: NetCtx<'_>, g: &rcu::Guard, bh: &Bh) {
+    nf::hook_list_prerouting::<RcvFinish>(ns.net, list, dev);
+    ip_list_rcv_finish(ns, list, g, bh);
 }
 
 /// A run of packets sharing one dst: its first packet, the route they
@@ -206,11 +220,12 @@ impl Run {
 /// `ip_can_use_hint` allows), and dispatches runs sharing a dst together.
 /// The hint is the first packet of the current run (as native's `hint`
 /// skb heads its sublist), held apart so the borrow checker sees it live.
-fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
+fn ip_list_rcv_finish(ns: NetCtx<'_>, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
+    let net = ns.net;
     pin_init::stack_pin_init!(let rest = ListHead::new());
     let mut run: Option<Run> = None;
-    let mut st = netns::stats(net, bh);
-    let cache = route_cache(net, bh);
+    let mut st = ns.stats(bh);
+    let cache = route_cache(ns, bh);
     while let Some(skb) = head.pop() {
         let Some(mut skb) = skb.l3mdev_ip_rcv() else {
             continue;
@@ -230,7 +245,7 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
         }
         let hint = ip_extract_route_hint(net, &skb, g);
         if let Some(r) = run.take() {
-            ip_sublist_rcv_finish(r, &rest, &mut st, net, bh);
+            ip_sublist_rcv_finish(r, &rest, &mut st, ns, bh);
         }
         run = Some(Run {
             first: skb,
@@ -239,7 +254,7 @@ fn ip_list_rcv_finish(net: &Net, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
         });
     }
     if let Some(r) = run.take() {
-        ip_sublist_rcv_finish(r, &rest, &mut st, net, bh);
+        ip_sublist_rcv_finish(r, &rest, &mut st, ns, bh);
     }
 }
 
@@ -263,9 +278,9 @@ fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &rcu::Guard) -> Option<RouteHi
 
 /// C: `ip_sublist_rcv_finish()`: the run's first packet, then the rest,
 /// all sharing its route.
-fn ip_sublist_rcv_finish(run: Run, rest: &ListHead, st: &mut Stats<'_>, net: &Net, bh: &Bh) {
-    dst_input(run.first, st, &run.rt, net, bh);
+fn ip_sublist_rcv_finish(run: Run, rest: &ListHead, st: &mut Stats<'_>, ns: NetCtx<'_>, bh: &Bh) {
+    dst_input(run.first, st, &run.rt, ns, bh);
     while let Some(skb) = rest.pop() {
-        dst_input(skb, st, &run.rt, net, bh);
+        dst_input(skb, st, &run.rt, ns, bh);
     }
 }

@@ -52,12 +52,49 @@ unsafe extern "C" fn okfn_callback<F: OkFn>(
     F::okfn(net, SockPtr(sk), skb, &bh)
 }
 
-/// `NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL, F)`.
-pub(crate) fn hook_prerouting<F: OkFn>(net: &Net, skb: Skb, dev: &NetDevice) -> c_int {
+/// What `nf_hook` left its caller: `NF_HOOK`'s first half, so that the
+/// caller goes on with its own state where `NF_HOOK` would call the okfn.
+pub(crate) enum Hooked {
+    /// Every hook accepted (`nf_hook` returned 1): the skb is the
+    /// caller's again, to go on with as the okfn would.
+    Accept(Skb),
+    /// A hook took the skb (dropped, stolen, or queued: a queued skb comes
+    /// back later through the okfn, from netfilter); `NF_HOOK`'s return.
+    Taken(c_int),
+}
+
+impl Hooked {
+    /// From `nf_hook`'s return for the owned skb `p` it was given.
+    ///
+    /// # Safety
+    ///
+    /// `p` was owned by the caller and given to `nf_hook`, which returned `r`.
+    unsafe fn from_nf_hook(r: c_int, p: *mut b::sk_buff) -> Self {
+        if r != 1 {
+            return Hooked::Taken(r);
+        }
+        // SAFETY: `nf_hook` returned 1: every hook accepted and the skb,
+        // owned before the call (the caller's contract), is ours again.
+        match unsafe { Skb::from_raw(p) } {
+            Some(skb) => Hooked::Accept(skb),
+            None => Hooked::Taken(NET_RX_DROP),
+        }
+    }
+}
+
+/// `nf_hook(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL,
+/// F)`: `NF_HOOK` without the okfn call, which the caller makes on
+/// [`Hooked::Accept`] (F's okfn serves a queued skb's reinjection).
+pub(crate) fn hook_prerouting<F: OkFn>(net: &Net, skb: Skb, dev: &NetDevice) -> Hooked {
     let p = skb.into_raw();
-    // SAFETY: ownership of `p` (Skb invariant) goes to NF_HOOK, which calls
-    // the okfn or frees it; `net` and `dev` are live (their invariants).
-    unsafe { b::oxip_nf_hook_prerouting(net.as_ptr(), p, dev.as_ptr(), Some(okfn_callback::<F>)) }
+    // SAFETY: ownership of `p` (Skb invariant) goes to nf_hook, which
+    // frees, steals or queues it, or returns 1 and gives it back; `net`
+    // and `dev` are live (their invariants).
+    let r = unsafe {
+        b::oxip_nf_hook_prerouting(net.as_ptr(), p, dev.as_ptr(), Some(okfn_callback::<F>))
+    };
+    // SAFETY: `p` was ours and given to nf_hook, which returned `r`.
+    unsafe { Hooked::from_nf_hook(r, p) }
 }
 
 /// `NF_HOOK_LIST(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, list, dev,
@@ -75,19 +112,22 @@ pub(crate) fn hook_list_prerouting<F: OkFn>(net: &Net, list: &ListHead, dev: &Ne
     };
 }
 
-/// `NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, F)`.
+/// `nf_hook(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, F)`:
+/// `NF_HOOK` without the okfn call, which the caller makes on
+/// [`Hooked::Accept`] (F's okfn serves a queued skb's reinjection).
 pub(crate) fn hook_forward<F: OkFn>(
     net: &Net,
     skb: Skb,
     in_dev: &NetDevice,
     out: Option<&NetDevice>,
-) -> c_int {
+) -> Hooked {
     let out = out.map_or(core::ptr::null_mut(), NetDevice::as_ptr);
     let p = skb.into_raw();
     // The caller's borrows of `net`, `in_dev` and `out` last across the call.
-    // SAFETY: ownership of `p` (Skb invariant) goes to NF_HOOK, which calls
-    // the okfn or frees it; the objects are live (Net, NetDevice invariants).
-    unsafe {
+    // SAFETY: ownership of `p` (Skb invariant) goes to nf_hook, which
+    // frees, steals or queues it, or returns 1 and gives it back; the
+    // objects are live (Net, NetDevice invariants).
+    let r = unsafe {
         b::oxip_nf_hook_forward(
             net.as_ptr(),
             p,
@@ -95,7 +135,9 @@ pub(crate) fn hook_forward<F: OkFn>(
             out,
             Some(okfn_callback::<F>),
         )
-    }
+    };
+    // SAFETY: `p` was ours and given to nf_hook, which returned `r`.
+    unsafe { Hooked::from_nf_hook(r, p) }
 }
 
 /// An skb an ingress hook looks at, not yet taken.

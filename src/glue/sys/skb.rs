@@ -991,6 +991,15 @@ impl SkbList<'_> {
 #[derive(Clone, Copy)]
 pub(crate) struct SockPtr(pub(super) *mut b::sock);
 
+impl SockPtr {
+    /// No socket: what `NF_HOOK` passes its okfn on the receive and
+    /// forward paths.
+    pub(crate) fn none() -> Self {
+        // INVARIANT: null.
+        SockPtr(core::ptr::null_mut())
+    }
+}
+
 /// `IPCB(skb)`, read: the `struct inet_skb_parm` in an skb's `cb`.
 ///
 /// # Invariants

@@ -10,6 +10,7 @@ use kernel::prelude::*;
 use super::bh::Bh;
 use super::percpu::Counters;
 use super::percpu::PerCpu;
+use super::percpu::Zeroed;
 use super::reason;
 use super::skb::Skb;
 use crate::oxip_core::mib::DropReason;
@@ -19,34 +20,42 @@ use crate::oxip_core::mib::MibSink;
 use crate::oxip_core::mib::DROP_SLOTS;
 use crate::oxip_core::mib::IP_MIB_MAX;
 
+/// One CPU's counters of a namespace: the MIB and the drops by reason side
+/// by side, so the packet path finds both with one `this_cpu_ptr`.
+pub(crate) struct CpuCounters {
+    mib: Counters<IP_MIB_MAX>,
+    drops: Counters<DROP_SLOTS>,
+}
+
+// SAFETY: two `Counters`, each valid as all-zero bytes (their Zeroed).
+unsafe impl Zeroed for CpuCounters {}
+
 /// One namespace's counters, on every CPU.
 pub(crate) struct NetCounters {
-    mib: PerCpu<Counters<IP_MIB_MAX>>,
-    drops: PerCpu<Counters<DROP_SLOTS>>,
+    cpus: PerCpu<CpuCounters>,
 }
 
 impl NetCounters {
     /// Zeroed counters on every possible CPU.
     pub(crate) fn new() -> Result<Self> {
         Ok(NetCounters {
-            mib: PerCpu::new()?,
-            drops: PerCpu::new()?,
+            cpus: PerCpu::new()?,
         })
     }
 
     /// This CPU's counters, for as long as BHs stay off.
     pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> Stats<'a> {
         Stats {
-            c: Some((self.mib.this_cpu(bh), self.drops.this_cpu(bh))),
+            c: Some(self.cpus.this_cpu(bh)),
         }
     }
 
     /// The MIB counters summed over CPUs (`snmp_fold_field`).
     pub(crate) fn fold_mib(&self) -> MibArray {
         let mut sum = MibArray::default();
-        self.mib.for_each(|c| {
+        self.cpus.for_each(|c| {
             for m in IpMib::ALL {
-                sum.add(m, c.get(m as usize));
+                sum.add(m, c.mib.get(m as usize));
             }
         });
         sum
@@ -55,7 +64,8 @@ impl NetCounters {
     /// The drop counts by kernel reason, summed over CPUs.
     pub(crate) fn fold_drops(&self) -> [u64; DROP_SLOTS] {
         let mut sum = [0u64; DROP_SLOTS];
-        self.drops.for_each(|c| {
+        self.cpus.for_each(|c| {
+            let c = &c.drops;
             for (i, s) in sum.iter_mut().enumerate() {
                 *s = s.wrapping_add(c.get(i));
             }
@@ -67,7 +77,7 @@ impl NetCounters {
 /// This CPU's counters of one namespace, for one step of the packet path
 /// (they borrow the [`Bh`] proof that keeps the CPU's slot ours).
 pub(crate) struct Stats<'a> {
-    c: Option<(&'a Counters<IP_MIB_MAX>, &'a Counters<DROP_SLOTS>)>,
+    c: Option<&'a CpuCounters>,
 }
 
 impl Stats<'_> {
@@ -80,16 +90,16 @@ impl Stats<'_> {
     pub(crate) fn count_drop(&mut self, r: DropReason) {
         self.inc(IpMib::Drops);
         let k = reason::to_kernel(r) as usize;
-        if let Some((_, drops)) = self.c {
-            drops.add(k.min(DROP_SLOTS - 1), 1);
+        if let Some(c) = self.c {
+            c.drops.add(k.min(DROP_SLOTS - 1), 1);
         }
     }
 }
 
 impl MibSink for Stats<'_> {
     fn add(&mut self, m: IpMib, n: u64) {
-        if let Some((mib, _)) = self.c {
-            mib.add(m as usize, n);
+        if let Some(c) = self.c {
+            c.mib.add(m as usize, n);
         }
     }
 }
