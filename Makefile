@@ -114,9 +114,10 @@ check: deps lint host-test guard-test
 	@HOST_WHILE_VMS=fuzz-host-check tests/vm/check_all.sh
 # The stress scenarios of issue 8 at full length on the debug kernel (make
 # check runs them under a time budget): 100 load cycles, 50 namespace and
-# device churn rounds, 30 attach-vs-rmmod rounds, NFQUEUE, fault injection
-# and the listified fuzz slice. Hours under TCG; prints rounds reached.
-STRESS ?= load_cycles teardown_netns_churn teardown_attach_race teardown_nfqueue fault_injection fuzz_differential_list
+# device churn rounds, 20 deletes inside the backlog poll's window, 30
+# attach-vs-rmmod rounds, NFQUEUE, fault injection and the listified fuzz
+# slice. Hours under TCG; prints rounds reached.
+STRESS ?= load_cycles teardown_netns_churn teardown_backlog_window teardown_attach_race teardown_nfqueue fault_injection fuzz_differential_list
 stress:
 	@$(MAKE) --no-print-directory module KERNEL=debug
 	BUDGET=100000 SCENARIO_TIMEOUT=14400 VM_TIMEOUT=21600 ONLY="$(STRESS)" tests/vm/run.sh check debug

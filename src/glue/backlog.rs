@@ -27,6 +27,7 @@ use super::sys::napi::NapiQueue;
 use super::sys::napi::NapiQueues;
 use super::sys::napi::Poll;
 use super::sys::net::NetDevice;
+use super::sys::params;
 use super::sys::reason;
 use super::sys::rtnl::RtnlGuard;
 use super::sys::skb::ListHead;
@@ -144,6 +145,10 @@ impl Poll for BacklogPoll {
                 work += 1;
             }
         }
+        // A test hook, inert unless a fault-injection kernel's test sets
+        // it: a flush from another CPU must not miss a frame while the
+        // poll holds it here (scenario teardown_backlog_window).
+        params::fault_backlog_delay();
         if work > 0 {
             // ip_list_rcv holds the RCU read lock over the receive, as
             // native list receive's caller does (the native fallbacks

@@ -16,3 +16,16 @@ pub(crate) fn takeover_param() -> &'static str {
     let s = unsafe { CStr::from_char_ptr(p().cast()) };
     s.to_str().unwrap_or("")
 }
+
+/// The test hook `fault_backlog_delay_us` (params.c; kernels with
+/// CONFIG_FAULT_INJECTION only, 0 elsewhere): busy-waits that long. The
+/// backlog's poll calls it between taking frames off its queue and
+/// receiving them.
+pub(crate) fn fault_backlog_delay() {
+    // SAFETY: reads an integer (READ_ONCE); valid in any context.
+    let us = unsafe { b::oxip_fault_backlog_delay_param() };
+    if us != 0 {
+        // SAFETY: `udelay` busy-waits, valid in any context.
+        unsafe { b::oxip_udelay(us) };
+    }
+}
