@@ -44,7 +44,7 @@ help:
 	@echo "make host-test       the core's host tests only"
 	@echo "make fuzz-host       fuzz the pure core on the host (FUZZ_SECS per target, default 120)"
 	@echo "make fuzz            differential fuzzing in the VM, native vs oxip (FUZZ_SECS, FUZZ_SEED, KERNEL)"
-	@echo "make stress          issue 8's stress scenarios at full length on the debug kernel (hours)"
+	@echo "make stress          issue 8's stress scenarios at full length on the debug kernel (about an hour)"
 	@echo "make vm-test         KUnit + VM scenarios on KERNEL (ONLY='a b' for some)"
 	@echo "make KERNEL=debug|bench|stock ...   choose the kernel; KDIR=/path/to/linux for your own"
 
@@ -116,7 +116,7 @@ check: deps lint host-test guard-test
 # check runs them under a time budget): 100 load cycles, 50 namespace and
 # device churn rounds, 20 deletes inside the backlog poll's window, 30
 # attach-vs-rmmod rounds, NFQUEUE, fault injection and the listified fuzz
-# slice. Hours under TCG; prints rounds reached.
+# slice. About an hour under TCG; prints rounds reached.
 STRESS ?= load_cycles teardown_netns_churn teardown_backlog_window teardown_attach_race teardown_nfqueue fault_injection fuzz_differential_list
 stress:
 	@$(MAKE) --no-print-directory module KERNEL=debug
