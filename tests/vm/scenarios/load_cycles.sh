@@ -6,8 +6,8 @@
 # while) with takeover attached on its ingress; oxip is unloaded and loaded
 # again, attached again each time, $CYCLES times or until $BUDGET seconds
 # have passed (TCG with KASAN is slow: the count reached and the time per
-# cycle are printed). pktgen is not in the debug kernel: the flood comes
-# from AF_PACKET senders (flood.py). The harness fails the run on any oops,
+# cycle are printed). The flood comes from AF_PACKET senders (flood.py),
+# which keep sending through a full backlog. The harness fails the run on any oops,
 # KASAN or leak report.
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
