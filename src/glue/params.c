@@ -28,6 +28,4 @@ module_param_named(fault_backlog_delay_us, oxip_fault_backlog_delay_us, uint, 06
 MODULE_PARM_DESC(fault_backlog_delay_us, "Test hook (fault-injection kernels): busy-wait in the takeover backlog's poll between dequeue and receive, in microseconds");
 
 unsigned int oxip_fault_backlog_delay_param(void) { return READ_ONCE(oxip_fault_backlog_delay_us); }
-#else
-unsigned int oxip_fault_backlog_delay_param(void) { return 0; }
 #endif

@@ -57,6 +57,22 @@ veth() {
   TOPO_MAC[$4/$5]=$6
 }
 
+# rps_pair A B N: fresh namespaces A and B joined by veth-a <-> veth-b,
+# 10.N.0.1/24 and 10.N.0.2/24, MACs 02:00:00:NN:00:01 and :02 (N < 100),
+# with veth-b's receive steered to CPU 0 by RPS (deep backlogs there). One
+# `ip` for the namespaces and the veth, one for each side.
+rps_pair() {
+  local a=$1 b=$2 n=$3 x m
+  m=$(printf '%02d' "$n")
+  {
+    for x in "$a" "$b"; do [ -e "/run/netns/$x" ] && echo "netns del $x"; echo "netns add $x"; done
+    echo "link add veth-a netns $a address 02:00:00:$m:00:01 type veth peer name veth-b netns $b address 02:00:00:$m:00:02"
+  } | ip -batch -
+  printf '%s\n' "link set lo up" "addr add 10.$n.0.1/24 dev veth-a" "link set veth-a up" | ip -n "$a" -batch -
+  printf '%s\n' "link set lo up" "addr add 10.$n.0.2/24 dev veth-b" "link set veth-b up" | ip -n "$b" -batch -
+  ip netns exec "$b" sh -c 'echo 1 > /sys/class/net/veth-b/queues/rx-0/rps_cpus'
+}
+
 # mac NS DEV: the device's MAC (no process for a topology's own veths).
 mac() {
   if [ -n "${TOPO_MAC[$1/$2]:-}" ]; then echo "${TOPO_MAC[$1/$2]}"; return; fi

@@ -17,10 +17,11 @@ pub(crate) fn takeover_param() -> &'static str {
     s.to_str().unwrap_or("")
 }
 
-/// The test hook `fault_backlog_delay_us` (params.c; kernels with
-/// CONFIG_FAULT_INJECTION only, 0 elsewhere): busy-waits that long. The
-/// backlog's poll calls it between taking frames off its queue and
-/// receiving them.
+/// The test hook `fault_backlog_delay_us` (params.c): busy-waits that
+/// long. The backlog's poll calls it between taking frames off its queue
+/// and receiving them. Kernels without CONFIG_FAULT_INJECTION have no such
+/// parameter and the poll no call: the hook costs nothing where users run.
+#[cfg(CONFIG_FAULT_INJECTION)]
 pub(crate) fn fault_backlog_delay() {
     // SAFETY: reads an integer (READ_ONCE); valid in any context.
     let us = unsafe { b::oxip_fault_backlog_delay_param() };
@@ -29,3 +30,8 @@ pub(crate) fn fault_backlog_delay() {
         unsafe { b::oxip_udelay(us) };
     }
 }
+
+/// Without CONFIG_FAULT_INJECTION: nothing.
+#[cfg(not(CONFIG_FAULT_INJECTION))]
+#[inline(always)]
+pub(crate) fn fault_backlog_delay() {}

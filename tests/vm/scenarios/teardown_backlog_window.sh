@@ -51,13 +51,7 @@ t0=$SECONDS
 taken=0 done_rounds=0 loaded=0
 for r in $(seq "$ROUNDS"); do
   [ $((SECONDS - t0)) -lt "$BUDGET" ] || break
-  {
-    for n in wa wb; do [ -e "/run/netns/$n" ] && echo "netns del $n"; echo "netns add $n"; done
-    echo "link add veth-a netns wa address 02:00:00:08:00:01 type veth peer name veth-b netns wb address 02:00:00:08:00:02"
-  } | ip -batch -
-  printf '%s\n' "link set lo up" "addr add 10.8.0.1/24 dev veth-a" "link set veth-a up" | ip -n wa -batch -
-  printf '%s\n' "link set lo up" "addr add 10.8.0.2/24 dev veth-b" "link set veth-b up" | ip -n wb -batch -
-  ip netns exec wb sh -c 'echo 1 > /sys/class/net/veth-b/queues/rx-0/rps_cpus'
+  rps_pair wa wb 8
   takeover wb veth-b
   echo 0 >"$hook"
   # pktgen (its thread on CPU 1) floods veth-a faster than a socket can:

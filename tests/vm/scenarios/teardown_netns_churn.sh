@@ -24,14 +24,7 @@ t0=$SECONDS
 taken=0 done_rounds=0
 for r in $(seq "$ROUNDS"); do
   [ $((SECONDS - t0)) -lt "$BUDGET" ] || break
-  # One `ip` for the namespaces and the veth, one for each side.
-  {
-    for n in ca cb; do [ -e "/run/netns/$n" ] && echo "netns del $n"; echo "netns add $n"; done
-    echo "link add veth-a netns ca address 02:00:00:07:00:01 type veth peer name veth-b netns cb address 02:00:00:07:00:02"
-  } | ip -batch -
-  printf '%s\n' "link set lo up" "addr add 10.7.0.1/24 dev veth-a" "link set veth-a up" | ip -n ca -batch -
-  printf '%s\n' "link set lo up" "addr add 10.7.0.2/24 dev veth-b" "link set veth-b up" | ip -n cb -batch -
-  ip netns exec cb sh -c 'echo 1 > /sys/class/net/veth-b/queues/rx-0/rps_cpus'
+  rps_pair ca cb 7
   takeover cb veth-b
   m=02:00:00:07:00:02
   for k in 1 2; do
