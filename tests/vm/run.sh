@@ -86,7 +86,7 @@ root_flags=rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache
 # shellcheck disable=SC2086 # ACCEL: no option or one
 timeout "${VM_TIMEOUT:-$tmo}" vng --run "$KERNEL" --force-9p --append "$root_flags" $ACCEL --cpus 2 --memory 2G "${qemu_opts[@]}" \
   --rwdir "$OUT" "${queue_opts[@]}" --cwd "$TOP" \
-  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD QUEUE=$QUEUE TRACE=${TRACE:-} CHECK_SET=${CHECK_SET:-} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} BENCH_CLOCK=$CLOCK BENCH_ROWS='${BENCH_ROWS:-}' FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} BUDGET=${BUDGET:-} ROUNDS=${ROUNDS:-} CYCLES=${CYCLES:-} SELFTESTS='${SELFTESTS:-}' SELFTESTS_BIN=${SELFTESTS_BIN:-} SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-} SELFTESTS_BUDGET=${SELFTESTS_BUDGET:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
+  --exec "OXIP_KO=$KO OXIP_KERNEL=$NAME OXIP_KDIR=$KDIR SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-$per} SHARD=$SHARD QUEUE=$QUEUE TRACE=${TRACE:-} CHECK_SET=${CHECK_SET:-} ONLY='${ONLY:-}' BENCH_REPS=${BENCH_REPS:-} BENCH_SECS=${BENCH_SECS:-} BENCH_CLOCK=$CLOCK BENCH_ROWS='${BENCH_ROWS:-}' FUZZ_SEED=${FUZZ_SEED:-} FUZZ_PACKETS=${FUZZ_PACKETS:-} FUZZ_SECS=${FUZZ_SECS:-} BUDGET=${BUDGET:-} ROUNDS=${ROUNDS:-} CYCLES=${CYCLES:-} STEPS=${STEPS:-} SELFTESTS='${SELFTESTS:-}' SELFTESTS_BIN=${SELFTESTS_BIN:-} SELFTEST_TIMEOUT=${SELFTEST_TIMEOUT:-} SELFTESTS_BUDGET=${SELFTESTS_BUDGET:-} bash $TOP/tests/vm/guest.sh $MODE $OUT" \
   > "$OUT/vng.log" 2>&1 </dev/null
 echo "vng exit $? (not used for the verdict)" >> "$OUT/vng.log"
 ok "guest ran $(( $(date +%s) - start ))s; results in $OUT"
