@@ -36,7 +36,7 @@ if [ "$CLOCK" = icount ]; then dreps=3; dsecs=0.5; else dreps=3; dsecs=3; fi
 REPS=${BENCH_REPS:-$dreps}; [ -n "$REPS" ] || REPS=$dreps
 SECS=${BENCH_SECS:-$dsecs}; [ -n "$SECS" ] || SECS=$dsecs
 ROWS=${BENCH_ROWS:-}
-[ -n "$ROWS" ] || ROWS="iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_256flow pktgen_mcast_2oif pktgen_64B_1flow_napi pktgen_64B_256flow_napi bigfib_1flow bigfib_rnd"
+[ -n "$ROWS" ] || ROWS="iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_1flow_stop_ingress pktgen_64B_1flow_stop_forward pktgen_64B_256flow pktgen_mcast_2oif pktgen_64B_1flow_napi pktgen_64B_256flow_napi bigfib_1flow bigfib_rnd"
 modprobe pktgen 2>/dev/null  # a module in Debian's kernel, built in elsewhere
 OUT=$OXIP_OUT/bench.jsonl
 : > "$OUT"
@@ -73,6 +73,7 @@ regime() {
 regime poll
 
 rx_packets() { ip netns exec h2 cat /sys/class/net/veth-h2/statistics/rx_packets; }
+r_rx_packets() { ip netns exec r cat /sys/class/net/veth-r1/statistics/rx_packets; }
 # The oxip counters a sample reports: batch size and hint rate show the regime.
 snap() { ip netns exec r awk '/^Oxip:/{n++; if (n==1) split($0,k); else for (i=2;i<=NF;i++) print k[i], $i}' /proc/net/oxip_snmp |
          awk '/^(ListBatches|EthertypeRcv|TakeoverRcv|HintHits|FibLookups|RouteCacheHits|Forwarded) /{printf "%s=%s ", $1, $2}'; }
@@ -138,26 +139,43 @@ pktgen_setup() {
   esac
 }
 
-pktgen() {  # pktgen NAME PATH REP DST(1|256|mcast|rnd)
+pktgen() {  # pktgen NAME PATH REP DST(1|256|mcast|rnd) [STOP(ingress|forward)]
   # pktgen in h1 (kpktgend_0, CPU 0) sends 64-byte UDP frames to r, which
   # forwards them to h2; we count what reaches h2. queue_xmit: through h1's
-  # qdisc and tc egress (the ethertype rewrite).
+  # qdisc and tc egress (the ethertype rewrite). With STOP, r drops every
+  # frame on the way and we count what reaches r: `ingress` at its tc
+  # ingress (before any of oxip's entries: the cost up to r's receive,
+  # the same for every path), `forward` in an nft chain on the FORWARD
+  # hook (native's or oxip's: received, routed, TTL decremented).
   local pg=/proc/net/pktgen
-  local run="ip netns exec h1"
+  local run="ip netns exec h1" count=rx_packets
   pktgen_setup 0 "$4"
   # h2 counts and drops them at ingress, so no ICMP errors flow back.
   ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
+  case "${5:-}" in
+    ingress) ip netns exec r tc qdisc add dev veth-r1 clsact
+             ip netns exec r tc filter add dev veth-r1 ingress pref 1 matchall action drop
+             count=r_rx_packets;;
+    forward) ip netns exec r nft add table ip oxbench
+             ip netns exec r nft add chain ip oxbench oxforward '{ type filter hook forward priority 0; policy drop; }' ||
+               echo "bench: nft FORWARD drop refused"
+             count=r_rx_packets;;
+  esac
   $run sh -c "echo start > $pg/pgctrl" &
   local ctl=$!
   sleep 0.2
   local p0 t0 p1 t1 s0 s1
-  s0=$(snap); p0=$(rx_packets); t0=$(date +%s.%N)
+  s0=$(snap); p0=$($count); t0=$(date +%s.%N)
   sleep "$SECS"
-  p1=$(rx_packets); t1=$(date +%s.%N); s1=$(snap)
+  p1=$($count); t1=$(date +%s.%N); s1=$(snap)
   $run sh -c "echo stop > $pg/pgctrl"
   wait $ctl 2>/dev/null
   ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
   [ "$4" = mcast ] && ip netns exec h3 tc filter del dev veth-h3 ingress pref 1
+  case "${5:-}" in
+    ingress) ip netns exec r tc qdisc del dev veth-r1 clsact;;
+    forward) ip netns exec r nft delete table ip oxbench;;
+  esac
   local pps; pps=$(echo "($p1 - $p0) / ($t1 - $t0)" | bc -l)
   sample "$1" "$2" "$3" "$pps" "pps" "$s0" "$s1"
 }
@@ -222,6 +240,8 @@ run_row() {  # run_row ROW PATH REP
     iperf3_tcp) [ "$2" = ethertype ] || iperf "$2" "$3" TCP;;
     iperf3_udp) [ "$2" = ethertype ] || iperf "$2" "$3" UDP;;
     pktgen_64B_1flow) pktgen "$1" "$2" "$3" 1;;
+    pktgen_64B_1flow_stop_ingress) pktgen "$1" "$2" "$3" 1 ingress;;
+    pktgen_64B_1flow_stop_forward) pktgen "$1" "$2" "$3" 1 forward;;
     pktgen_64B_256flow) pktgen "$1" "$2" "$3" 256;;
     pktgen_mcast_2oif) pktgen "$1" "$2" "$3" mcast;;
     pktgen_64B_1flow_napi) pktgen "$1" "$2" "$3" 1;;
@@ -296,7 +316,8 @@ if [ "$CLOCK" = calls ]; then
   exit 0
 fi
 
-phase iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_256flow pktgen_mcast_2oif
+phase iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_1flow_stop_ingress pktgen_64B_1flow_stop_forward \
+  pktgen_64B_256flow pktgen_mcast_2oif
 regime napi
 phase pktgen_64B_1flow_napi pktgen_64B_256flow_napi
 regime poll

@@ -31,11 +31,56 @@ TARGETS = {"ethertype": 1.25, "nocache": 1.10, "takeover": 1.00, "direct": 1.00,
 
 
 def target(path, test):
+    if "_stop_" in test:  # a part of a packet's way, not a target
+        return 0.0
     if path == "ethertype" and ("rnd" in test or "mcast" in test or "iperf" in test):
         return 0.98 if "rnd" in test else 1.00
     return TARGETS[path]
-ORDER = ["iperf3_tcp", "iperf3_udp", "pktgen_64B_1flow", "pktgen_64B_256flow", "pktgen_mcast_2oif",
+ORDER = ["iperf3_tcp", "iperf3_udp", "pktgen_64B_1flow", "pktgen_64B_1flow_stop_ingress",
+         "pktgen_64B_1flow_stop_forward", "pktgen_64B_256flow", "pktgen_mcast_2oif",
          "pktgen_64B_1flow_napi", "pktgen_64B_256flow_napi", "bigfib_1flow", "bigfib_rnd"]
+
+
+STOPS = ("pktgen_64B_1flow_stop_ingress", "pktgen_64B_1flow_stop_forward", "pktgen_64B_1flow")
+
+
+def segments(rows):
+    """Where the instructions go (icount, one flow): the stop rows split a
+    forwarded packet's instructions at r's tc ingress (everything before
+    any of oxip's entries: the sender, h1's egress, the veth, r's driver
+    receive; the same for every path) and at the FORWARD hook (received,
+    routed, TTL decremented, dropped by nft). Each segment per path, in
+    instructions per packet, and native's over the path's; the ceiling is
+    the ratio a path would reach if its receive and routing cost nothing."""
+    if not all(("icount", t) in rows for t in STOPS):
+        return []
+    med = {}
+    for t in STOPS:
+        for p, v in rows[("icount", t)]["v"].items():
+            med.setdefault(p, {})[t] = 1e9 / statistics.median(v)
+    if not all(t in med.get("native", {}) for t in STOPS):
+        return []
+    out = ["== where the instructions go (icount, pktgen 64 B, one flow; ins/pkt, medians; native/path in brackets)",
+           f"{'path':<11}{'to r ingress':>14}{'receive+route':>22}{'forward+output':>22}{'total':>20}"]
+    seg = {}
+    for p in PATHS:
+        m = med.get(p, {})
+        if not all(t in m for t in STOPS):
+            continue
+        b, f, t = (m[x] for x in STOPS)
+        seg[p] = (b, f - b, t - f, t)
+    for p, v in seg.items():
+        n = seg["native"]
+        cells = [f"{v[0]:>14.0f}"]
+        for i in (1, 2, 3):
+            r = n[i] / v[i] if v[i] > 0 else 0.0
+            cells.append(f"{v[i]:>12.0f} ({r:.3f}x)" if p != "native" else f"{v[i]:>12.0f}         ")
+        out.append(f"{p:<11}" + "".join(cells))
+    n = seg["native"]
+    ceiling = n[3] / (n[3] - n[1]) if n[3] > n[1] else 0.0
+    out.append(f"ceiling: a path whose receive and routing cost nothing would forward at {ceiling:.3f}x native "
+               f"({n[3]:.0f} / {n[3] - n[1]:.0f} ins/pkt)")
+    return out + [""]
 
 
 def spread(v):
@@ -114,9 +159,10 @@ def main(argv):
                 line += f" {'/'.join(vals):>25}"
             lines.append(line)
             for p in OXIP:
-                if r["rcv"].get(p) and min(r["rcv"][p]) <= 0:
+                if r["rcv"].get(p) and min(r["rcv"][p]) <= 0 and not t.endswith("_stop_ingress"):
                     lines.append(f"    WARNING: {t} {p}: a run where oxip received nothing (a native run in disguise)")
         lines.append("")
+    lines += segments(rows)
     lines.append("below target (icount): " + ("; ".join(below) if below else "none"))
     text = "\n".join(lines) + "\n"
     (out / "bench.txt").write_text(text)
