@@ -80,13 +80,22 @@ bool oxip_ipcb_is_changed(struct sk_buff *skb) { return IPCB(skb)->opt.is_change
 void oxip_ipcb_clear_is_changed(struct sk_buff *skb) { IPCB(skb)->opt.is_changed = 0; }
 bool oxip_net_ra_chain_empty(const struct net *net) { return !rcu_access_pointer(net->ipv4.ra_chain); }
 void oxip_skb_forward_csum(struct sk_buff *skb) { skb_forward_csum(skb); }
-bool oxip_ip_mtu_locked(const struct dst_entry *dst) { return ip_mtu_locked(dst); }
-unsigned int oxip_rt_pmtu(const struct rtable *rt) { return rt->rt_pmtu; }
-bool oxip_dst_not_expired(const struct dst_entry *dst) { return time_before(jiffies, READ_ONCE(dst->expires)); }
-unsigned int oxip_dst_metric_mtu(const struct dst_entry *dst) { return dst_metric_raw(dst, RTAX_MTU); }
-unsigned int oxip_dst_dev_mtu(const struct dst_entry *dst) { return READ_ONCE(dst_dev(dst)->mtu); }
-unsigned int oxip_lwtunnel_headroom(const struct dst_entry *dst, unsigned int mtu) { return lwtunnel_headroom(dst->lwtstate, mtu); }
-bool oxip_skb_ignore_df(const struct sk_buff *skb) { return skb->ignore_df; }
+void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out)
+{
+	const struct dst_entry *dst = &rt->dst;
+
+	out->mtu_locked = ip_mtu_locked(dst);
+	out->rt_pmtu = rt->rt_pmtu;
+	out->pmtu_fresh = time_before(jiffies, READ_ONCE(dst->expires));
+	out->metric_mtu = dst_metric_raw(dst, RTAX_MTU);
+	out->dev_mtu = READ_ONCE(dst_dev(dst)->mtu);
+	out->lwt_headroom = lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU);
+}
+
+struct oxip_skb_mtu_bits oxip_skb_mtu_bits(const struct sk_buff *skb)
+{
+	return (struct oxip_skb_mtu_bits){ .ignore_df = skb->ignore_df, .gso = skb_is_gso(skb) };
+}
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info) { icmp_send(skb, type, code, info); }
 int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst) { return skb_cow(skb, LL_RESERVED_SPACE(dst_dev(dst)) + dst->header_len); }
 bool oxip_skb_sec_path(const struct sk_buff *skb) { return skb_sec_path(skb); }

@@ -108,13 +108,27 @@ bool oxip_ipcb_is_changed(struct sk_buff *skb);
 void oxip_ipcb_clear_is_changed(struct sk_buff *skb);
 bool oxip_net_ra_chain_empty(const struct net *net);
 void oxip_skb_forward_csum(struct sk_buff *skb);
-bool oxip_ip_mtu_locked(const struct dst_entry *dst);
-unsigned int oxip_rt_pmtu(const struct rtable *rt);
-bool oxip_dst_not_expired(const struct dst_entry *dst);
-unsigned int oxip_dst_metric_mtu(const struct dst_entry *dst);
-unsigned int oxip_dst_dev_mtu(const struct dst_entry *dst);
-unsigned int oxip_lwtunnel_headroom(const struct dst_entry *dst, unsigned int mtu);
-bool oxip_skb_ignore_df(const struct sk_buff *skb);
+/*
+ * What ip_dst_mtu_maybe_forward() reads of a route, in one call (six
+ * one-line helpers were six calls per forwarded packet): ip_mtu_locked(),
+ * rt_pmtu, time_before(jiffies, dst->expires), dst_metric_raw(RTAX_MTU),
+ * the device's mtu, lwtunnel_headroom(lwtstate, IP_MAX_MTU).
+ */
+struct oxip_mtu_inputs {
+	unsigned int rt_pmtu;
+	unsigned int metric_mtu;
+	unsigned int dev_mtu;
+	unsigned int lwt_headroom;
+	bool mtu_locked;
+	bool pmtu_fresh;
+};
+void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out);
+/* What ip_exceeds_mtu() reads of the skb: skb->ignore_df, skb_is_gso(). */
+struct oxip_skb_mtu_bits {
+	bool ignore_df;
+	bool gso;
+};
+struct oxip_skb_mtu_bits oxip_skb_mtu_bits(const struct sk_buff *skb);
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst);
 bool oxip_skb_sec_path(const struct sk_buff *skb);

@@ -184,8 +184,13 @@ mod tests {
         fix(&mut p);
         let s = skb_with(&p);
         assert!(s.fields_match_c());
+        // `skb->cloned` is clear on an skb of its own, set on both once
+        // it has a clone (skb_cloned()'s first test).
+        let fresh = !s.cloned_bit();
         let c = s.clone_atomic().unwrap();
+        let marked = s.cloned_bit() && c.cloned_bit();
         assert!(c.fields_match_c());
+        assert!(fresh && marked);
         c.drop_reason(DropReason::NotSpecified);
         s.drop_reason(DropReason::NotSpecified);
     }

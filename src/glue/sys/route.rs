@@ -15,7 +15,6 @@ use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
 use crate::oxip_core::forward::MtuInputs;
-use crate::oxip_core::forward::IP_MAX_MTU;
 use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::rcv::RtnType;
 use crate::oxip_core::route::RedirectPeers;
@@ -93,24 +92,21 @@ impl Rtable {
         Ipv4Address::from_be32(nh)
     }
 
-    /// What `ip_dst_mtu_maybe_forward()` reads of the route.
+    /// What `ip_dst_mtu_maybe_forward()` reads of the route (one call into
+    /// C for all the route's own fields).
     pub(crate) fn mtu_inputs(&self) -> MtuInputs {
-        let dst = self.dst().as_ptr();
+        let mut m = b::oxip_mtu_inputs::default();
+        // SAFETY: the route is live (Rtable invariant); `m` is writable.
+        unsafe { b::oxip_rt_mtu_inputs(self.as_ptr(), &mut m) };
         MtuInputs {
             fwd_use_pmtu: self.dst().dev().net().fwd_use_pmtu(),
-            // SAFETY: the dst is live (Rtable invariant).
-            mtu_locked: unsafe { b::oxip_ip_mtu_locked(dst) },
-            // SAFETY: the route is live (Rtable invariant).
-            rt_pmtu: unsafe { b::oxip_rt_pmtu(self.as_ptr()) },
-            // SAFETY: the dst is live (Rtable invariant).
-            pmtu_fresh: unsafe { b::oxip_dst_not_expired(dst) },
-            // SAFETY: the dst is live (Rtable invariant).
-            metric_mtu: unsafe { b::oxip_dst_metric_mtu(dst) },
-            // SAFETY: the dst is live (Rtable invariant).
-            dev_mtu: unsafe { b::oxip_dst_dev_mtu(dst) },
+            mtu_locked: m.mtu_locked,
+            rt_pmtu: m.rt_pmtu,
+            pmtu_fresh: m.pmtu_fresh,
+            metric_mtu: m.metric_mtu,
+            dev_mtu: m.dev_mtu,
             uses_gateway: self.uses_gateway(),
-            // SAFETY: the dst is live (Rtable invariant).
-            lwt_headroom: unsafe { b::oxip_lwtunnel_headroom(dst, IP_MAX_MTU) },
+            lwt_headroom: m.lwt_headroom,
         }
     }
 

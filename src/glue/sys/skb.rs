@@ -158,6 +158,18 @@ pub(super) mod field {
         unsafe { (*skb).__bindgen_anon_4.headers.as_mut().protocol = protocol_be };
     }
 
+    /// `skb->cloned`: the bit `skb_cloned()` tests first (a clone, or the
+    /// original of one); 0 means the data is this skb's alone.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn cloned(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain bitfield read.
+        unsafe { (*skb).cloned() != 0 }
+    }
+
     /// `skb->sk != NULL`.
     ///
     /// # Safety
@@ -491,9 +503,16 @@ impl Skb {
         let write_len = u32::try_from(off)
             .ok()?
             .checked_add(u32::try_from(hlen).ok()?)?;
+        // The inline half of skb_ensure_writable(): a header in the linear
+        // area of an skb that is not a clone is writable as it is (its
+        // pskb_may_pull and its skb_cloned would both say so).
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let ready = unsafe { field::headlen(self.as_ptr()) } >= write_len
+            // SAFETY: as above.
+            && !unsafe { field::cloned(self.as_ptr()) };
         // SAFETY: `self.ptr` is valid and owned (Skb invariant); skb_ensure_writable may
         // reallocate the head, so the header is looked up again below.
-        if unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
+        if !ready && unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
             return None;
         }
         let (p, len) = self.network_linear();
@@ -554,6 +573,13 @@ impl Skb {
 
 #[cfg(CONFIG_KUNIT)]
 impl Skb {
+    /// `field::cloned`: what the TTL write's inline test of
+    /// `skb_ensure_writable()` reads.
+    pub(crate) fn cloned_bit(&self) -> bool {
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        unsafe { field::cloned(self.as_ptr()) }
+    }
+
     /// Whether the field readers (`field`, `NetDevice::net`,
     /// `NetDevice::in_dev`) read what the kernel's inline functions return,
     /// on this skb and on `init_net`'s loopback device.
@@ -1292,15 +1318,14 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     }
     fn mtu_check(&self) -> MtuCheck {
         let h = Packet::new_checked(RcvSkb::network_header(&*self.skb));
-        let p = self.skb.as_ptr();
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        let bits = unsafe { b::oxip_skb_mtu_bits(self.skb.as_ptr()) };
         MtuCheck {
             len: RcvSkb::len(&*self.skb),
             df: h.is_ok_and(|h| h.dont_frag()),
             frag_max_size: u32::from(self.skb.ipcb().frag_max_size()),
-            // SAFETY: `p` is valid (Skb invariant).
-            ignore_df: unsafe { b::oxip_skb_ignore_df(p) },
-            // SAFETY: `p` is valid (Skb invariant).
-            gso: unsafe { b::oxip_skb_is_gso(p) },
+            ignore_df: bits.ignore_df,
+            gso: bits.gso,
         }
     }
     fn gso_fits(&self, mtu: u32) -> bool {
