@@ -19,7 +19,7 @@
 #     (oxip's counters, or native's skb:kfree_skb tracepoint), or the
 #     failure was absorbed and nothing was lost; the call that failed is
 #     named from its stack (or, for a __GFP_NOWARN allocation, which logs
-#     none, from the kmem tracepoints). make check steps for 45 s, make
+#     none, from the kmem tracepoints). make check steps for 30 s, make
 #     stress for 600 s.
 # Every injected failure is counted from the debugfs `times` counters. The
 # harness fails the run on any oops, KASAN or leak report, and unloads at
@@ -27,6 +27,8 @@
 set -eu -o pipefail
 . "$OXIP_TOP/tests/vm/lib.sh"
 D=/sys/kernel/debug
+# make check gives 60 s, make stress 100000 (full length).
+BUDGET=${BUDGET:-60}
 if [ ! -d $D/failslab ] || [ ! -e /proc/self/fail-nth ]; then
   echo "skip: this kernel has no failslab / fail-nth (fault injection is on the debug kernel)"
   exit 0
@@ -69,8 +71,9 @@ read -r lo _ < <(text_range)
 ma_lo=$(python3 -S -c "print($lo & ~((1 << 29) - 1))")
 rmmod oxip
 for a in $fs $fp; do echo "$ma_lo" > "$a/require-start"; echo 18446744073709551615 > "$a/require-end"; done
-# One process fails each allocation in turn, for 60 s at most.
-out=$("${F[@]}" sweep-insmod "$OXIP_KO" 60)
+# One process fails each allocation in turn, for 45 s at most (make
+# check), 600 s (make stress).
+out=$("${F[@]}" sweep-insmod "$OXIP_KO" "$((BUDGET < 600 ? 45 : 600))")
 total=$(field calls "$out") inj1=$(field injected "$out")
 loaded=$(field ok "$out") refused=$(field failed "$out")
 echo "insmod: $total allocations under module code while loading; failed each of the first $((loaded + refused)) in turn: $inj1 injected, load refused $refused times, loaded anyway $loaded times"
@@ -131,7 +134,7 @@ echo "packet faults: oxip text $lo..$hi, kmemleak text rejected $klo..$khi, stac
 for a in $fs $fp; do echo N > "$a/task-filter"; echo 0 > "$a/probability"; echo 2 > "$a/verbose"; done
 d0=$(drops)
 rc=0
-python3 -S "$VM/faultstep.py" "${STEPS:-2000}" "$((BUDGET < 600 ? BUDGET * 3 / 4 : 600))" "${FUZZ_SEED:-8}" \
+python3 -S "$VM/faultstep.py" "${STEPS:-2000}" "$((BUDGET < 600 ? BUDGET / 2 : 600))" "${FUZZ_SEED:-8}" \
   > /tmp/oxip-fi-steps.txt || rc=$?
 cat /tmp/oxip-fi-steps.txt
 [ "$rc" = 0 ]
