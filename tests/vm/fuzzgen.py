@@ -284,8 +284,16 @@ def mask_ts(ip):
                 for j in range(i + 4, i + ln):
                     b[j] = 0
             else:
-                for j in range(i + 4, i + ln, 8):
-                    for m in range(j + 4, min(j + 8, i + ln)):
+                # Address and clock pairs: native writes the address at
+                # pointer - 1 and the clock at pointer + 3, and moves the
+                # pointer on by 8, so the clock words lie on the grid the
+                # pointer gives (a pointer off the usual 5 + 8k included).
+                base = (b[i + 2] - 1) % 8
+                for m in range(i + 4, i + ln):
+                    k = (m - i - base - 4) % 8
+                    # A clock word whose address word would start in the
+                    # option's own 4 header bytes is none.
+                    if k < 4 and m - i - k >= 8:
                         b[m] = 0
         i += ln
     return bytes(b)
