@@ -36,7 +36,6 @@ injected step and a summary; exits 1 if any step is not accounted for.
 Stops after STEPS steps or SECONDS seconds. Used inside the VM only.
 """
 import collections
-import ctypes
 import errno
 import os
 import random
@@ -48,27 +47,18 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pkt  # noqa: E402
+from netns import In  # noqa: E402
 
-CLONE_NEWNET = 0x40000000
 ETH_P_IP = 0x0800
 ETH_P_ALL = 0x0003
 D = "/sys/kernel/debug"
 T = "/sys/kernel/tracing"
-libc = ctypes.CDLL(None, use_errno=True)
 
 
 def in_ns(name, fn):
-    """fn() run in network namespace NAME (/run/netns), then back."""
-    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-    fd = os.open("/run/netns/" + name, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET):
-            raise OSError(ctypes.get_errno(), "setns " + name)
+    """fn() run in network namespace NAME, then back (netns.In)."""
+    with In(name):
         return fn()
-    finally:
-        libc.setns(own, CLONE_NEWNET)
-        os.close(fd)
-        os.close(own)
 
 
 def wr(path, text):
