@@ -20,7 +20,7 @@ else
 NAME := $(KERNEL)
 endif
 
-.PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock bench-calls \
+.PHONY: all module deps deps-demo kernel host-test vm-test check check-debug check-stock bench-calls bench-profile \
 	demo bench stress clean rust-analyzer help install guard-test fuzz-host fuzz-host-check deps-fuzz fuzz selftests \
 	lint lint-shell lint-rust
 
@@ -35,6 +35,7 @@ help:
 	@echo "make bench           forwarding benchmark, native vs oxip's two paths (Debian's kernel):"
 	@echo "                     guest instructions per packet (QEMU -icount) and wall clock"
 	@echo "make bench-calls     function entries per forwarded packet by path, vs native (ftrace)"
+	@echo "make bench-profile   instructions per forwarded packet by function and path, vs native (QEMU plugin)"
 	@echo "make selftests       the kernel's IPv4 selftests, native then under takeover=all, one table"
 	@echo "                     (SELFTESTS='router fib_tests' for some)"
 	@echo "make lint            clippy (the kernel's CLIPPY=1 build), rustfmt (kernel settings),"
@@ -148,6 +149,13 @@ bench: deps
 bench-calls: deps
 	@$(MAKE) --no-print-directory module KERNEL=$(BENCH_KERNEL)
 	@BENCH_CLOCK=calls tests/vm/run.sh bench $(BENCH_KERNEL)
+
+# Where the instructions go, by function: QEMU's insnprof plugin counts the
+# kernel's executed instructions while pktgen sends through each path
+# (tests/vm/bench_profile.py: per packet, each path beside native).
+bench-profile: deps
+	@$(MAKE) --no-print-directory module KERNEL=$(BENCH_KERNEL)
+	@BENCH_CLOCK=profile tests/vm/run.sh bench $(BENCH_KERNEL)
 
 # The kernel's own IPv4 selftests, natively and under takeover=all, in one
 # VM boot (tests/vm/selftests.sh): a table and `selftests: N passed, N failed`.

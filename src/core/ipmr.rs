@@ -148,6 +148,9 @@ const NO_MFC: MfcSlot = MfcSlot {
 #[repr(C)]
 pub struct MrTable {
     vifs: [VifSlot; MAXVIFS],
+    /// `mrt->maxvif`: one above the highest VIF present (0: none), so the
+    /// walks over VIFs stop there, as native's do.
+    maxvif: usize,
     entries: [MfcSlot; MFC_CAPACITY],
     len: usize,
     /// Entries (and VIFs) the kernel has that this mirror could not store
@@ -170,6 +173,7 @@ impl MrTable {
     pub const fn new() -> Self {
         MrTable {
             vifs: [NO_VIF; MAXVIFS],
+            maxvif: 0,
             entries: [NO_MFC; MFC_CAPACITY],
             len: 0,
             unmirrored: 0,
@@ -188,6 +192,7 @@ impl MrTable {
             vif,
             counters: NO_VIF_COUNTERS,
         };
+        self.maxvif = self.maxvif.max(index + 1);
         Ok(())
     }
 
@@ -196,6 +201,15 @@ impl MrTable {
         if let Some(v) = self.vifs.get_mut(index) {
             *v = NO_VIF;
         }
+        // C: vif_delete()'s `mrt->maxvif` update.
+        while self.maxvif > 0 && !self.vifs.get(self.maxvif - 1).is_some_and(|s| s.present) {
+            self.maxvif -= 1;
+        }
+    }
+
+    /// The VIF slots below `maxvif`: every VIF present is among them.
+    fn vif_slots(&self) -> &[VifSlot] {
+        self.vifs.get(..self.maxvif).unwrap_or(&self.vifs)
     }
 
     /// The VIF at `index`.
@@ -206,7 +220,7 @@ impl MrTable {
     /// `ipmr_find_vif(mrt, dev)`: the VIF index of a device, the highest
     /// if it is on several (native walks from `maxvif - 1` down).
     pub fn find_vif(&self, ifindex: i32) -> Option<usize> {
-        self.vifs
+        self.vif_slots()
             .iter()
             .rposition(|s| s.present && s.vif.ifindex == ifindex)
     }
@@ -341,6 +355,7 @@ impl MrTable {
     /// Forgets everything (the notifier's dump is about to be replayed).
     pub fn clear(&mut self) {
         self.vifs = [NO_VIF; MAXVIFS];
+        self.maxvif = 0;
         self.entries = [NO_MFC; MFC_CAPACITY];
         self.len = 0;
         self.unmirrored = 0;
@@ -447,7 +462,8 @@ pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrF
         };
     }
     let mut oifs = 0u32;
-    for (i, th) in c.ttls.iter().enumerate() {
+    // VIFs at or above maxvif are not present, so cannot be oifs.
+    for (i, th) in c.ttls.iter().enumerate().take(t.maxvif) {
         // (*,G): never back out of the incoming interface.
         if c.origin == ANY && Some(i) == true_vif {
             continue;
@@ -457,6 +473,34 @@ pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrF
         }
     }
     MrForward::Forward { oifs, in_vif: vif }
+}
+
+/// The VIF indices set in a mask of VIFs (bit n = VIF n), lowest first
+/// (`next_back`: highest first), one step per set bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VifBits(pub u32);
+
+impl Iterator for VifBits {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = self.0.trailing_zeros();
+        self.0 &= self.0 - 1;
+        Some(i as usize)
+    }
+}
+
+impl DoubleEndedIterator for VifBits {
+    fn next_back(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = 31 - self.0.leading_zeros();
+        self.0 &= !(1u32 << i);
+        Some(i as usize)
+    }
 }
 
 /// `VIFF_TUNNEL`.
@@ -526,7 +570,7 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
             MrInput::Native
         }
         MrForward::Forward { oifs, in_vif } => {
-            let special = (0..MAXVIFS).filter(|i| oifs & (1 << i) != 0).any(|i| {
+            let special = VifBits(oifs).any(|i| {
                 t.vif(i)
                     .is_some_and(|v| v.flags & (VIFF_TUNNEL | VIFF_REGISTER) != 0)
             });

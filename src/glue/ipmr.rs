@@ -55,7 +55,8 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
         igmp: h.protocol() == wire::IPPROTO_IGMP,
     };
     let (tos, daddr) = (h.tos(), h.daddr());
-    let mut oifs = [0i32; ipmr::MAXVIFS];
+    // (VIF index, its device's ifindex) of each copy.
+    let mut oifs = [(0usize, 0i32); ipmr::MAXVIFS];
     let mut n = 0;
     {
         let mut t = m.lock(bh);
@@ -67,9 +68,9 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
             }
             MrInput::Forward { oifs: mask } => {
                 // Highest VIF first, as ip_mr_forward walks maxvif down.
-                for i in (0..ipmr::MAXVIFS).rev().filter(|i| mask & (1 << i) != 0) {
+                for i in ipmr::VifBits(mask).rev() {
                     if let (Some(v), Some(slot)) = (t.vif(i), oifs.get_mut(n)) {
-                        *slot = v.ifindex;
+                        *slot = (i, v.ifindex);
                         n += 1;
                     }
                 }
@@ -92,9 +93,9 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
             consume_unforwarded(skb, st)
         };
     };
-    for &ifindex in rest {
+    for &oif in rest {
         if let Some(c) = clone(&skb, st) {
-            x.ipmr_queue_xmit(c, ifindex, st);
+            x.ipmr_queue_xmit(c, oif, st);
         }
     }
     if local {
@@ -138,7 +139,7 @@ impl Xmit<'_> {
     /// C: net/ipv4/ipmr.c, `ipmr_queue_xmit()` for a plain (not tunnel,
     /// not register) VIF: route out of its device, refuse DF over MTU (no
     /// ICMP for multicast), make room, count, decrement TTL, FORWARD hook.
-    fn ipmr_queue_xmit(&self, mut skb: Skb, ifindex: i32, st: &mut Stats<'_>) {
+    fn ipmr_queue_xmit(&self, mut skb: Skb, (vif, ifindex): (usize, i32), st: &mut Stats<'_>) {
         let Some(rt) = OutputRoute::multicast(self.net, self.daddr, self.tos, ifindex) else {
             drop_skb(skb, st, DropReason::NotSpecified);
             return;
@@ -157,9 +158,10 @@ impl Xmit<'_> {
             return;
         }
         {
+            // The VIF this copy is for, unless the daemon replaced it since.
             let mut t = self.m.lock(self.bh);
-            if let Some(i) = t.find_vif(ifindex) {
-                t.count_vif_out(i, u64::from(len));
+            if t.vif(vif).is_some_and(|v| v.ifindex == ifindex) {
+                t.count_vif_out(vif, u64::from(len));
             }
         }
         // The input route is dropped and the held output route takes its place.

@@ -316,6 +316,58 @@ if [ "$CLOCK" = calls ]; then
   exit 0
 fi
 
+# BENCH_CLOCK=profile: where the instructions go, by function. QEMU runs
+# the insnprof plugin (tools/insnprof), which counts the kernel's executed
+# instructions per translated block and writes a snapshot of its counters
+# whenever the guest runs $INSNMARK. Per path and destination kind
+# (PROFILE_DSTS: 1 flow, mcast, rnd) pktgen sends PROFILE_PACKETS frames
+# between two markers; the guest writes which snapshots bracket which run
+# and the module's symbols as loaded for it, and tests/vm/bench_profile.py
+# maps the blocks to functions: instructions per forwarded packet by
+# function, each path beside native.
+profile() {  # profile PATH DST
+  local pg=/proc/net/pktgen run="ip netns exec h1" tag=$1-$2
+  path "$1"
+  [ "$2" = rnd ] && ip -n r route add default via 10.0.2.2 2>/dev/null
+  pktgen_setup "${PROFILE_PACKETS:-20000}" "$2"
+  # Paced, so that r keeps up on every path (without icount the sender is
+  # faster than r's receive, and a frame dropped at r's backlog would be
+  # counted against the frames that made it): 120 us between frames, which
+  # pktgen sleeps (below 100 us it spins, which costs by time, not frame).
+  $run sh -c "echo 'delay ${PROFILE_DELAY:-120000}' > $pg/veth-h1"
+  ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
+  # A first burst warms the route cache, neighbours and the hint path.
+  $run sh -c "echo start > $pg/pgctrl"
+  awk '$4 == "[oxip]"' /proc/kallsyms > "$OXIP_OUT/profile-oxip-$tag.txt"
+  local p0 p1 r0 r1; p0=$(rx_packets); r0=$(r_rx_packets)
+  "$INSNMARK"
+  $run sh -c "echo start > $pg/pgctrl"
+  "$INSNMARK"
+  p1=$(rx_packets); r1=$(r_rx_packets)
+  [ $((p1 - p0)) = $((r1 - r0)) ] || echo "profile: $tag: r received $((r1 - r0)) frames, h2 $((p1 - p0)): the counts are per frame h2 received"
+  ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
+  [ "$2" = mcast ] && ip netns exec h3 tc filter del dev veth-h3 ingress pref 1
+  echo "$tag $MARKS $((MARKS + 1)) $((p1 - p0))" >> "$OXIP_OUT/profile-runs.txt"
+  MARKS=$((MARKS + 2))
+  echo "profile: $tag, $((p1 - p0)) packets"
+}
+if [ "$CLOCK" = profile ]; then
+  INSNMARK=$OXIP_TOP/out/insnprof/release/insnmark
+  [ -x "$INSNMARK" ] || { echo "bench: no $INSNMARK"; exit 1; }
+  MARKS=0
+  : > "$OXIP_OUT/profile-runs.txt"
+  for d in ${PROFILE_DSTS:-1 mcast}; do
+    for p in ${PROFILE_PATHS:-native ethertype nocache retag direct}; do profile "$p" "$d"; done
+  done
+  # The text symbols of the kernel and of every module but oxip (taken per
+  # run: a reload may move it), once all the runs have loaded theirs.
+  awk '$2 ~ /^[tT]$/ && $4 != "[oxip]"' /proc/kallsyms > "$OXIP_OUT/profile-kernel.txt"
+  path native
+  ethertype 0x0800
+  echo "bench done: profile"
+  exit 0
+fi
+
 phase iperf3_tcp iperf3_udp pktgen_64B_1flow pktgen_64B_1flow_stop_ingress pktgen_64B_1flow_stop_forward \
   pktgen_64B_256flow pktgen_mcast_2oif
 regime napi

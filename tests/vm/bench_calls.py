@@ -14,15 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-
-def demangle(name: str) -> str:
-    """Rust v0 symbols (_RNv...) shortened to their path segments."""
-    if not name.startswith("_R"):
-        return name
-    segs = re.findall(r"(?:\d+)_?([A-Za-z_][A-Za-z0-9_]*)", name[2:])
-    # Drop the crate hash segment (Cs<hash>_) and single-letter noise.
-    segs = [s for s in segs if len(s) > 1 and not s.startswith("Cs")]
-    return "::".join(segs[-3:]) if segs else name
+from bench_profile import demangle
 
 
 def load(path: Path):

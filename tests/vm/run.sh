@@ -50,6 +50,17 @@ qemu_opts=()
 [ "$MODE" = bench ] && [ "$CLOCK" = icount ] && qemu_opts=("--qemu-opts=-icount shift=0,sleep=off")
 OUT=$TOP/out/vm-$MODE-$NAME${SHARD:+-${SHARD%/*}}${CLOCK:+-$CLOCK}
 rm -rf "$OUT"; mkdir -p "$OUT"
+# BENCH_CLOCK=profile: QEMU counts the kernel's instructions by translated
+# block (tools/insnprof, a TCG plugin) and snapshots them at the guest's
+# markers (its insnmark, from the same crate).
+if [ "$MODE" = bench ] && [ "$CLOCK" = profile ]; then
+  step "cargo: building the insnprof plugin (tools/insnprof)"
+  # The host's default toolchain (qemu-plugin-sys needs a newer rustc than the
+  # stock kernel's 1.85.1).
+  RUSTUP_TOOLCHAIN='' cargo build -q --release --manifest-path "$TOP/tools/insnprof/Cargo.toml" --target-dir "$TOP/out/insnprof" ||
+    die "insnprof did not build"
+  qemu_opts=("--qemu-opts=-plugin $TOP/out/insnprof/release/libinsnprof.so,out=$OUT")
+fi
 
 # KVM if it works here, TCG otherwise. The probe boots once per machine and
 # its answer is cached (KVM on nested hosts can exist and still fail).
@@ -99,6 +110,11 @@ if [ "$MODE" = demo ]; then
 fi
 if [ "$MODE" = selftests ]; then
   # tests/vm/selftests.sh formats the table from selftests.tsv.
+  exit 0
+fi
+if [ "$MODE" = bench ] && [ "$CLOCK" = profile ]; then
+  tail -4 "$OUT/bench.log"
+  python3 "$TOP/tests/vm/bench_profile.py" "$OUT" | tee "$OUT/profile.txt"
   exit 0
 fi
 if [ "$MODE" = bench ] && [ "$CLOCK" = calls ]; then

@@ -423,3 +423,61 @@ fn custom_mr_rules_hand_everything_to_native() {
     t.clear();
     assert!(t.exact(), "a restarted dump starts over");
 }
+
+#[test]
+fn vif_bits_walk_the_set_bits_both_ways() {
+    let m = (1 << 0) | (1 << 5) | (1 << 31);
+    assert_eq!(VifBits(m).collect::<Vec<_>>(), [0, 5, 31]);
+    assert_eq!(VifBits(m).rev().collect::<Vec<_>>(), [31, 5, 0]);
+    assert_eq!(VifBits(0).next(), None);
+    assert_eq!(VifBits(u32::MAX).count(), MAXVIFS);
+}
+
+/// The walks stop at `maxvif`, which follows adds and deletes as native's
+/// `mrt->maxvif` does: a VIF added high, then the top one deleted, is
+/// still found and forwarded to, and one past a deleted top is not stale.
+#[test]
+fn maxvif_follows_vif_adds_and_deletes() {
+    let mut t = table();
+    assert_eq!(t.maxvif, 3);
+    t.vif_add(
+        7,
+        Vif {
+            ifindex: 17,
+            flags: 0,
+        },
+    )
+    .unwrap();
+    t.vif_add(
+        9,
+        Vif {
+            ifindex: 19,
+            flags: 0,
+        },
+    )
+    .unwrap();
+    assert_eq!(t.maxvif, 10);
+    t.vif_del(9);
+    assert_eq!(t.maxvif, 8);
+    assert_eq!(t.find_vif(17), Some(7));
+    assert_eq!(t.find_vif(19), None);
+    let e = sg(0, &[(1, 1), (7, 1), (9, 1)]);
+    assert_eq!(
+        ip_mr_forward(&t, &e, 10, 64),
+        MrForward::Forward {
+            oifs: (1 << 1) | (1 << 7),
+            in_vif: 0
+        }
+    );
+    t.vif_del(7);
+    assert_eq!(t.maxvif, 3);
+    t.vif_del(0);
+    assert_eq!(t.maxvif, 3);
+    t.vif_del(2);
+    t.vif_del(1);
+    assert_eq!(t.maxvif, 0);
+    assert_eq!(t.find_vif(10), None);
+    let mut t = table();
+    t.clear();
+    assert_eq!(t.maxvif, 0);
+}

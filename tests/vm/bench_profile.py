@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Where the instructions go, by function: `make bench-profile`'s report.
+
+Reads what the guest and the insnprof plugin wrote (tests/vm/bench.sh with
+BENCH_CLOCK=profile): snap-N.txt, the plugin's counters at the guest's Nth
+marker (`vaddr insns i0 i1 i2 i3` per translated block of kernel text: the
+instructions it executed on vCPUs 0-3);
+profile-runs.txt, `PATH-DST first second packets` per run; the kernel's
+text symbols (profile-kernel.txt) and oxip's as loaded for each run
+(profile-oxip-PATH-DST.txt). For each run it subtracts the two snapshots,
+gives each block's instructions to the function its first instruction is
+in, divides by the packets h2 received, and prints per destination kind
+the total, oxip's own share, and the functions whose instructions per
+packet differ most from native's.
+
+It counts vCPU 1 only (`--cpu all` counts all): there r receives (RPS),
+forwards and h2 receives, while pktgen sends from vCPU 0 paced by a busy
+wait whose instructions follow time, not frames. vCPU 1 does the same
+per-frame work on every path but oxip's, plus its wake-up for each frame.
+
+    bench_profile.py DIR [--top N] [--cpu N|all]
+"""
+import bisect
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+
+def demangle(name: str) -> str:
+    """A Rust v0 symbol (_R...) as its last two path segments, e.g.
+    `rcv::ip_rcv_finish_core`: identifiers are `<length>[_]<bytes>`; the
+    crate disambiguator (`s<base62>_`) and back-references (`B<base62>_`)
+    are skipped, and so is every other tag letter. A generic instance
+    (`_RI`) ends at its path's last identifier, before its arguments."""
+    if not name.startswith("_R"):
+        return name
+    generic = name.startswith("_RI")
+    segs, i, n = [], 2, len(name)
+    while i < n:
+        c = name[i]
+        if c.isdigit():
+            j = i
+            while j < n and name[j].isdigit():
+                j += 1
+            length = int(name[i:j])
+            if j < n and name[j] == "_":
+                j += 1
+            segs.append(name[j:j + length])
+            i = j + length
+            if generic and i < n and not name[i].isdigit():
+                break
+        elif c in "sB" and i + 1 < n and (name[i + 1].isalnum() or name[i + 1] == "_"):
+            j = name.find("_", i + 1)
+            i = n if j < 0 else j + 1
+        else:
+            i += 1
+    segs = [x for x in segs if x and x not in ("oxip_main", "oxip_core", "glue", "sys")]
+    return "::".join(segs[-2:]) if segs else name
+
+
+def symbols(*files: Path):
+    """Sorted (address, name, module) of text symbols from kallsyms lines."""
+    syms = []
+    for f in files:
+        for line in f.read_text().splitlines():
+            parts = line.split()
+            if len(parts) < 3 or parts[1] not in ("t", "T"):
+                continue
+            mod = parts[3].strip("[]") if len(parts) > 3 else ""
+            syms.append((int(parts[0], 16), parts[2], mod))
+    syms.sort()
+    return syms
+
+
+def snapshot(path: Path, cpu):
+    """vaddr -> instructions executed on vCPU `cpu` (None: all) (a block
+    retranslated at another length has a counter of its own: they add up)."""
+    out = defaultdict(int)
+    for line in path.read_text().splitlines():
+        f = line.split()
+        counts = [int(x) for x in f[2:]]
+        out[int(f[0], 16)] += sum(counts) if cpu is None else counts[cpu]
+    return out
+
+
+def profile(d: Path, first: int, second: int, syms, cpu):
+    a, b = snapshot(d / f"snap-{first}.txt", cpu), snapshot(d / f"snap-{second}.txt", cpu)
+    addrs = [s[0] for s in syms]
+    funcs = defaultdict(int)
+    for va, n in b.items():
+        delta = n - a.get(va, 0)
+        if delta <= 0:
+            continue
+        i = bisect.bisect_right(addrs, va) - 1
+        if i < 0:
+            funcs[("?", "")] += delta
+            continue
+        _, name, mod = syms[i]
+        funcs[(demangle(name), mod)] += delta
+    return funcs
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    top = 30
+    if "--top" in args:
+        i = args.index("--top")
+        top = int(args[i + 1])
+        del args[i:i + 2]
+    cpu = 1
+    if "--cpu" in args:
+        i = args.index("--cpu")
+        cpu = None if args[i + 1] == "all" else int(args[i + 1])
+        del args[i:i + 2]
+    if len(args) != 1:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    d = Path(args[0])
+    runs = {}
+    for line in (d / "profile-runs.txt").read_text().splitlines():
+        tag, first, second, packets = line.split()
+        runs[tag] = (int(first), int(second), int(packets))
+    kernel = d / "profile-kernel.txt"
+    per = {}
+    for tag, (first, second, packets) in runs.items():
+        if packets <= 0:
+            print(f"{tag}: no packets reached h2")
+            continue
+        syms = symbols(kernel, d / f"profile-oxip-{tag}.txt")
+        funcs = profile(d, first, second, syms, cpu)
+        per[tag] = ({k: v / packets for k, v in funcs.items()}, packets)
+
+    dsts = []
+    for tag in runs:
+        dst = tag.split("-", 1)[1]
+        if dst not in dsts:
+            dsts.append(dst)
+    for dst in dsts:
+        base = per.get(f"native-{dst}")
+        if not base:
+            continue
+        nat, _ = base
+        where = "all vCPUs" if cpu is None else f"vCPU {cpu}"
+        print(f"\n== destination {dst}: kernel instructions per forwarded packet, {where} ==")
+        print(f"{'path':<10} {'packets':>8} {'total':>9} {'vs native':>9} {'oxip own':>9}")
+        for tag, (f, packets) in per.items():
+            if not tag.endswith(f"-{dst}"):
+                continue
+            total = sum(f.values())
+            own = sum(v for (name, mod), v in f.items() if mod == "oxip")
+            ratio = sum(nat.values()) / total if total else 0
+            print(f"{tag.split('-')[0]:<10} {packets:>8} {total:>9.0f} {ratio:>8.3f}x {own:>9.0f}")
+        for tag, (f, _) in per.items():
+            if not tag.endswith(f"-{dst}") or tag.startswith("native-"):
+                continue
+            keys = set(f) | set(nat)
+            diff = sorted(keys, key=lambda k: -abs(f.get(k, 0) - nat.get(k, 0)))
+            print(f"\n-- {tag} vs native: functions by difference (instructions per packet) --")
+            print(f"{'function':<58} {'native':>8} {'path':>8} {'diff':>8}")
+            for k in diff[:top]:
+                name = k[0] + (f" [{k[1]}]" if k[1] else "")
+                n, p = nat.get(k, 0), f.get(k, 0)
+                print(f"{name[:58]:<58} {n:>8.1f} {p:>8.1f} {p - n:>+8.1f}")
+        print(f"\n-- native-{dst}: the {top} costliest functions --")
+        for k, v in sorted(nat.items(), key=lambda kv: -kv[1])[:top]:
+            name = k[0] + (f" [{k[1]}]" if k[1] else "")
+            print(f"{name[:58]:<58} {v:>8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
