@@ -114,6 +114,9 @@ impl ForwardSkb for FuzzFwd<'_> {
     fn mtu_inputs(&self) -> MtuInputs {
         self.k.mtu
     }
+    fn len(&self) -> u32 {
+        self.k.len
+    }
     fn mtu_check(&self) -> MtuCheck {
         MtuCheck {
             len: self.k.len,

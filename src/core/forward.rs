@@ -199,7 +199,9 @@ pub trait ForwardSkb {
     fn mark_forwarded(&mut self);
     /// The MTU inputs of the skb's route.
     fn mtu_inputs(&self) -> MtuInputs;
-    /// What `ip_exceeds_mtu` reads.
+    /// `skb->len`.
+    fn len(&self) -> u32;
+    /// What `ip_exceeds_mtu` reads (asked only when `len` exceeds the MTU).
     fn mtu_check(&self) -> MtuCheck;
     /// `skb_gso_validate_network_len(skb, mtu)`.
     fn gso_fits(&self, mtu: u32) -> bool;
@@ -262,8 +264,9 @@ pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Forwar
     mib.inc(IpMib::ForwDatagrams);
     skb.mark_forwarded();
     let mtu = ip_dst_mtu_maybe_forward(&skb.mtu_inputs());
-    let check = skb.mtu_check();
-    if ip_exceeds_mtu(&check, mtu, |m| skb.gso_fits(m)) {
+    // ip_exceeds_mtu()'s own first test, before the rest of what it reads
+    // is read: as in C, a packet within the MTU costs one comparison.
+    if skb.len() > mtu && ip_exceeds_mtu(&skb.mtu_check(), mtu, |m| skb.gso_fits(m)) {
         mib.inc(IpMib::FragFails);
         skb.icmp_send(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
         return drop(DropReason::PktTooBig);

@@ -342,7 +342,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// Sums `ihl * 4` bytes; a buffer shorter than that fails the check.
     pub fn checksum_ok(&self) -> bool {
         match self.b().get(..self.header_len()) {
-            Some(h) => checksum(h) == 0,
+            Some(h) => sums_to_all_ones(h),
             None => false,
         }
     }
@@ -517,6 +517,33 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
         // CAST: srrptr + 4 <= srrspace + 4 <= 259; the C stores a byte too.
         self.set_byte(base + IPOPT_OFFSET, (srrptr + 4) as u8);
     }
+}
+
+/// Whether `data`'s ones' complement sum is 0xffff (its [`checksum`] is
+/// 0), the way `ip_fast_csum()` decides it: 32-bit words in the machine's
+/// byte order, summed in 64 bits and folded (RFC 1071's larger words).
+/// Swapping the bytes of every word multiplies a ones' complement sum by a
+/// power of two modulo 0xffff, and 0xffff stays 0xffff, so the byte order
+/// does not change the verdict. A length that is not a multiple of 4 (never
+/// `ihl * 4`) takes [`checksum`].
+fn sums_to_all_ones(data: &[u8]) -> bool {
+    let mut words = data.chunks_exact(4);
+    if !words.remainder().is_empty() {
+        return checksum(data) == 0;
+    }
+    // At most 15 words of a header (60 bytes): no overflow in 64 bits; a
+    // longer buffer wraps only past 2^32 words.
+    let mut sum: u64 = 0;
+    for w in &mut words {
+        if let &[a, b, c, d] = w {
+            sum = sum.wrapping_add(u64::from(u32::from_ne_bytes([a, b, c, d])));
+        }
+    }
+    let sum = (sum & 0xffff_ffff) + (sum >> 32);
+    let sum = (sum & 0xffff_ffff) + (sum >> 32);
+    let sum = (sum & 0xffff) + (sum >> 16);
+    let sum = (sum & 0xffff) + (sum >> 16);
+    sum == 0xffff
 }
 
 /// The Internet checksum (RFC 1071) of `data`, folded and complemented.
@@ -875,6 +902,41 @@ pub(crate) mod tests {
         assert!(v.checksum_ok());
         assert_eq!(v.dscp(), 0xb8);
         assert!(v.is_fragment());
+    }
+
+    #[test]
+    fn checksum_ok_agrees_with_the_folded_sum() {
+        // xorshift: headers of every ihl, valid, corrupted by one bit, and
+        // random; edge sums (all zero, all ones) too.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..20_000u32 {
+            let ihl = 5 + (next() % 11) as usize;
+            let mut h = [0u8; 60];
+            for b in h.iter_mut() {
+                *b = next() as u8;
+            }
+            h[0] = 0x40 | ihl as u8;
+            let len = ihl * 4;
+            if round % 3 != 0 {
+                let mut p = Packet::new_checked(&mut h[..len]).unwrap();
+                p.fill_checksum();
+                if round % 3 == 2 {
+                    let bit = (next() % (len as u64 * 8)) as usize;
+                    h[bit / 8] ^= 1 << (bit % 8);
+                }
+            }
+            let want = checksum(&h[..len]) == 0;
+            assert_eq!(sums_to_all_ones(&h[..len]), want, "{:02x?}", &h[..len]);
+        }
+        assert!(!sums_to_all_ones(&[0; 20]));
+        assert!(sums_to_all_ones(&[0xff; 20]));
+        assert_eq!(sums_to_all_ones(&[0xff; 6]), checksum(&[0xff; 6]) == 0);
     }
 
     #[test]

@@ -339,11 +339,17 @@ profile() {  # profile PATH DST
   # A first burst warms the route cache, neighbours and the hint path.
   $run sh -c "echo start > $pg/pgctrl"
   awk '$4 == "[oxip]"' /proc/kallsyms > "$OXIP_OUT/profile-oxip-$tag.txt"
+  # vCPU 1 never idles meanwhile: a user-space loop (not counted) holds it,
+  # so each frame's softirq runs on the interrupt's exit the same way on
+  # every path, without an idle exit and tick restart that follow timing.
+  taskset -c 1 sh -c 'while :; do :; done' &
+  local spin=$!
   local p0 p1 r0 r1; p0=$(rx_packets); r0=$(r_rx_packets)
   "$INSNMARK"
   $run sh -c "echo start > $pg/pgctrl"
   "$INSNMARK"
   p1=$(rx_packets); r1=$(r_rx_packets)
+  kill "$spin"; wait "$spin" 2>/dev/null
   [ $((p1 - p0)) = $((r1 - r0)) ] || echo "profile: $tag: r received $((r1 - r0)) frames, h2 $((p1 - p0)): the counts are per frame h2 received"
   ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
   [ "$2" = mcast ] && ip netns exec h3 tc filter del dev veth-h3 ingress pref 1

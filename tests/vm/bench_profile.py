@@ -102,6 +102,13 @@ def profile(d: Path, first: int, second: int, syms, cpu):
     return funcs
 
 
+def replaced(nat, f) -> float:
+    """Native's instructions in the functions a path (nearly) never runs:
+    the kernel code oxip's own replaces (ip_rcv_core, the FIB lookup,
+    ip_forward, early demux, ...)."""
+    return sum(v for k, v in nat.items() if f.get(k, 0) < 0.05 * v)
+
+
 def main() -> int:
     args = sys.argv[1:]
     top = 30
@@ -144,14 +151,16 @@ def main() -> int:
         nat, _ = base
         where = "all vCPUs" if cpu is None else f"vCPU {cpu}"
         print(f"\n== destination {dst}: kernel instructions per forwarded packet, {where} ==")
-        print(f"{'path':<10} {'packets':>8} {'total':>9} {'vs native':>9} {'oxip own':>9}")
+        print(f"{'path':<10} {'packets':>8} {'total':>9} {'vs native':>9} {'oxip own':>9} {'replaced':>9} {'repl/own':>9}")
         for tag, (f, packets) in per.items():
             if not tag.endswith(f"-{dst}"):
                 continue
             total = sum(f.values())
             own = sum(v for (name, mod), v in f.items() if mod == "oxip")
+            repl = replaced(nat, f)
             ratio = sum(nat.values()) / total if total else 0
-            print(f"{tag.split('-')[0]:<10} {packets:>8} {total:>9.0f} {ratio:>8.3f}x {own:>9.0f}")
+            rr = f"{repl / own:>8.3f}x" if own else f"{'-':>9}"
+            print(f"{tag.split('-')[0]:<10} {packets:>8} {total:>9.0f} {ratio:>8.3f}x {own:>9.0f} {repl:>9.0f} {rr}")
         for tag, (f, _) in per.items():
             if not tag.endswith(f"-{dst}") or tag.startswith("native-"):
                 continue

@@ -91,6 +91,9 @@ impl ForwardSkb for FakeFwd {
     fn mtu_inputs(&self) -> MtuInputs {
         self.mtu
     }
+    fn len(&self) -> u32 {
+        self.len
+    }
     fn mtu_check(&self) -> MtuCheck {
         MtuCheck {
             len: self.len,

@@ -1316,6 +1316,9 @@ impl ForwardSkb for RcuSkb<'_, '_> {
             .rtable(g)
             .map_or_else(MtuInputs::default, Rtable::mtu_inputs)
     }
+    fn len(&self) -> u32 {
+        RcvSkb::len(&*self.skb)
+    }
     fn mtu_check(&self) -> MtuCheck {
         let h = Packet::new_checked(RcvSkb::network_header(&*self.skb));
         // SAFETY: `self.skb.ptr` is valid (Skb invariant).
