@@ -175,8 +175,8 @@ int oxip_vif_info_ifindex(const struct fib_notifier_info *info);
 struct rtable *oxip_ip_route_output_mc(struct net *net, __be32 daddr, u8 tos, int oif);
 void oxip_ip_rt_put(struct rtable *rt);
 unsigned int oxip_dst_mtu(const struct dst_entry *dst);
-void oxip_skb_dst_drop(struct sk_buff *skb);
-void oxip_skb_dst_set(struct sk_buff *skb, struct dst_entry *dst);
+/* skb_dst_drop(skb); skb_dst_set(skb, dst): a held route replaces the skb's. */
+void oxip_skb_dst_replace(struct sk_buff *skb, struct dst_entry *dst);
 struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);

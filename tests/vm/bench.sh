@@ -350,10 +350,10 @@ profile() {  # profile PATH DST
   "$INSNMARK"
   p1=$(rx_packets); r1=$(r_rx_packets)
   kill "$spin"; wait "$spin" 2>/dev/null
-  [ $((p1 - p0)) = $((r1 - r0)) ] || echo "profile: $tag: r received $((r1 - r0)) frames, h2 $((p1 - p0)): the counts are per frame h2 received"
+  [ $((p1 - p0)) = $((r1 - r0)) ] || echo "profile: $tag: r received $((r1 - r0)) frames, h2 $((p1 - p0))"
   ip netns exec h2 tc filter del dev veth-h2 ingress pref 1
   [ "$2" = mcast ] && ip netns exec h3 tc filter del dev veth-h3 ingress pref 1
-  echo "$tag $MARKS $((MARKS + 1)) $((p1 - p0))" >> "$OXIP_OUT/profile-runs.txt"
+  echo "$tag $MARKS $((MARKS + 1)) $((r1 - r0)) $((p1 - p0))" >> "$OXIP_OUT/profile-runs.txt"
   MARKS=$((MARKS + 2))
   echo "profile: $tag, $((p1 - p0)) packets"
 }

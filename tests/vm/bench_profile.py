@@ -6,11 +6,13 @@ Reads what the guest and the insnprof plugin wrote (tests/vm/bench.sh with
 BENCH_CLOCK=profile): snap-N.txt, the plugin's counters at the guest's Nth
 marker (`vaddr insns i0 i1 i2 i3` per translated block of kernel text: the
 instructions it executed on vCPUs 0-3);
-profile-runs.txt, `PATH-DST first second packets` per run; the kernel's
+profile-runs.txt, `PATH-DST first second r_frames h2_frames` per run; the kernel's
 text symbols (profile-kernel.txt) and oxip's as loaded for each run
 (profile-oxip-PATH-DST.txt). For each run it subtracts the two snapshots,
 gives each block's instructions to the function its first instruction is
-in, divides by the packets h2 received, and prints per destination kind
+in, divides by the frames r received (h2 receives as many, or one copy
+of each for multicast, unless some were lost: the report says so), and
+prints per destination kind
 the total, oxip's own share, and the functions whose instructions per
 packet differ most from native's.
 
@@ -127,13 +129,15 @@ def main() -> int:
     d = Path(args[0])
     runs = {}
     for line in (d / "profile-runs.txt").read_text().splitlines():
-        tag, first, second, packets = line.split()
+        tag, first, second, packets, h2 = line.split()
         runs[tag] = (int(first), int(second), int(packets))
+        if int(h2) != int(packets):
+            print(f"{tag}: r received {packets} frames, h2 {h2}")
     kernel = d / "profile-kernel.txt"
     per = {}
     for tag, (first, second, packets) in runs.items():
         if packets <= 0:
-            print(f"{tag}: no packets reached h2")
+            print(f"{tag}: no frames reached r")
             continue
         syms = symbols(kernel, d / f"profile-oxip-{tag}.txt")
         funcs = profile(d, first, second, syms, cpu)
@@ -150,8 +154,8 @@ def main() -> int:
             continue
         nat, _ = base
         where = "all vCPUs" if cpu is None else f"vCPU {cpu}"
-        print(f"\n== destination {dst}: kernel instructions per forwarded packet, {where} ==")
-        print(f"{'path':<10} {'packets':>8} {'total':>9} {'vs native':>9} {'oxip own':>9} {'replaced':>9} {'repl/own':>9}")
+        print(f"\n== destination {dst}: kernel instructions per frame r received, {where} ==")
+        print(f"{'path':<10} {'frames':>8} {'total':>9} {'vs native':>9} {'oxip own':>9} {'replaced':>9} {'repl/own':>9}")
         for tag, (f, packets) in per.items():
             if not tag.endswith(f"-{dst}"):
                 continue

@@ -416,12 +416,10 @@ impl Skb {
     /// `skb_dst_drop(skb); skb_dst_set(skb, &rt->dst)`: the held output
     /// route replaces the input one.
     pub(crate) fn set_output_route(&mut self, rt: OutputRoute) {
-        // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_dst_drop(self.as_ptr()) };
         let dst = rt.into_dst();
-        // SAFETY: `dst` is a held reference (OutputRoute invariant), which
-        // skb_dst_set takes over.
-        unsafe { b::oxip_skb_dst_set(self.as_ptr(), dst) };
+        // SAFETY: `self.ptr` is valid and owned (Skb invariant); `dst` is a
+        // held reference (OutputRoute invariant), which skb_dst_set takes over.
+        unsafe { b::oxip_skb_dst_replace(self.as_ptr(), dst) };
     }
 
     /// `dst_output(net, sk, skb)`, as the forward okfns end.
