@@ -475,14 +475,6 @@ pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrF
     MrForward::Forward { oifs, in_vif: vif }
 }
 
-/// VIF `i`'s bit in a mask of VIFs (0 for an index of 32 or more).
-pub fn vif_bit(i: usize) -> u32 {
-    u32::try_from(i)
-        .ok()
-        .and_then(|i| 1u32.checked_shl(i))
-        .unwrap_or(0)
-}
-
 /// The VIF indices set in a mask of VIFs (bit n = VIF n), lowest first
 /// (`next_back`: highest first), one step per set bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -78,7 +78,13 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
         }
     }
     let net = skb.net(&g);
-    let x = Xmit { net, tos, daddr };
+    let x = Xmit {
+        net,
+        tos,
+        daddr,
+        m,
+        bh,
+    };
     let targets = oifs.get(..n).unwrap_or(&[]);
     let Some((&last, rest)) = targets.split_last() else {
         return if local {
@@ -87,39 +93,19 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
             consume_unforwarded(skb, st)
         };
     };
-    let len = pkt.len;
-    let mut sent = 0u32;
     for &oif in rest {
         if let Some(c) = clone(&skb, st) {
-            sent |= x.ipmr_queue_xmit(c, oif, st);
+            x.ipmr_queue_xmit(c, oif, st);
         }
     }
-    let ret = if local {
+    if local {
         if let Some(c) = clone(&skb, st) {
-            sent |= x.ipmr_queue_xmit(c, last, st);
+            x.ipmr_queue_xmit(c, last, st);
         }
         skb.local_deliver()
     } else {
-        sent |= x.ipmr_queue_xmit(skb, last, st);
+        x.ipmr_queue_xmit(skb, last, st);
         0
-    };
-    count_vifs_out(m, bh, targets, sent, len);
-    ret
-}
-
-/// The out counters of the VIFs whose copy got past routing, the MTU and
-/// `skb_cow` (bit n = VIF n), as `ipmr_prepare_xmit()` counts them, under
-/// one hold of the mirror's lock for all copies; a VIF the daemon replaced
-/// meanwhile (another device now) is not counted.
-fn count_vifs_out(m: &Mirror, bh: &Bh, targets: &[(usize, i32)], sent: u32, len: u64) {
-    if sent == 0 {
-        return;
-    }
-    let mut t = m.lock(bh);
-    for &(vif, ifindex) in targets {
-        if sent & ipmr::vif_bit(vif) != 0 && t.vif(vif).is_some_and(|v| v.ifindex == ifindex) {
-            t.count_vif_out(vif, len);
-        }
     }
 }
 
@@ -145,23 +131,18 @@ struct Xmit<'a> {
     net: &'a Net,
     tos: u8,
     daddr: Ipv4Address,
+    m: &'a Mirror,
+    bh: &'a Bh,
 }
 
 impl Xmit<'_> {
     /// C: net/ipv4/ipmr.c, `ipmr_queue_xmit()` for a plain (not tunnel,
     /// not register) VIF: route out of its device, refuse DF over MTU (no
-    /// ICMP for multicast), make room, decrement TTL, FORWARD hook. Returns
-    /// the VIF's bit if the copy got as far as native counts it out
-    /// ([`count_vifs_out`] does, for all copies at once), else 0.
-    fn ipmr_queue_xmit(
-        &self,
-        mut skb: Skb,
-        (vif, ifindex): (usize, i32),
-        st: &mut Stats<'_>,
-    ) -> u32 {
+    /// ICMP for multicast), make room, count, decrement TTL, FORWARD hook.
+    fn ipmr_queue_xmit(&self, mut skb: Skb, (vif, ifindex): (usize, i32), st: &mut Stats<'_>) {
         let Some(rt) = OutputRoute::multicast(self.net, self.daddr, self.tos, ifindex) else {
             drop_skb(skb, st, DropReason::NotSpecified);
-            return 0;
+            return;
         };
         let df = Packet::new_checked(RcvSkb::network_header(&skb)).is_ok_and(|h| h.dont_frag());
         let len = RcvSkb::len(&skb);
@@ -169,21 +150,27 @@ impl Xmit<'_> {
             st.inc(IpMib::FragFails);
             drop(rt);
             drop_skb(skb, st, DropReason::NotSpecified);
-            return 0;
+            return;
         }
         if !skb.cow_for_route(&rt) {
             drop(rt);
             drop_skb(skb, st, DropReason::Nomem);
-            return 0;
+            return;
         }
-        let counted = ipmr::vif_bit(vif);
+        {
+            // The VIF this copy is for, unless the daemon replaced it since.
+            let mut t = self.m.lock(self.bh);
+            if t.vif(vif).is_some_and(|v| v.ifindex == ifindex) {
+                t.count_vif_out(vif, u64::from(len));
+            }
+        }
         // The input route is dropped and the held output route takes its place.
         skb.set_output_route(rt);
         // The head is private after skb_cow_for_output: ip_header_mut's
         // skb_ensure_writable only checks that. C: `ip_decrease_ttl(ip_hdr(skb))`.
         let Some(Ok(mut iph)) = skb.ip_header_mut().map(Packet::new_checked) else {
             drop_skb(skb, st, DropReason::Nomem);
-            return counted;
+            return;
         };
         iph.decrease_ttl();
         skb.ipcb_mut().set_forwarded();
@@ -195,7 +182,6 @@ impl Xmit<'_> {
         {
             ipmr_forward_finish(self.net, SockPtr::none(), skb, st);
         }
-        counted
     }
 }
 
