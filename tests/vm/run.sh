@@ -7,7 +7,9 @@
 #   tests/vm/run.sh demo  [KERNEL]   load oxip, send traffic, show the counters
 #   tests/vm/run.sh bench [KERNEL]   forwarding benchmark, native vs oxip (table + PNG);
 #                                    BENCH_CLOCK=icount boots with -icount shift=0,sleep=off;
-#                                    BENCH_CLOCK=calls counts function entries per packet instead
+#                                    BENCH_CLOCK=calls counts function entries per packet instead;
+#                                    BENCH_CLOCK=profile instructions per packet by function
+#                                    (QEMU's insnprof plugin, tools/insnprof)
 #   tests/vm/run.sh selftests [KERNEL]  the kernel's IPv4 selftests, native then takeover=all
 #                                    (tests/vm/selftests.sh builds the helpers and prints the table)
 #   ONLY=name tests/vm/run.sh check   one scenario (a space-separated list works too)
