@@ -329,12 +329,14 @@ profile() {  # profile PATH DST
   local pg=/proc/net/pktgen run="ip netns exec h1" tag=$1-$2
   path "$1"
   [ "$2" = rnd ] && ip -n r route add default via 10.0.2.2 2>/dev/null
-  pktgen_setup "${PROFILE_PACKETS:-20000}" "$2"
+  local n=${PROFILE_PACKETS:-}; [ -n "$n" ] || n=20000
+  pktgen_setup "$n" "$2"
   # Paced, so that r keeps up on every path (without icount the sender is
   # faster than r's receive, and a frame dropped at r's backlog would be
   # counted against the frames that made it): 120 us between frames, which
   # pktgen sleeps (below 100 us it spins, which costs by time, not frame).
-  $run sh -c "echo 'delay ${PROFILE_DELAY:-120000}' > $pg/veth-h1"
+  local delay=${PROFILE_DELAY:-}; [ -n "$delay" ] || delay=120000
+  $run sh -c "echo 'delay $delay' > $pg/veth-h1"
   ip netns exec h2 tc filter add dev veth-h2 ingress pref 1 matchall action drop
   # A first burst warms the route cache, neighbours and the hint path.
   $run sh -c "echo start > $pg/pgctrl"
@@ -362,8 +364,11 @@ if [ "$CLOCK" = profile ]; then
   [ -x "$INSNMARK" ] || { echo "bench: no $INSNMARK"; exit 1; }
   MARKS=0
   : > "$OXIP_OUT/profile-runs.txt"
-  for d in ${PROFILE_DSTS:-1 mcast}; do
-    for p in ${PROFILE_PATHS:-native ethertype nocache retag direct}; do profile "$p" "$d"; done
+  # PROFILE_DSTS (1, mcast, rnd) and PROFILE_PATHS narrow a run.
+  dsts=${PROFILE_DSTS:-}; [ -n "$dsts" ] || dsts="1 mcast"
+  paths=${PROFILE_PATHS:-}; [ -n "$paths" ] || paths="native ethertype nocache retag direct"
+  for d in $dsts; do
+    for p in $paths; do profile "$p" "$d"; done
   done
   # The text symbols of the kernel and of every module but oxip (taken per
   # run: a reload may move it), once all the runs have loaded theirs.
