@@ -23,6 +23,7 @@ per-frame work on every path but oxip's, plus its wake-up for each frame.
 
     bench_profile.py DIR [--top N] [--cpu N|all]
 """
+import argparse
 import bisect
 import re
 import sys
@@ -112,21 +113,14 @@ def replaced(nat, f) -> float:
 
 
 def main() -> int:
-    args = sys.argv[1:]
-    top = 30
-    if "--top" in args:
-        i = args.index("--top")
-        top = int(args[i + 1])
-        del args[i:i + 2]
-    cpu = 1
-    if "--cpu" in args:
-        i = args.index("--cpu")
-        cpu = None if args[i + 1] == "all" else int(args[i + 1])
-        del args[i:i + 2]
-    if len(args) != 1:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    d = Path(args[0])
+    ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    ap.add_argument("dir", type=Path)
+    ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--cpu", default="1", help="a vCPU number, or all")
+    a = ap.parse_args()
+    top = a.top
+    cpu = None if a.cpu == "all" else int(a.cpu)
+    d = a.dir
     runs = {}
     for line in (d / "profile-runs.txt").read_text().splitlines():
         tag, first, second, packets, h2 = line.split()
