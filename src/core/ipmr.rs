@@ -15,6 +15,9 @@ use super::wire::Ipv4Address;
 pub const MAXVIFS: usize = 32;
 /// Entries one table mirrors (the glue refuses more and says so).
 pub const MFC_CAPACITY: usize = 1024;
+/// Buckets of the (origin, group) index: a power of two, twice the
+/// capacity, so a probe is short even when the table is full.
+const INDEX_SIZE: usize = 2 * MFC_CAPACITY;
 /// `INADDR_ANY`: the origin of (*,G) and (*,*), the group of (*,*).
 const ANY: Ipv4Address = Ipv4Address::UNSPECIFIED;
 
@@ -152,6 +155,11 @@ pub struct MrTable {
     /// walks over VIFs stop there, as native's do.
     maxvif: usize,
     entries: [MfcSlot; MFC_CAPACITY],
+    /// (origin, group) -> entry: open addressing with linear probing over
+    /// `INDEX_SIZE` buckets, each 0 (empty) or an entry's slot plus one,
+    /// so a lookup costs a probe or two at any size, where native's costs
+    /// a hash (rhashtable). Entries keep their slots, and so their order.
+    index: [u16; INDEX_SIZE],
     len: usize,
     /// Entries (and VIFs) the kernel has that this mirror could not store
     /// (full, bad index), less those deleted or stored since.
@@ -175,6 +183,7 @@ impl MrTable {
             vifs: [NO_VIF; MAXVIFS],
             maxvif: 0,
             entries: [NO_MFC; MFC_CAPACITY],
+            index: [0; INDEX_SIZE],
             len: 0,
             unmirrored: 0,
             custom_rules: 0,
@@ -225,10 +234,69 @@ impl MrTable {
             .rposition(|s| s.present && s.vif.ifindex == ifindex)
     }
 
+    /// The slot of (origin, group).
     fn slot(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|s| s.used && s.e.origin == origin && s.e.group == group)
+        self.find_bucket(origin, group)
+            .ok()
+            .and_then(|b| self.bucket_slot(b))
+    }
+
+    /// The entry slot bucket `b` points to.
+    fn bucket_slot(&self, b: usize) -> Option<usize> {
+        self.index
+            .get(b)
+            .and_then(|&v| usize::from(v).checked_sub(1))
+    }
+
+    /// The bucket of (origin, group): `Ok` where it is indexed, `Err` with
+    /// the empty bucket where it would go.
+    fn find_bucket(&self, origin: Ipv4Address, group: Ipv4Address) -> Result<usize, usize> {
+        let mut b = index_hash(origin, group);
+        // At most MFC_CAPACITY buckets are taken: an empty one is met.
+        for _ in 0..INDEX_SIZE {
+            let Some(i) = self.bucket_slot(b) else {
+                return Err(b);
+            };
+            if self
+                .entries
+                .get(i)
+                .is_some_and(|s| s.e.origin == origin && s.e.group == group)
+            {
+                return Ok(b);
+            }
+            b = (b + 1) % INDEX_SIZE;
+        }
+        Err(b)
+    }
+
+    /// Empties bucket `hole` and shifts back the entries probed past it
+    /// (linear probing's deletion, which leaves no tombstones).
+    fn unindex(&mut self, mut hole: usize) {
+        let mut b = hole;
+        loop {
+            b = (b + 1) % INDEX_SIZE;
+            let Some(i) = self.bucket_slot(b) else { break };
+            let Some(e) = self.entries.get(i).map(|s| s.e) else {
+                break;
+            };
+            let home = index_hash(e.origin, e.group);
+            // It stays if its home lies cyclically in (hole, b].
+            let stays = if hole <= b {
+                hole < home && home <= b
+            } else {
+                hole < home || home <= b
+            };
+            if !stays {
+                let v = self.index.get(b).copied().unwrap_or(0);
+                if let Some(h) = self.index.get_mut(hole) {
+                    *h = v;
+                }
+                hole = b;
+            }
+        }
+        if let Some(h) = self.index.get_mut(hole) {
+            *h = 0;
+        }
     }
 
     /// Stores or replaces (origin, group); whether it was new.
@@ -236,22 +304,29 @@ impl MrTable {
         if usize::from(e.parent) >= MAXVIFS {
             return Err(MfcError::BadVif);
         }
-        if let Some(i) = self.slot(e.origin, e.group) {
-            if let Some(s) = self.entries.get_mut(i) {
-                s.e = e;
+        let bucket = match self.find_bucket(e.origin, e.group) {
+            Ok(b) => {
+                if let Some(s) = self.bucket_slot(b).and_then(|i| self.entries.get_mut(i)) {
+                    s.e = e;
+                }
+                return Ok(false);
             }
-            return Ok(false);
-        }
-        let free = self
+            Err(b) => b,
+        };
+        let (i, free) = self
             .entries
             .iter_mut()
-            .find(|s| !s.used)
+            .enumerate()
+            .find(|(_, s)| !s.used)
             .ok_or(MfcError::Full)?;
         *free = MfcSlot {
             used: true,
             e,
             counters: MfcCounters::default(),
         };
+        if let (Some(b), Ok(v)) = (self.index.get_mut(bucket), u16::try_from(i + 1)) {
+            *b = v;
+        }
         self.len += 1;
         Ok(true)
     }
@@ -279,14 +354,15 @@ impl MrTable {
     /// `FIB_EVENT_ENTRY_DEL`. Deleting an entry this mirror never held
     /// takes one from the unmirrored count.
     pub fn entry_del(&mut self, origin: Ipv4Address, group: Ipv4Address) {
-        match self.slot(origin, group) {
-            Some(i) => {
-                if let Some(s) = self.entries.get_mut(i) {
+        match self.find_bucket(origin, group) {
+            Ok(b) => {
+                if let Some(s) = self.bucket_slot(b).and_then(|i| self.entries.get_mut(i)) {
                     *s = NO_MFC;
                     self.len -= 1;
                 }
+                self.unindex(b);
             }
-            None => self.unmirrored = self.unmirrored.saturating_sub(1),
+            Err(_) => self.unmirrored = self.unmirrored.saturating_sub(1),
         }
     }
 
@@ -357,40 +433,60 @@ impl MrTable {
         self.vifs = [NO_VIF; MAXVIFS];
         self.maxvif = 0;
         self.entries = [NO_MFC; MFC_CAPACITY];
+        self.index = [0; INDEX_SIZE];
         self.len = 0;
         self.unmirrored = 0;
         self.custom_rules = 0;
     }
 
+    /// The entry in slot `i`.
+    fn entry(&self, i: usize) -> Option<&MfcEntry> {
+        self.entries.get(i).map(|s| &s.e)
+    }
+
     /// `ipmr_cache_find(mrt, origin, mcastgrp)`: the (S,G) entry.
     pub fn cache_find(&self, origin: Ipv4Address, group: Ipv4Address) -> Option<&MfcEntry> {
-        self.iter().find(|e| e.origin == origin && e.group == group)
+        self.slot(origin, group).and_then(|i| self.entry(i))
     }
 
     /// `mr_mfc_find_any_parent(mrt, vifi)`: the (*,*) entry that forwards
     /// to `vifi` (its parent does not matter).
     pub fn find_any_parent(&self, vifi: usize) -> Option<&MfcEntry> {
-        self.iter()
-            .find(|e| e.origin == ANY && e.group == ANY && e.ttl(vifi) < 255)
+        self.find_any_parent_slot(vifi).and_then(|i| self.entry(i))
+    }
+
+    fn find_any_parent_slot(&self, vifi: usize) -> Option<usize> {
+        // One (*,*) entry at most: the mirror keys entries on (origin, group).
+        self.slot(ANY, ANY)
+            .filter(|&i| self.entry(i).is_some_and(|e| e.ttl(vifi) < 255))
     }
 
     /// `ipmr_cache_find_any(mrt, mcastgrp, vifi)`: a (*,G) entry that
     /// forwards to `vifi` (or whose (*,*) proxy does), else the (*,*) one.
     pub fn cache_find_any(&self, group: Ipv4Address, vifi: usize) -> Option<&MfcEntry> {
+        self.cache_find_any_slot(group, vifi)
+            .and_then(|i| self.entry(i))
+    }
+
+    fn cache_find_any_slot(&self, group: Ipv4Address, vifi: usize) -> Option<usize> {
         if group != ANY {
-            for e in self.iter().filter(|e| e.origin == ANY && e.group == group) {
+            // One (*,G) entry at most, as for (*,*).
+            if let Some((i, e)) = self
+                .slot(ANY, group)
+                .and_then(|i| Some((i, self.entry(i)?)))
+            {
                 if e.ttl(vifi) < 255 {
-                    return Some(e);
+                    return Some(i);
                 }
                 if self
                     .find_any_parent(usize::from(e.parent))
                     .is_some_and(|p| p.ttl(vifi) < 255)
                 {
-                    return Some(e);
+                    return Some(i);
                 }
             }
         }
-        self.find_any_parent(vifi)
+        self.find_any_parent_slot(vifi)
     }
 
     /// `ip_mr_input`'s lookup: (S,G), then by the input VIF (*,G) / (*,*).
@@ -400,9 +496,20 @@ impl MrTable {
         daddr: Ipv4Address,
         in_ifindex: i32,
     ) -> Option<&MfcEntry> {
-        self.cache_find(saddr, daddr).or_else(|| {
+        self.lookup_slot(saddr, daddr, in_ifindex)
+            .and_then(|i| self.entry(i))
+    }
+
+    /// [`MrTable::lookup`]'s slot, whose counters the packet counts in.
+    fn lookup_slot(
+        &self,
+        saddr: Ipv4Address,
+        daddr: Ipv4Address,
+        in_ifindex: i32,
+    ) -> Option<usize> {
+        self.slot(saddr, daddr).or_else(|| {
             self.find_vif(in_ifindex)
-                .and_then(|v| self.cache_find_any(daddr, v))
+                .and_then(|v| self.cache_find_any_slot(daddr, v))
         })
     }
 }
@@ -553,11 +660,14 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
     if !t.exact() || p.forwarded || p.router_alert || p.igmp {
         return MrInput::Native;
     }
-    let Some(e) = t.lookup(p.saddr, p.daddr, p.in_ifindex).copied() else {
+    let Some(slot) = t.lookup_slot(p.saddr, p.daddr, p.in_ifindex) else {
+        return MrInput::Native;
+    };
+    let Some(e) = t.entry(slot).copied() else {
         return MrInput::Native;
     };
     let d = ip_mr_forward(t, &e, p.in_ifindex, p.ttl);
-    let slot = t.slot(e.origin, e.group);
+    let slot = Some(slot);
     match d {
         MrForward::WrongVif { .. } => {
             // Native counts pkt, bytes and wrong_if for it; so do we, and
@@ -588,6 +698,15 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
             MrInput::Forward { oifs }
         }
     }
+}
+
+/// The home bucket of (origin, group): Fibonacci hashing of the 64-bit
+/// key, its top bits.
+fn index_hash(origin: Ipv4Address, group: Ipv4Address) -> usize {
+    let k = (u64::from(origin.to_bits()) << 32) | u64::from(group.to_bits());
+    let h = k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    // CAST: the top log2(INDEX_SIZE) bits, below INDEX_SIZE.
+    (h >> (64 - INDEX_SIZE.trailing_zeros())) as usize
 }
 
 #[cfg(test)]
