@@ -43,9 +43,10 @@ bindgen "$TOP/src/glue/bindings.h" \
   --allowlist-function 'netdev_is_rx_handler_busy|skb_ensure_writable' \
   --allowlist-function 'inet_select_addr|ip_send_check|__ip_dev_find' \
   --allowlist-function 'nf_queue_nf_hook_drop' \
-  --allowlist-type 'packet_type|nf_hook_ops|nf_hook_state|iphdr|inet_skb_parm|rtable|pernet_operations|notifier_block|skb_drop_reason|net_device|sk_buff|net|seq_file|dst_entry|file|list_head|proc_dir_entry|nf_dev_hooks|netdev_cmd|oxip_consts|napi_struct|sk_buff_head|fib_event_type|fib_notifier_info' \
+  --allowlist-type 'packet_type|nf_hook_ops|nf_hook_state|iphdr|inet_skb_parm|rtable|pernet_operations|notifier_block|skb_drop_reason|net_device|sk_buff|net|seq_file|dst_entry|file|list_head|proc_dir_entry|nf_dev_hooks|netdev_cmd|oxip_consts|napi_struct|sk_buff_head|fib_event_type|fib_notifier_info|skb_shared_info|net_generic' \
   --allowlist-var 'ETH_P_.*|EBUSY' \
   --allowlist-var 'AF_INET' \
+  --allowlist-var 'IPV4_DEVCONF_.*|RTAX_LOCK|RTAX_MTU|DST_METRICS_FLAGS|DST_METADATA|CHECKSUM_COMPLETE|CHECKSUM_NONE' \
   --allowlist-var 'ICMP_.*|IPOPT_.*|MAX_IPOPTLEN|IP_CE|IP_DF|IP_MF|IP_OFFSET|INET_ECN_.*|INET_DSCP_MASK|IPPROTO_.*' \
   --allowlist-var 'MAXVIFS|VIFF_.*|IFNAMSIZ|TC_PRIO_.*|IPTOS_TOS_MASK|ip_tos2prio' \
   --allowlist-var 'ETH_P_IP|NFPROTO_NETDEV|NF_NETDEV_INGRESS|NF_STOLEN|NF_ACCEPT|NF_DROP|NETDEV_UNREGISTER|NOTIFY_DONE|NET_RX_SUCCESS|NET_RX_DROP|PACKET_.*|RTN_.*|IPSKB_.*|GFP_ATOMIC|GFP_KERNEL|___GFP_.*|RTCF_.*|EINVAL|ENODEV|EEXIST|ENOMEM|init_net' \

@@ -7,6 +7,9 @@
 //! reimplementation of net/ipv4/ip_input.c and leave through the kernel's
 //! own local delivery or route input.
 
+use core::sync::atomic::AtomicBool;
+use core::sync::atomic::Ordering;
+
 use kernel::prelude::*;
 
 mod glue;
@@ -66,18 +69,30 @@ struct Oxip {
     _pernet: glue::pernet::Registration,
 }
 
+/// The load-time parameters the takeover hook reads for every frame, copied
+/// once by `init` before any hook is registered: a parameter's `value()`
+/// reads it through an acquire (a call into C's helpers) each time.
+static TAKEOVER_RETAG: AtomicBool = AtomicBool::new(true);
+static TAKEOVER_BACKLOG: AtomicBool = AtomicBool::new(true);
+
 /// The `takeover_retag` parameter.
 pub(crate) fn takeover_retag() -> bool {
-    module_parameters::takeover_retag.value()
+    TAKEOVER_RETAG.load(Ordering::Relaxed)
 }
 
 /// The `takeover_backlog` parameter.
 pub(crate) fn takeover_backlog() -> bool {
-    module_parameters::takeover_backlog.value()
+    TAKEOVER_BACKLOG.load(Ordering::Relaxed)
 }
 
 impl kernel::Module for Oxip {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        // Published to the hooks by their registration below.
+        TAKEOVER_RETAG.store(module_parameters::takeover_retag.value(), Ordering::Relaxed);
+        TAKEOVER_BACKLOG.store(
+            module_parameters::takeover_backlog.value(),
+            Ordering::Relaxed,
+        );
         glue::ptype::check_param(module_parameters::ethertype.value())?;
         glue::sys::route::redirect_peers_init();
         let pernet = glue::pernet::Registration::register()?;

@@ -527,6 +527,19 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
 /// does not change the verdict. A length that is not a multiple of 4 (never
 /// `ihl * 4`) takes [`checksum`].
 fn sums_to_all_ones(data: &[u8]) -> bool {
+    // The header without options, nearly every packet: five words, summed
+    // without a loop (as x86's ip_fast_csum unrolls them).
+    if let Ok(&[a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3, e0, e1, e2, e3]) =
+        <&[u8; 20]>::try_from(data)
+    {
+        let w = |x: [u8; 4]| u64::from(u32::from_ne_bytes(x));
+        let sum = w([a0, a1, a2, a3])
+            + w([b0, b1, b2, b3])
+            + w([c0, c1, c2, c3])
+            + w([d0, d1, d2, d3])
+            + w([e0, e1, e2, e3]);
+        return fold_is_all_ones(sum);
+    }
     let mut words = data.chunks_exact(4);
     if !words.remainder().is_empty() {
         return checksum(data) == 0;
@@ -539,6 +552,11 @@ fn sums_to_all_ones(data: &[u8]) -> bool {
             sum = sum.wrapping_add(u64::from(u32::from_ne_bytes([a, b, c, d])));
         }
     }
+    fold_is_all_ones(sum)
+}
+
+/// Folds a 64-bit ones' complement sum of 32-bit words to 16 bits: 0xffff?
+fn fold_is_all_ones(sum: u64) -> bool {
     let sum = (sum & 0xffff_ffff) + (sum >> 32);
     let sum = (sum & 0xffff_ffff) + (sum >> 32);
     let sum = (sum & 0xffff) + (sum >> 16);

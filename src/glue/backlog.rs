@@ -17,7 +17,6 @@
 use core::pin::Pin;
 
 use kernel::prelude::*;
-use kernel::sync::rcu;
 
 use super::netns;
 use super::rcv;
@@ -28,6 +27,7 @@ use super::sys::napi::NapiQueues;
 use super::sys::napi::Poll;
 use super::sys::net::NetDevice;
 use super::sys::params;
+use super::sys::rcu::RcuRead;
 use super::sys::reason;
 use super::sys::rtnl::RtnlGuard;
 use super::sys::skb::ListHead;
@@ -82,7 +82,7 @@ fn purge(q: &NapiQueue, pick: impl Fn(&NetDevice) -> bool, r: DropReason, g: &Rt
     // Counters are per-CPU and want BHs off.
     let bh = BhGuard::new();
     while let Some(skb) = doomed.pop() {
-        let rg = rcu::read_lock();
+        let rg = RcuRead::lock();
         let mut st = netns::stats(skb.net(&rg), bh.bh());
         drop_skb(skb, &mut st, r);
     }
@@ -90,24 +90,23 @@ fn purge(q: &NapiQueue, pick: impl Fn(&NetDevice) -> bool, r: DropReason, g: &Rt
 
 /// Queues a stolen frame on this CPU's backlog and schedules its NAPI.
 /// Falls back to receiving it at once when no backlog is set up.
-pub(crate) fn enqueue(skb: Skb, bh: &Bh) {
+pub(crate) fn enqueue(skb: Skb, g: &RcuRead, bh: &Bh) {
     let Some(qs) = NapiQueues::current(bh) else {
-        rcv::ip_rcv(skb, IpMib::TakeoverRcv, bh);
+        rcv::ip_rcv(skb, IpMib::TakeoverRcv, g, bh);
         return;
     };
-    let g = rcu::read_lock();
     // Native's enqueue_to_backlog refuses a device that is not running: a
     // device is closed before it unregisters, so once the unregister
     // notifier has flushed, nothing for it is queued again.
-    if !skb.dev(&g).running() {
-        let mut st = netns::stats(skb.net(&g), bh);
+    if !skb.dev(g).running() {
+        let mut st = netns::stats(skb.net(g), bh);
         drop_skb(skb, &mut st, reason::DEV_READY);
         return;
     }
     let q = qs.this_cpu(bh);
     // A racy length read is only a threshold.
     if q.len() >= MAX_BACKLOG {
-        let mut st = netns::stats(skb.net(&g), bh);
+        let mut st = netns::stats(skb.net(g), bh);
         drop_skb(skb, &mut st, reason::CPU_BACKLOG);
         return;
     }
@@ -153,7 +152,13 @@ impl Poll for BacklogPoll {
             // ip_list_rcv holds the RCU read lock over the receive, as
             // native list receive's caller does (the native fallbacks
             // expect it); it takes every skb of the list.
-            rcv::ip_list_rcv(list.as_list(), IpMib::TakeoverRcv, false, bh);
+            rcv::ip_list_rcv(
+                list.as_list(),
+                IpMib::TakeoverRcv,
+                false,
+                &RcuRead::lock(),
+                bh,
+            );
         }
         if work < budget {
             q.complete_done(work);

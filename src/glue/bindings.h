@@ -29,4 +29,10 @@ enum oxip_consts {
 	/* Macros over enum members or with a U suffix. */
 	OXIP_RTN_MAX = RTN_MAX,
 	OXIP_IP_MAX_MTU = IP_MAX_MTU,
+	/* The device flags l3mdev_l3_rcv() tests before it calls anything. */
+	OXIP_IFF_L3MDEV_ANY = IFF_L3MDEV_MASTER | IFF_L3MDEV_SLAVE | IFF_L3MDEV_RX_HANDLER,
+#if IS_ENABLED(CONFIG_XFRM)
+	/* secpath_exists(): skb->active_extensions & this. */
+	OXIP_SKB_EXT_SEC_PATH_BIT = 1 << SKB_EXT_SEC_PATH,
+#endif
 };

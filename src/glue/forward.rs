@@ -8,14 +8,13 @@
 
 use core::ffi::c_int;
 
-use kernel::sync::rcu;
-
 use super::sys::bh::Bh;
 use super::sys::net::Net;
 use super::sys::nf;
 use super::sys::nf::Hooked;
 use super::sys::nf::OkFn;
 use super::sys::nf::NET_RX_DROP;
+use super::sys::rcu::RcuRead;
 use super::sys::skb::Skb;
 use super::sys::skb::SockPtr;
 use super::sys::stats::drop_skb;
@@ -24,15 +23,14 @@ use crate::oxip_core::forward;
 use crate::oxip_core::forward::ForwardVerdict;
 
 /// Forwards `skb`, routed `RTN_UNICAST` on input. C: `ip_forward()`.
-pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats<'_>) -> c_int {
-    // The out device is borrowed from the route under `g`, held across
-    // NF_HOOK: it cannot be used past the read side.
-    let g = rcu::read_lock();
-    match forward::ip_forward(&mut skb.under(&g), st) {
+/// The out device is borrowed from the route under `g`, the receive path's
+/// RCU read side, held across NF_HOOK.
+pub(crate) fn ip_forward(mut skb: Skb, st: &mut Stats<'_>, g: &RcuRead) -> c_int {
+    match forward::ip_forward(&mut skb.under(g), st) {
         ForwardVerdict::Forward => {
-            let net = skb.net(&g);
-            let in_dev = skb.cur_dev(&g);
-            let out = skb.rtable(&g).map(|rt| rt.dst().dev());
+            let net = skb.net(g);
+            let in_dev = skb.cur_dev(g);
+            let out = skb.rtable(g).map(|rt| rt.dst().dev());
             match nf::hook_forward::<ForwardFinish>(net, skb, in_dev, out) {
                 Hooked::Accept(skb) => ip_forward_finish(net, SockPtr::none(), skb),
                 Hooked::Taken(r) => r,

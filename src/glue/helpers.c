@@ -8,11 +8,8 @@
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len) { return pskb_may_pull(skb, len); }
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len) { return pskb_trim_rcsum(skb, len); }
-void oxip_skb_set_transport_header(struct sk_buff *skb, int offset) { skb_set_transport_header(skb, offset); }
 bool oxip_skb_sk_is_prefetched(struct sk_buff *skb) { return skb_sk_is_prefetched(skb); }
 void oxip_skb_orphan(struct sk_buff *skb) { skb_orphan(skb); }
-bool oxip_skb_is_gso(const struct sk_buff *skb) { return skb_is_gso(skb); }
-unsigned short oxip_skb_gso_segs(const struct sk_buff *skb) { return skb_shinfo(skb)->gso_segs; }
 int oxip_skb_cow(struct sk_buff *skb, unsigned int headroom) { return skb_cow(skb, headroom); }
 unsigned int oxip_skb_headroom(const struct sk_buff *skb) { return skb_headroom(skb); }
 struct sk_buff *oxip_skb_list_pop(struct list_head *head)
@@ -29,13 +26,10 @@ bool oxip_list_empty(const struct list_head *head) { return list_empty(head); }
 struct sk_buff *oxip_alloc_skb(unsigned int size) { return alloc_skb(size, GFP_KERNEL); }
 struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len) { skb_put_data(skb, data, len); return skb; }
 void oxip_skb_reset_network_header(struct sk_buff *skb) { skb_reset_network_header(skb); }
-__be16 oxip_skb_protocol(const struct sk_buff *skb) { return skb->protocol; }
-bool oxip_skb_pfmemalloc(const struct sk_buff *skb) { return skb_pfmemalloc(skb); }
 
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl) { return ip_fast_csum(iph, ihl); }
 int oxip_ip_decrease_ttl(struct iphdr *iph) { return ip_decrease_ttl(iph); }
 
-bool oxip_skb_valid_dst(const struct sk_buff *skb) { return skb_valid_dst(skb); }
 int oxip_dst_input(struct sk_buff *skb) { return dst_input(skb); }
 
 bool oxip_in_dev_source_route(const struct in_device *in_dev) { return IN_DEV_SOURCE_ROUTE(in_dev); }
@@ -43,10 +37,8 @@ bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev) { 
 bool oxip_in_dev_nopolicy(const struct in_device *in_dev) { return IN_DEV_ORCONF(in_dev, NOPOLICY); }
 bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net) { return IN_DEV_NET_ROUTE_LOCALNET(in_dev, net); }
 
-bool oxip_fib_has_tclassid_users(struct net *net) { return fib_num_tclassid_users(net) != 0; }
 bool oxip_in_dev_rp_filter(const struct in_device *in_dev) { return IN_DEV_RPFILTER(in_dev); }
 bool oxip_in_dev_accept_local(const struct in_device *in_dev) { return IN_DEV_ACCEPT_LOCAL(in_dev); }
-bool oxip_skb_secpath_exists(const struct sk_buff *skb) { return secpath_exists(skb); }
 struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb) { return l3mdev_ip_rcv(skb); }
 
 void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev) { dev_core_stats_rx_otherhost_dropped_inc(dev); }
@@ -79,34 +71,16 @@ bool oxip_ipcb_ts_needaddr(struct sk_buff *skb) { return IPCB(skb)->opt.ts_needa
 bool oxip_ipcb_is_changed(struct sk_buff *skb) { return IPCB(skb)->opt.is_changed; }
 void oxip_ipcb_clear_is_changed(struct sk_buff *skb) { IPCB(skb)->opt.is_changed = 0; }
 bool oxip_net_ra_chain_empty(const struct net *net) { return !rcu_access_pointer(net->ipv4.ra_chain); }
-void oxip_skb_forward_csum(struct sk_buff *skb) { skb_forward_csum(skb); }
-void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out)
-{
-	const struct dst_entry *dst = &rt->dst;
-
-	out->mtu_locked = ip_mtu_locked(dst);
-	out->rt_pmtu = rt->rt_pmtu;
-	out->pmtu_fresh = time_before(jiffies, READ_ONCE(dst->expires));
-	out->metric_mtu = dst_metric_raw(dst, RTAX_MTU);
-	out->dev_mtu = READ_ONCE(dst_dev(dst)->mtu);
-	out->lwt_headroom = lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU);
-}
-
-struct oxip_skb_mtu_bits oxip_skb_mtu_bits(const struct sk_buff *skb)
-{
-	return (struct oxip_skb_mtu_bits){ .ignore_df = skb->ignore_df, .gso = skb_is_gso(skb) };
-}
+unsigned int oxip_dst_lwt_headroom(const struct dst_entry *dst) { return lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU); }
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info) { icmp_send(skb, type, code, info); }
 int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst) { return skb_cow(skb, LL_RESERVED_SPACE(dst_dev(dst)) + dst->header_len); }
 bool oxip_skb_sec_path(const struct sk_buff *skb) { return skb_sec_path(skb); }
 bool oxip_in_dev_tx_redirects(const struct in_device *in_dev) { return IN_DEV_TX_REDIRECTS(in_dev); }
 int oxip_l3mdev_master_ifindex_rcu(const struct net_device *dev) { return l3mdev_master_ifindex_rcu(dev); }
 __be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr) { return rt_nexthop(rt, daddr); }
-void oxip_skb_set_priority(struct sk_buff *skb, u32 priority) { skb->priority = priority; }
 unsigned long oxip_jiffies(void) { return jiffies; }
 unsigned int oxip_hz(void) { return HZ; }
 int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device *in, struct net_device *out, int (*okfn)(struct net *, struct sock *, struct sk_buff *)) { return nf_hook(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, okfn); }
-void oxip_skb_clear_tstamp(struct sk_buff *skb) { skb_clear_tstamp(skb); }
 int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb) { return dst_output(net, sk, skb); }
 __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst) { return inet_select_addr(dev, dst, RT_SCOPE_UNIVERSE); }
 
@@ -160,8 +134,6 @@ struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb) { return skb_clone(sk
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
 
 bool oxip_skb_is_gso_tcp(const struct sk_buff *skb) { return skb_is_gso_tcp(skb); }
-bool oxip_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
-bool oxip_dev_rx_handler_present(const struct net_device *dev) { return rcu_access_pointer(dev->rx_handler) != NULL; }
 void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb) { skb_dst_copy(nskb, oskb); }
 bool oxip_rt_is_output_route(const struct rtable *rt) { return rt_is_output_route(rt); }
 const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info) { return container_of(info, struct fib_rule_notifier_info, info)->rule; }
@@ -189,6 +161,52 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_ds
  * friends read these fields directly, without a call per read).
  */
 #if IS_ENABLED(CONFIG_KUNIT)
+/* The inline functions and fields the Rust readers and writers replace
+ * (skb::field, NetDevice, Net, InDevice, Dst), as C reads and writes them. */
+void oxip_skb_set_transport_header(struct sk_buff *skb, int offset) { skb_set_transport_header(skb, offset); }
+bool oxip_skb_is_gso(const struct sk_buff *skb) { return skb_is_gso(skb); }
+unsigned short oxip_skb_gso_segs(const struct sk_buff *skb) { return skb_shinfo(skb)->gso_segs; }
+__be16 oxip_skb_protocol(const struct sk_buff *skb) { return skb->protocol; }
+bool oxip_skb_pfmemalloc(const struct sk_buff *skb) { return skb_pfmemalloc(skb); }
+bool oxip_skb_valid_dst(const struct sk_buff *skb) { return skb_valid_dst(skb); }
+bool oxip_fib_has_tclassid_users(struct net *net) { return fib_num_tclassid_users(net) != 0; }
+bool oxip_skb_secpath_exists(const struct sk_buff *skb) { return secpath_exists(skb); }
+void oxip_skb_forward_csum(struct sk_buff *skb) { skb_forward_csum(skb); }
+void oxip_skb_set_priority(struct sk_buff *skb, u32 priority) { skb->priority = priority; }
+void oxip_skb_clear_tstamp(struct sk_buff *skb) { skb_clear_tstamp(skb); }
+bool oxip_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
+bool oxip_dev_rx_handler_present(const struct net_device *dev) { return rcu_access_pointer(dev->rx_handler) != NULL; }
+bool oxip_skb_cloned(const struct sk_buff *skb) { return skb_cloned(skb); }
+bool oxip_skb_shared(const struct sk_buff *skb) { return skb_shared(skb); }
+bool oxip_skb_ignore_df(const struct sk_buff *skb) { return skb->ignore_df; }
+bool oxip_dev_l3mdev_any(const struct net_device *dev) { return netif_is_l3_slave(dev) || netif_is_l3_master(dev) || netif_has_l3_rx_handler(dev); }
+u16 oxip_skb_transport_header(const struct sk_buff *skb) { return skb->transport_header; }
+u8 oxip_skb_ip_summed(const struct sk_buff *skb) { return skb->ip_summed; }
+u32 oxip_skb_priority(const struct sk_buff *skb) { return skb->priority; }
+s64 oxip_skb_tstamp(const struct sk_buff *skb) { return skb->tstamp; }
+void oxip_skb_set_ip_summed(struct sk_buff *skb, u8 v) { skb->ip_summed = v; }
+void oxip_skb_set_tstamp(struct sk_buff *skb, s64 t) { skb->tstamp = t; }
+void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out)
+{
+	const struct dst_entry *dst = &rt->dst;
+
+	out->mtu_locked = ip_mtu_locked(dst);
+	out->rt_pmtu = rt->rt_pmtu;
+	out->pmtu_fresh = time_before(jiffies, READ_ONCE(dst->expires));
+	out->metric_mtu = dst_metric_raw(dst, RTAX_MTU);
+	out->dev_mtu = READ_ONCE(dst_dev(dst)->mtu);
+	out->lwt_headroom = lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU);
+}
+
+/* A route of init_net's loopback device with default metrics, and its PMTU
+ * fields, for the MTU readers' test. */
+struct rtable *oxip_rt_dst_alloc_lo(void) { return rt_dst_alloc(init_net.loopback_dev, 0, RTN_UNICAST, false); }
+void oxip_rt_set_pmtu(struct rtable *rt, unsigned int pmtu, bool locked, unsigned long expires)
+{
+	rt->rt_pmtu = pmtu;
+	rt->rt_mtu_locked = locked;
+	rt->dst.expires = expires;
+}
 int oxip_skb_iif(const struct sk_buff *skb) { return skb->skb_iif; }
 int oxip_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
 bool oxip_fib4_has_custom_rules(const struct net *net) { return fib4_has_custom_rules(net); }

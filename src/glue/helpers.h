@@ -42,11 +42,8 @@
 struct sk_buff *oxip_skb_share_check(struct sk_buff *skb);
 bool oxip_pskb_may_pull(struct sk_buff *skb, unsigned int len);
 int oxip_pskb_trim_rcsum(struct sk_buff *skb, unsigned int len);
-void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);
 bool oxip_skb_sk_is_prefetched(struct sk_buff *skb);
 void oxip_skb_orphan(struct sk_buff *skb);
-bool oxip_skb_is_gso(const struct sk_buff *skb);
-unsigned short oxip_skb_gso_segs(const struct sk_buff *skb);
 int oxip_skb_cow(struct sk_buff *skb, unsigned int headroom);
 unsigned int oxip_skb_headroom(const struct sk_buff *skb);
 struct sk_buff *oxip_skb_list_pop(struct list_head *head);
@@ -56,13 +53,10 @@ bool oxip_list_empty(const struct list_head *head);
 struct sk_buff *oxip_alloc_skb(unsigned int size);
 struct sk_buff *oxip_skb_put_data(struct sk_buff *skb, const void *data, unsigned int len);
 void oxip_skb_reset_network_header(struct sk_buff *skb);
-__be16 oxip_skb_protocol(const struct sk_buff *skb);
-bool oxip_skb_pfmemalloc(const struct sk_buff *skb);
 /* net/ip.h */
 __sum16 oxip_ip_fast_csum(const void *iph, unsigned int ihl);
 int oxip_ip_decrease_ttl(struct iphdr *iph);
 /* net/dst.h, net/route.h, net/dst_metadata.h */
-bool oxip_skb_valid_dst(const struct sk_buff *skb);
 int oxip_dst_input(struct sk_buff *skb);
 /* linux/inetdevice.h */
 bool oxip_in_dev_source_route(const struct in_device *in_dev);
@@ -70,10 +64,8 @@ bool oxip_in_dev_drop_unicast_in_l2_multicast(const struct in_device *in_dev);
 bool oxip_in_dev_nopolicy(const struct in_device *in_dev);
 bool oxip_in_dev_route_localnet(const struct in_device *in_dev, const struct net *net);
 /* net/ip_fib.h, net/l3mdev.h */
-bool oxip_fib_has_tclassid_users(struct net *net);
 bool oxip_in_dev_rp_filter(const struct in_device *in_dev);
 bool oxip_in_dev_accept_local(const struct in_device *in_dev);
-bool oxip_skb_secpath_exists(const struct sk_buff *skb);
 struct sk_buff *oxip_l3mdev_ip_rcv(struct sk_buff *skb);
 /* linux/netdevice.h, net/net_namespace.h, net/netns/generic.h */
 void oxip_dev_core_stats_rx_otherhost_dropped_inc(struct net_device *dev);
@@ -107,7 +99,6 @@ bool oxip_ipcb_ts_needaddr(struct sk_buff *skb);
 bool oxip_ipcb_is_changed(struct sk_buff *skb);
 void oxip_ipcb_clear_is_changed(struct sk_buff *skb);
 bool oxip_net_ra_chain_empty(const struct net *net);
-void oxip_skb_forward_csum(struct sk_buff *skb);
 /*
  * What ip_dst_mtu_maybe_forward() reads of a route, in one call (six
  * one-line helpers were six calls per forwarded packet): ip_mtu_locked(),
@@ -122,25 +113,18 @@ struct oxip_mtu_inputs {
 	bool mtu_locked;
 	bool pmtu_fresh;
 };
-void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out);
-/* What ip_exceeds_mtu() reads of the skb: skb->ignore_df, skb_is_gso(). */
-struct oxip_skb_mtu_bits {
-	bool ignore_df;
-	bool gso;
-};
-struct oxip_skb_mtu_bits oxip_skb_mtu_bits(const struct sk_buff *skb);
+/* lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU), for a dst with an lwtstate. */
+unsigned int oxip_dst_lwt_headroom(const struct dst_entry *dst);
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst);
 bool oxip_skb_sec_path(const struct sk_buff *skb);
 bool oxip_in_dev_tx_redirects(const struct in_device *in_dev);
 int oxip_l3mdev_master_ifindex_rcu(const struct net_device *dev);
 __be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr);
-void oxip_skb_set_priority(struct sk_buff *skb, u32 priority);
 unsigned long oxip_jiffies(void);
 unsigned int oxip_hz(void);
 int oxip_nf_hook_forward(struct net *net, struct sk_buff *skb, struct net_device *in, struct net_device *out,
 			 int (*okfn)(struct net *, struct sock *, struct sk_buff *));
-void oxip_skb_clear_tstamp(struct sk_buff *skb);
 int oxip_dst_output(struct net *net, struct sock *sk, struct sk_buff *skb);
 __be32 oxip_inet_select_addr_universe(const struct net_device *dev, __be32 dst);
 /* takeover backlog: linux/netdevice.h, linux/skbuff.h, linux/bottom_half.h */
@@ -185,8 +169,6 @@ void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
  * net/route.h, net/fib_rules.h, linux/mroute.h)
  */
 bool oxip_skb_is_gso_tcp(const struct sk_buff *skb);
-bool oxip_skb_vlan_tag_present(const struct sk_buff *skb);
-bool oxip_dev_rx_handler_present(const struct net_device *dev);
 void oxip_skb_dst_copy(struct sk_buff *nskb, const struct sk_buff *oskb);
 bool oxip_rt_is_output_route(const struct rtable *rt);
 const struct fib_rule *oxip_fib_rule_info_rule(const struct fib_notifier_info *info);
@@ -201,6 +183,34 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
 
 /* References for the field readers' KUnit test (helpers.c). */
 #if IS_ENABLED(CONFIG_KUNIT)
+/* The inline functions and fields the Rust readers and writers replace
+ * (skb::field, NetDevice, Net, InDevice, Dst), as C reads and writes them. */
+void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);
+bool oxip_skb_is_gso(const struct sk_buff *skb);
+unsigned short oxip_skb_gso_segs(const struct sk_buff *skb);
+__be16 oxip_skb_protocol(const struct sk_buff *skb);
+bool oxip_skb_pfmemalloc(const struct sk_buff *skb);
+bool oxip_skb_valid_dst(const struct sk_buff *skb);
+bool oxip_fib_has_tclassid_users(struct net *net);
+bool oxip_skb_secpath_exists(const struct sk_buff *skb);
+void oxip_skb_forward_csum(struct sk_buff *skb);
+void oxip_skb_set_priority(struct sk_buff *skb, u32 priority);
+void oxip_skb_clear_tstamp(struct sk_buff *skb);
+bool oxip_skb_vlan_tag_present(const struct sk_buff *skb);
+bool oxip_dev_rx_handler_present(const struct net_device *dev);
+bool oxip_skb_cloned(const struct sk_buff *skb);
+bool oxip_skb_shared(const struct sk_buff *skb);
+bool oxip_skb_ignore_df(const struct sk_buff *skb);
+bool oxip_dev_l3mdev_any(const struct net_device *dev);
+u16 oxip_skb_transport_header(const struct sk_buff *skb);
+u8 oxip_skb_ip_summed(const struct sk_buff *skb);
+u32 oxip_skb_priority(const struct sk_buff *skb);
+s64 oxip_skb_tstamp(const struct sk_buff *skb);
+void oxip_skb_set_ip_summed(struct sk_buff *skb, u8 v);
+void oxip_skb_set_tstamp(struct sk_buff *skb, s64 t);
+void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out);
+struct rtable *oxip_rt_dst_alloc_lo(void);
+void oxip_rt_set_pmtu(struct rtable *rt, unsigned int pmtu, bool locked, unsigned long expires);
 int oxip_skb_iif(const struct sk_buff *skb);
 int oxip_skb_network_offset(const struct sk_buff *skb);
 bool oxip_fib4_has_custom_rules(const struct net *net);

@@ -9,8 +9,6 @@
 
 use core::ffi::c_int;
 
-use kernel::sync::rcu;
-
 use super::ipmr_mirror::Mirror;
 use super::netns;
 use super::sys::bh::Bh;
@@ -18,6 +16,7 @@ use super::sys::net::Net;
 use super::sys::nf;
 use super::sys::nf::Hooked;
 use super::sys::nf::OkFn;
+use super::sys::rcu::RcuRead;
 use super::sys::route::OutputRoute;
 use super::sys::skb::Skb;
 use super::sys::skb::SockPtr;
@@ -39,15 +38,24 @@ use crate::oxip_core::wire::Packet;
 ///
 /// C: net/ipv4/ipmr.c, `ip_mr_input()`, `ip_mr_forward()`. `local` is the
 /// route's `RTCF_LOCAL` (this host joined the group): a copy is delivered.
-pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool, bh: &Bh) -> c_int {
+///
+/// `g` is the receive path's RCU read side, which the copies' devices are
+/// borrowed under.
+pub(crate) fn ip_mr_input(
+    skb: Skb,
+    st: &mut Stats<'_>,
+    m: &Mirror,
+    local: bool,
+    g: &RcuRead,
+    bh: &Bh,
+) -> c_int {
     let Ok(h) = Packet::new_checked(RcvSkb::network_header(&skb)) else {
         return skb.native_input();
     };
-    let g = rcu::read_lock();
     let pkt = MrPacket {
         saddr: h.saddr(),
         daddr: h.daddr(),
-        in_ifindex: skb.dev(&g).ifindex(),
+        in_ifindex: skb.dev(g).ifindex(),
         ttl: h.ttl(),
         len: u64::from(RcvSkb::len(&skb)),
         forwarded: skb.ipcb().forwarded(),
@@ -77,12 +85,13 @@ pub(crate) fn ip_mr_input(skb: Skb, st: &mut Stats<'_>, m: &Mirror, local: bool,
             }
         }
     }
-    let net = skb.net(&g);
+    let net = skb.net(g);
     let x = Xmit {
         net,
         tos,
         daddr,
         m,
+        g,
         bh,
     };
     let targets = oifs.get(..n).unwrap_or(&[]);
@@ -132,6 +141,7 @@ struct Xmit<'a> {
     tos: u8,
     daddr: Ipv4Address,
     m: &'a Mirror,
+    g: &'a RcuRead,
     bh: &'a Bh,
 }
 
@@ -174,9 +184,8 @@ impl Xmit<'_> {
         };
         iph.decrease_ttl();
         skb.ipcb_mut().set_forwarded();
-        let g = rcu::read_lock();
-        let out = skb.rtable(&g).map(|rt| rt.dst().dev());
-        let in_dev = skb.cur_dev(&g);
+        let out = skb.rtable(self.g).map(|rt| rt.dst().dev());
+        let in_dev = skb.cur_dev(self.g);
         if let Hooked::Accept(skb) =
             nf::hook_forward::<IpmrForwardFinish>(self.net, skb, in_dev, out)
         {

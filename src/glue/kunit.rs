@@ -21,7 +21,9 @@ use kernel::prelude::*;
 
 use super::sys::bindings as b;
 use super::sys::cref;
+use super::sys::route::OutputRoute;
 use super::sys::skb::Skb;
+use super::sys::time;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::mib::IpMib;
 use crate::oxip_core::mib::MibArray;
@@ -191,8 +193,44 @@ mod tests {
         let marked = s.cloned_bit() && c.cloned_bit();
         assert!(c.fields_match_c());
         assert!(fresh && marked);
+        // skb_cloned(): shared while both live; the original keeps its bit
+        // after the clone is freed, but its data is its own again.
+        assert!(s.data_shared_matches_c() && c.data_shared_matches_c());
+        c.drop_reason(DropReason::NotSpecified);
+        assert!(s.cloned_bit() && s.data_shared_matches_c());
+        s.drop_reason(DropReason::NotSpecified);
+    }
+
+    /// The readers and writers that replaced C forwarders on the packet
+    /// path (the takeover hook's, the source policy's, forwarding's) agree
+    /// with the kernel's inline functions and fields; so do the route MTU
+    /// readers, on a loopback route with and without a locked, fresh or
+    /// expired path MTU.
+    #[test]
+    fn more_field_readers_and_writers_agree_with_c() {
+        let mut p = UDP;
+        fix(&mut p);
+        let mut s = skb_with(&p);
+        assert!(s.more_fields_match_c());
+        let mut c = skb_with(&p);
+        assert!(s.writers_match_c(&mut c));
         c.drop_reason(DropReason::NotSpecified);
         s.drop_reason(DropReason::NotSpecified);
+        let Some(mut rt) = OutputRoute::loopback_for_test() else {
+            panic!("rt_dst_alloc failed")
+        };
+        assert!(rt.mtu_inputs_match_c());
+        let now = time::jiffies();
+        for &(pmtu, locked, expires) in &[
+            (1400, false, now + 10_000),
+            (1400, true, now + 10_000),
+            (1280, true, now.wrapping_sub(10)),
+            (0, true, now + 10_000),
+            (1300, false, 0),
+        ] {
+            rt.set_pmtu_for_test(pmtu, locked, expires);
+            assert!(rt.mtu_inputs_match_c());
+        }
     }
 
     /// A pinned list keeps FIFO order and frees what is left on drop.

@@ -14,6 +14,7 @@ use super::rcv;
 use super::sys::bh::Bh;
 use super::sys::nf::NET_RX_SUCCESS;
 use super::sys::ptype::PacketHandler;
+use super::sys::rcu::RcuRead;
 use super::sys::skb::Skb;
 use super::sys::skb::SkbList;
 use crate::oxip_core::mib::IpMib;
@@ -24,17 +25,17 @@ pub(crate) struct Ethertype;
 
 impl PacketHandler for Ethertype {
     /// Single-packet entry (`.func`), as `ip_rcv`.
-    fn rcv(mut skb: Skb, bh: &Bh) -> c_int {
+    fn rcv(mut skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int {
         // The frames carry IPv4 under another ethertype; L4 expects
         // ETH_P_IP, set once the skb is unshared.
         skb.set_ip_protocol_after_share_check();
-        rcv::ip_rcv(skb, IpMib::EthertypeRcv, bh);
+        rcv::ip_rcv(skb, IpMib::EthertypeRcv, rcu, bh);
         NET_RX_SUCCESS
     }
 
     /// Batch entry (`.list_func`), as `ip_list_rcv`.
-    fn list_rcv(list: SkbList<'_>, bh: &Bh) {
-        rcv::ip_list_rcv(list, IpMib::EthertypeRcv, true, bh);
+    fn list_rcv(list: SkbList<'_>, rcu: &RcuRead, bh: &Bh) {
+        rcv::ip_list_rcv(list, IpMib::EthertypeRcv, true, rcu, bh);
     }
 }
 
@@ -49,17 +50,17 @@ pub(crate) struct TakeoverEntry;
 
 impl PacketHandler for TakeoverEntry {
     /// Single-packet entry (`.func`), as `ip_rcv`.
-    fn rcv(mut skb: Skb, bh: &Bh) -> c_int {
+    fn rcv(mut skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int {
         // ETH_P_IP again once the skb is unshared, before anything past
         // oxip sees it.
         skb.set_ip_protocol_after_share_check();
-        rcv::ip_rcv(skb, IpMib::TakeoverRcv, bh);
+        rcv::ip_rcv(skb, IpMib::TakeoverRcv, rcu, bh);
         NET_RX_SUCCESS
     }
 
     /// Batch entry (`.list_func`), as `ip_list_rcv`.
-    fn list_rcv(list: SkbList<'_>, bh: &Bh) {
-        rcv::ip_list_rcv(list, IpMib::TakeoverRcv, true, bh);
+    fn list_rcv(list: SkbList<'_>, rcu: &RcuRead, bh: &Bh) {
+        rcv::ip_list_rcv(list, IpMib::TakeoverRcv, true, rcu, bh);
     }
 }
 

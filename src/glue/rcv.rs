@@ -9,8 +9,6 @@
 
 use core::ffi::c_int;
 
-use kernel::sync::rcu;
-
 use super::forward;
 use super::ipmr;
 use super::netns::NetCtx;
@@ -22,6 +20,7 @@ use super::sys::nf::Hooked;
 use super::sys::nf::OkFn;
 use super::sys::nf::NET_RX_DROP;
 use super::sys::nf::NET_RX_SUCCESS;
+use super::sys::rcu::RcuRead;
 use super::sys::route_cache::RouteCache;
 use super::sys::skb::CacheCtx;
 use super::sys::skb::ListHead;
@@ -62,17 +61,17 @@ fn rcv_core(skb: Skb, st: &mut Stats<'_>) -> Option<Skb> {
 }
 
 /// Receives one IPv4 packet. C: `ip_rcv()`.
-pub(crate) fn ip_rcv(skb: Skb, entry: IpMib, bh: &Bh) {
-    let g = rcu::read_lock();
-    let ns = NetCtx::new(skb.net(&g));
-    let dev = skb.dev(&g);
+/// Called inside the receive path's RCU read side (`g`).
+pub(crate) fn ip_rcv(skb: Skb, entry: IpMib, g: &RcuRead, bh: &Bh) {
+    let ns = NetCtx::new(skb.net(g));
+    let dev = skb.dev(g);
     let mut st = ns.stats(bh);
     st.inc(entry);
     let Some(skb) = rcv_core(skb, &mut st) else {
         return;
     };
     if let Hooked::Accept(skb) = nf::hook_prerouting::<RcvFinish>(ns.net, skb, dev) {
-        ip_rcv_finish(ns, skb, &mut st, bh);
+        ip_rcv_finish(ns, skb, &mut st, g, bh);
     }
 }
 
@@ -83,20 +82,20 @@ impl OkFn for RcvFinish {
     fn okfn(net: &Net, _sk: SockPtr, skb: Skb, bh: &Bh) -> c_int {
         let ns = NetCtx::new(net);
         let mut st = ns.stats(bh);
-        ip_rcv_finish(ns, skb, &mut st, bh)
+        // nf_reinject's caller may hold no RCU read side of its own.
+        ip_rcv_finish(ns, skb, &mut st, &RcuRead::lock(), bh)
     }
 }
 
 /// C: `ip_rcv_finish()`.
-fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, bh: &Bh) -> c_int {
+fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, g: &RcuRead, bh: &Bh) -> c_int {
     let Some(mut skb) = skb.l3mdev_ip_rcv() else {
         return NET_RX_SUCCESS;
     };
-    let g = rcu::read_lock();
     let cache = route_cache(ns, bh);
-    let mut rs = skb.under(&g).with_route_cache(cache);
+    let mut rs = skb.under(g).with_route_cache(cache);
     match rcv::ip_rcv_finish_core(&mut rs, st, None) {
-        Ok(rt) => dst_input(skb, st, &rt, ns, bh),
+        Ok(rt) => dst_input(skb, st, &rt, ns, g, bh),
         Err(r) => {
             drop_skb(skb, st, r);
             NET_RX_DROP
@@ -117,15 +116,22 @@ fn route_cache<'a>(ns: NetCtx<'_>, bh: &'a Bh) -> Option<CacheCtx<'a>> {
 /// `dst_input()`, the input the core chose ([`rcv::dispatch`]) from the
 /// route `ip_rcv_finish_core` attached (read once, not again here).
 /// C: include/net/dst.h.
-fn dst_input(skb: Skb, st: &mut Stats<'_>, rt: &RouteView, ns: NetCtx<'_>, bh: &Bh) -> c_int {
+fn dst_input(
+    skb: Skb,
+    st: &mut Stats<'_>,
+    rt: &RouteView,
+    ns: NetCtx<'_>,
+    g: &RcuRead,
+    bh: &Bh,
+) -> c_int {
     match rcv::dispatch(rt) {
         Dispatch::LocalDeliver => {
             st.inc(IpMib::LocalDeliver);
             skb.local_deliver()
         }
-        Dispatch::Forward => forward::ip_forward(skb, st),
+        Dispatch::Forward => forward::ip_forward(skb, st, g),
         Dispatch::Multicast => match ns.mirror() {
-            Some(m) => ipmr::ip_mr_input(skb, st, m, rt.rt_flags & RTCF_LOCAL != 0, bh),
+            Some(m) => ipmr::ip_mr_input(skb, st, m, rt.rt_flags & RTCF_LOCAL != 0, g, bh),
             None => {
                 st.inc(IpMib::NativeInput);
                 skb.native_input()
@@ -140,12 +146,18 @@ fn dst_input(skb: Skb, st: &mut Stats<'_>, rt: &RouteView, ns: NetCtx<'_>, bh: &
 
 /// Receives a batch. C: `ip_list_rcv()`: validates each packet, then hands
 /// runs of packets from the same device and namespace to `ip_sublist_rcv`.
-pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: bool, bh: &Bh) {
-    // Native list receive runs under the RCU read lock its caller
-    // (netif_receive_skb_list_internal) takes, and the native inputs it
-    // may hand to (ip_mr_input, ...) rely on it; the takeover backlog's
-    // NAPI poll takes none. Nested read sides are free.
-    let g = rcu::read_lock();
+///
+/// Native list receive runs under the RCU read lock its caller
+/// (netif_receive_skb_list_internal) takes, and the native inputs it may
+/// hand to (ip_mr_input, ...) rely on it: `g` is that read side, or the
+/// takeover backlog's NAPI poll's own.
+pub(crate) fn ip_list_rcv(
+    mut list: SkbList<'_>,
+    entry: IpMib,
+    set_ip_protocol: bool,
+    g: &RcuRead,
+    bh: &Bh,
+) {
     pin_init::stack_pin_init!(let sublist = ListHead::new());
     let mut curr: Option<(&NetDevice, NetCtx<'_>)> = None;
     let mut st_ns: Option<NetCtx<'_>> = None;
@@ -154,8 +166,8 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
         if set_ip_protocol {
             skb.set_ip_protocol_after_share_check();
         }
-        let dev = skb.dev(&g);
-        let net = skb.net(&g);
+        let dev = skb.dev(g);
+        let net = skb.net(g);
         let ns = match st_ns {
             Some(ns) if core::ptr::eq(ns.net, net) => ns,
             _ => {
@@ -175,7 +187,7 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
         };
         if let Some((d, n)) = curr {
             if !same && !sublist.is_empty() {
-                ip_sublist_rcv(&sublist, d, n, &g, bh);
+                ip_sublist_rcv(&sublist, d, n, g, bh);
             }
         }
         curr = Some((dev, ns));
@@ -183,13 +195,13 @@ pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, set_ip_protocol: 
     }
     if let Some((d, n)) = curr {
         if !sublist.is_empty() {
-            ip_sublist_rcv(&sublist, d, n, &g, bh);
+            ip_sublist_rcv(&sublist, d, n, g, bh);
         }
     }
 }
 
 /// C: `ip_sublist_rcv()`: PRE_ROUTING over the list, then the finish.
-fn ip_sublist_rcv(list: &ListHead, dev: &NetDevice, ns: NetCtx<'_>, g: &rcu::Guard, bh: &Bh) {
+fn ip_sublist_rcv(list: &ListHead, dev: &NetDevice, ns: NetCtx<'_>, g: &RcuRead, bh: &Bh) {
     nf::hook_list_prerouting::<RcvFinish>(ns.net, list, dev);
     ip_list_rcv_finish(ns, list, g, bh);
 }
@@ -220,7 +232,7 @@ impl Run {
 /// `ip_can_use_hint` allows), and dispatches runs sharing a dst together.
 /// The hint is the first packet of the current run (as native's `hint`
 /// skb heads its sublist), held apart so the borrow checker sees it live.
-fn ip_list_rcv_finish(ns: NetCtx<'_>, head: &ListHead, g: &rcu::Guard, bh: &Bh) {
+fn ip_list_rcv_finish(ns: NetCtx<'_>, head: &ListHead, g: &RcuRead, bh: &Bh) {
     let net = ns.net;
     pin_init::stack_pin_init!(let rest = ListHead::new());
     let mut run: Option<Run> = None;
@@ -245,7 +257,7 @@ fn ip_list_rcv_finish(ns: NetCtx<'_>, head: &ListHead, g: &rcu::Guard, bh: &Bh) 
         }
         let hint = ip_extract_route_hint(net, &skb, g);
         if let Some(r) = run.take() {
-            ip_sublist_rcv_finish(r, &rest, &mut st, ns, bh);
+            ip_sublist_rcv_finish(r, &rest, &mut st, ns, g, bh);
         }
         run = Some(Run {
             first: skb,
@@ -254,13 +266,13 @@ fn ip_list_rcv_finish(ns: NetCtx<'_>, head: &ListHead, g: &rcu::Guard, bh: &Bh) 
         });
     }
     if let Some(r) = run.take() {
-        ip_sublist_rcv_finish(r, &rest, &mut st, ns, bh);
+        ip_sublist_rcv_finish(r, &rest, &mut st, ns, g, bh);
     }
 }
 
 /// C: `ip_extract_route_hint()`: the hint's fields, if this packet's route
 /// may serve as one.
-fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &rcu::Guard) -> Option<RouteHint<()>> {
+fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &RcuRead) -> Option<RouteHint<()>> {
     let daddr = Packet::new_checked(RcvSkb::network_header(skb))
         .ok()?
         .daddr();
@@ -278,9 +290,16 @@ fn ip_extract_route_hint(net: &Net, skb: &Skb, g: &rcu::Guard) -> Option<RouteHi
 
 /// C: `ip_sublist_rcv_finish()`: the run's first packet, then the rest,
 /// all sharing its route.
-fn ip_sublist_rcv_finish(run: Run, rest: &ListHead, st: &mut Stats<'_>, ns: NetCtx<'_>, bh: &Bh) {
-    dst_input(run.first, st, &run.rt, ns, bh);
+fn ip_sublist_rcv_finish(
+    run: Run,
+    rest: &ListHead,
+    st: &mut Stats<'_>,
+    ns: NetCtx<'_>,
+    g: &RcuRead,
+    bh: &Bh,
+) {
+    dst_input(run.first, st, &run.rt, ns, g, bh);
     while let Some(skb) = rest.pop() {
-        dst_input(skb, st, &run.rt, ns, bh);
+        dst_input(skb, st, &run.rt, ns, g, bh);
     }
 }

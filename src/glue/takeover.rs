@@ -35,6 +35,7 @@ use super::sys::nf::Verdict;
 use super::sys::notifier::NetdevEvent;
 use super::sys::notifier::NetdevNotifier;
 use super::sys::proc::SeqWriter;
+use super::sys::rcu::RcuRead;
 use super::sys::rtnl::RtnlCell;
 use super::sys::rtnl::RtnlGuard;
 use crate::oxip_core::ctl;
@@ -218,7 +219,8 @@ fn command(net: &Net, text: &str) -> Result {
 struct TakeoverHook;
 
 impl Ingress for TakeoverHook {
-    fn hook(skb: IngressSkb<'_>, bh: &Bh) -> Verdict {
+    #[inline]
+    fn hook(skb: IngressSkb<'_>, rcu: &RcuRead, bh: &Bh) -> Verdict {
         if skb.protocol_be() != wire::ETH_P_IP.to_be() {
             return Verdict::Accept;
         }
@@ -242,9 +244,9 @@ impl Ingress for TakeoverHook {
             return Verdict::Accept;
         };
         if crate::takeover_backlog() {
-            backlog::enqueue(skb, bh);
+            backlog::enqueue(skb, rcu, bh);
         } else {
-            rcv::ip_rcv(skb, IpMib::TakeoverRcv, bh);
+            rcv::ip_rcv(skb, IpMib::TakeoverRcv, rcu, bh);
         }
         Verdict::Stolen(stolen)
     }

@@ -14,6 +14,7 @@
 
 pub(crate) mod bh;
 pub(crate) mod bindings;
+mod bitfield;
 // The C references of the KUnit suites (only where the kernel has KUnit).
 #[cfg(CONFIG_KUNIT)]
 pub(crate) mod cref;
@@ -27,6 +28,7 @@ pub(crate) mod percpu;
 pub(crate) mod pernet;
 pub(crate) mod proc;
 pub(crate) mod ptype;
+pub(crate) mod rcu;
 pub(crate) mod reason;
 pub(crate) mod route;
 pub(crate) mod route_cache;

@@ -10,10 +10,10 @@ use core::ffi::c_char;
 use core::ffi::CStr;
 
 use kernel::str::CStrExt;
-use kernel::sync::rcu;
 use kernel::types::Opaque;
 
 use super::bindings as b;
+use super::rcu::RcuRead;
 use super::rtnl::RtnlGuard;
 use crate::oxip_core::wire::Ipv4Address;
 
@@ -75,9 +75,22 @@ impl Net {
 
     /// `fib_num_tclassid_users(net) != 0` (always false without
     /// `CONFIG_IP_ROUTE_CLASSID`).
+    #[cfg(CONFIG_IP_ROUTE_CLASSID)]
     pub(crate) fn fib_has_tclassid_users(&self) -> bool {
-        // SAFETY: `self` is live (Net invariant).
-        unsafe { b::oxip_fib_has_tclassid_users(self.as_ptr()) }
+        // SAFETY: `self` is live (Net invariant); read once, as atomic_read
+        // does.
+        unsafe {
+            core::ptr::addr_of!((*self.as_ptr()).ipv4.fib_num_tclassid_users.counter)
+                .read_volatile()
+                != 0
+        }
+    }
+
+    /// `fib_num_tclassid_users(net) != 0`: never, without
+    /// `CONFIG_IP_ROUTE_CLASSID`.
+    #[cfg(not(CONFIG_IP_ROUTE_CLASSID))]
+    pub(crate) fn fib_has_tclassid_users(&self) -> bool {
+        false
     }
 
     /// `__ip_dev_find(net, addr, false)`: the device that owns `addr`, from
@@ -86,7 +99,7 @@ impl Net {
     pub(crate) fn ip_dev_find<'g>(
         &self,
         addr: Ipv4Address,
-        _g: &'g rcu::Guard,
+        _g: &'g RcuRead,
     ) -> Option<&'g NetDevice> {
         // SAFETY: `self` is live (Net invariant); `_g` holds RCU (devref false).
         let dev = unsafe { b::__ip_dev_find(self.as_ptr(), addr.to_be32(), false) };
@@ -215,6 +228,12 @@ impl NetDevice {
         unsafe { Net::from_raw(n) }
     }
 
+    /// `READ_ONCE(dev->mtu)`.
+    pub(crate) fn mtu(&self) -> u32 {
+        // SAFETY: `self` is live (NetDevice invariant); read once.
+        unsafe { core::ptr::addr_of!((*self.as_ptr()).mtu).read_volatile() }
+    }
+
     /// `dev->ifindex`.
     pub(crate) fn ifindex(&self) -> i32 {
         // SAFETY: `self` is live (NetDevice invariant); a plain field read.
@@ -243,8 +262,24 @@ impl NetDevice {
 
     /// `rcu_access_pointer(dev->rx_handler) != NULL`.
     pub(crate) fn rx_handler_present(&self) -> bool {
-        // SAFETY: `self` is live (NetDevice invariant).
-        unsafe { b::oxip_dev_rx_handler_present(self.as_ptr()) }
+        // SAFETY: `self` is live (NetDevice invariant); read once, as
+        // rcu_access_pointer does.
+        unsafe { core::ptr::addr_of!((*self.as_ptr()).rx_handler).read_volatile() }.is_some()
+    }
+
+    /// `netif_is_l3_slave(dev) || netif_is_l3_master(dev) ||
+    /// netif_has_l3_rx_handler(dev)`: whether `l3mdev_l3_rcv()` has
+    /// anything to do for a frame on this device.
+    pub(crate) fn l3mdev_any(&self) -> bool {
+        // SAFETY: `self` is live (NetDevice invariant): a plain field read.
+        let u = unsafe {
+            &(*self.as_ptr())
+                .__bindgen_anon_1
+                .priv_flags_fast
+                ._bitfield_1
+        };
+        // `unsigned long priv_flags:32` is the unit's first member.
+        super::bitfield::first_u32(u) & b::oxip_consts_OXIP_IFF_L3MDEV_ANY != 0
     }
 
     /// `netif_running(dev)`.

@@ -15,6 +15,7 @@ use super::bh::Bh;
 use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
+use super::rcu::RcuRead;
 use super::rtnl::RtnlGuard;
 use super::skb::ListHead;
 use super::skb::Skb;
@@ -165,13 +166,13 @@ impl IngressSkb<'_> {
     /// `skb->protocol`, in network byte order.
     pub(crate) fn protocol_be(&self) -> u16 {
         // SAFETY: `p` is valid (IngressSkb invariant).
-        unsafe { b::oxip_skb_protocol(self.p) }
+        unsafe { super::skb::field::protocol(self.p) }
     }
 
     /// `skb_vlan_tag_present(skb)`.
     pub(crate) fn vlan_tag_present(&self) -> bool {
         // SAFETY: `p` is valid (IngressSkb invariant).
-        unsafe { b::oxip_skb_vlan_tag_present(self.p) }
+        unsafe { super::skb::field::vlan_tag_present(self.p) }
     }
 
     /// `skb->dev`, the receiving device, live in the receive path.
@@ -185,7 +186,7 @@ impl IngressSkb<'_> {
     /// `skb_pfmemalloc(skb)`.
     pub(crate) fn pfmemalloc(&self) -> bool {
         // SAFETY: `p` is valid (IngressSkb invariant).
-        unsafe { b::oxip_skb_pfmemalloc(self.p) }
+        unsafe { super::skb::field::pfmemalloc(self.p) }
     }
 
     /// Lets the skb go on with `skb->protocol = htons(ethertype)`: native
@@ -208,8 +209,9 @@ impl IngressSkb<'_> {
 
 /// A netdev ingress hook.
 pub(crate) trait Ingress: 'static {
-    /// Looks at `skb`, on the receive path (BHs off).
-    fn hook(skb: IngressSkb<'_>, bh: &Bh) -> Verdict;
+    /// Looks at `skb`, on the receive path (BHs off, inside its RCU read
+    /// side).
+    fn hook(skb: IngressSkb<'_>, rcu: &RcuRead, bh: &Bh) -> Verdict;
 }
 
 /// # Safety
@@ -227,7 +229,10 @@ unsafe extern "C" fn ingress_callback<T: Ingress>(
     };
     // SAFETY: ingress hooks run in the receive softirq.
     let bh = unsafe { Bh::assume() };
-    match T::hook(s, &bh) {
+    // SAFETY: and inside the RCU read side of __netif_receive_skb_core's
+    // callers, which nf_hook_slow's walk of the hooks relies on too.
+    let rcu = unsafe { RcuRead::assume() };
+    match T::hook(s, &rcu, &bh) {
         Verdict::Accept => b::NF_ACCEPT,
         Verdict::Stolen(_) => b::NF_STOLEN,
     }

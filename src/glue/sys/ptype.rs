@@ -11,15 +11,18 @@ use kernel::prelude::*;
 use super::bh::Bh;
 use super::bindings as b;
 use super::nf::NET_RX_DROP;
+use super::rcu::RcuRead;
 use super::skb::Skb;
 use super::skb::SkbList;
 
 /// A packet_type's handlers.
 pub(crate) trait PacketHandler: 'static {
-    /// `.func`: one skb (owned); returns `NET_RX_*`.
-    fn rcv(skb: Skb, bh: &Bh) -> c_int;
-    /// `.list_func`: a list of skbs (owned, all of them).
-    fn list_rcv(list: SkbList<'_>, bh: &Bh);
+    /// `.func`: one skb (owned); returns `NET_RX_*`. Called inside the
+    /// receive path's RCU read side (`rcu`).
+    fn rcv(skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int;
+    /// `.list_func`: a list of skbs (owned, all of them), inside the
+    /// receive path's RCU read side.
+    fn list_rcv(list: SkbList<'_>, rcu: &RcuRead, bh: &Bh);
 }
 
 /// # Safety
@@ -37,7 +40,10 @@ unsafe extern "C" fn rcv_callback<T: PacketHandler>(
     };
     // SAFETY: packet_type handlers run in the receive softirq.
     let bh = unsafe { Bh::assume() };
-    T::rcv(skb, &bh)
+    // SAFETY: and inside the RCU read side of __netif_receive_skb_core's
+    // callers (netif_receive_skb_internal, process_backlog, ...).
+    let rcu = unsafe { RcuRead::assume() };
+    T::rcv(skb, &rcu, &bh)
 }
 
 /// # Safety
@@ -52,7 +58,9 @@ unsafe extern "C" fn list_rcv_callback<T: PacketHandler>(
     let list = unsafe { SkbList::from_raw(head) };
     // SAFETY: list_funcs run in the receive softirq.
     let bh = unsafe { Bh::assume() };
-    T::list_rcv(list, &bh);
+    // SAFETY: and inside netif_receive_skb_list_internal's RCU read side.
+    let rcu = unsafe { RcuRead::assume() };
+    T::list_rcv(list, &rcu, &bh);
 }
 
 /// A registered `packet_type`.

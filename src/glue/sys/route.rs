@@ -9,11 +9,11 @@ use core::ffi::c_int;
 use core::ptr::NonNull;
 
 use kernel::prelude::*;
-use kernel::sync::rcu;
 
 use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
+use super::rcu::RcuRead;
 use crate::oxip_core::forward::MtuInputs;
 use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::rcv::RtnType;
@@ -41,7 +41,7 @@ impl Rtable {
     /// `rt` is null or the route of a valid skb, read while `_g` was held.
     pub(super) unsafe fn from_skb_rtable<'a>(
         rt: *mut b::rtable,
-        _g: &'a rcu::Guard,
+        _g: &'a RcuRead,
     ) -> Option<&'a Rtable> {
         // SAFETY: non-null `rt` is live for the guard's lifetime (the
         // caller's contract); `Rtable` is a transparent wrapper.
@@ -92,22 +92,56 @@ impl Rtable {
         Ipv4Address::from_be32(nh)
     }
 
-    /// What `ip_dst_mtu_maybe_forward()` reads of the route (one call into
-    /// C for all the route's own fields).
+    /// What `ip_dst_mtu_maybe_forward()` reads of a route, read here as its
+    /// inline code reads it: the expiry only where the path MTU counts,
+    /// the lightweight tunnel (C) only where there is one.
     pub(crate) fn mtu_inputs(&self) -> MtuInputs {
+        let dst = self.dst();
+        let dev = dst.dev();
+        let fwd_use_pmtu = dev.net().fwd_use_pmtu();
+        // `u32 rt_mtu_locked:1, rt_pmtu:31;`, read as the word they share.
+        let w = super::bitfield::first_u32(&self.0._bitfield_1);
+        let rt_pmtu = w >> 1;
+        // ip_mtu_locked(): the route's own lock bit, or RTAX_LOCK's MTU bit.
+        let mtu_locked = w & 1 != 0 || dst.metric_raw::<{ RTAX_LOCK }>() & (1 << b::RTAX_MTU) != 0;
+        let pmtu_fresh = (fwd_use_pmtu || mtu_locked)
+            && rt_pmtu != 0
+            && super::time::time_before(super::time::jiffies(), dst.expires());
+        MtuInputs {
+            fwd_use_pmtu,
+            mtu_locked,
+            rt_pmtu,
+            pmtu_fresh,
+            metric_mtu: dst.metric_raw::<{ RTAX_MTU }>(),
+            dev_mtu: dev.mtu(),
+            uses_gateway: self.uses_gateway(),
+            lwt_headroom: dst.lwt_headroom(),
+        }
+    }
+
+    /// Whether [`Rtable::mtu_inputs`] reads what C's inline functions
+    /// read (the expiry where it counts), for the KUnit test of the field
+    /// readers.
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn mtu_inputs_match_c(&self) -> bool {
         let mut m = b::oxip_mtu_inputs::default();
         // SAFETY: the route is live (Rtable invariant); `m` is writable.
         unsafe { b::oxip_rt_mtu_inputs(self.as_ptr(), &mut m) };
-        MtuInputs {
-            fwd_use_pmtu: self.dst().dev().net().fwd_use_pmtu(),
-            mtu_locked: m.mtu_locked,
-            rt_pmtu: m.rt_pmtu,
-            pmtu_fresh: m.pmtu_fresh,
-            metric_mtu: m.metric_mtu,
-            dev_mtu: m.dev_mtu,
-            uses_gateway: self.uses_gateway(),
-            lwt_headroom: m.lwt_headroom,
-        }
+        let r = self.mtu_inputs();
+        let fresh_counts = (r.fwd_use_pmtu || r.mtu_locked) && r.rt_pmtu != 0;
+        (
+            r.mtu_locked,
+            r.rt_pmtu,
+            r.metric_mtu,
+            r.dev_mtu,
+            r.lwt_headroom,
+        ) == (
+            m.mtu_locked,
+            m.rt_pmtu,
+            m.metric_mtu,
+            m.dev_mtu,
+            m.lwt_headroom,
+        ) && (!fresh_counts || r.pmtu_fresh == m.pmtu_fresh)
     }
 
     /// C: net/ipv4/route.c, `ip_rt_get_source()`, for `daddr` (the
@@ -235,6 +269,36 @@ impl OutputRoute {
     }
 }
 
+#[cfg(CONFIG_KUNIT)]
+impl OutputRoute {
+    /// A new route of init_net's loopback device with the default
+    /// metrics (`rt_dst_alloc`), held, for the MTU readers' KUnit test.
+    pub(crate) fn loopback_for_test() -> Option<Self> {
+        // SAFETY: init_net and its loopback device are live; the result is
+        // a route with one reference (ours) or NULL.
+        let rt = unsafe { b::oxip_rt_dst_alloc_lo() };
+        // INVARIANT: a held route.
+        NonNull::new(rt).map(|rt| OutputRoute { rt })
+    }
+
+    /// Sets `rt_pmtu`, `rt_mtu_locked` and `dst.expires` of a route no one
+    /// else uses yet (the test's own).
+    pub(crate) fn set_pmtu_for_test(&mut self, pmtu: u32, locked: bool, expires: u64) {
+        // CAST: `unsigned long` is 64 bits here.
+        let e = expires as core::ffi::c_ulong;
+        // SAFETY: the route is held (OutputRoute invariant) and ours alone.
+        unsafe { b::oxip_rt_set_pmtu(self.rt.as_ptr(), pmtu, locked, e) };
+    }
+
+    /// [`Rtable::mtu_inputs_match_c`] on this route.
+    pub(crate) fn mtu_inputs_match_c(&self) -> bool {
+        // SAFETY: held (OutputRoute invariant), so live while `self` is;
+        // `Rtable` is a transparent wrapper.
+        let rt = unsafe { &*self.rt.as_ptr().cast::<Rtable>() };
+        rt.mtu_inputs_match_c()
+    }
+}
+
 impl Drop for OutputRoute {
     fn drop(&mut self) {
         // SAFETY: we hold a reference (OutputRoute invariant), given back once.
@@ -275,6 +339,37 @@ impl Dst {
         &self.0
     }
 
+    /// `dst_metric_raw(dst, metric)`, `I` being `metric - 1`: the metrics
+    /// array is `dst->_metrics` less its `DST_METRICS_FLAGS` bits, never
+    /// NULL (`dst_default_metrics` at least).
+    #[inline]
+    fn metric_raw<const I: usize>(&self) -> u32 {
+        // CAST: the tagged pointer's address bits (DST_METRICS_PTR()).
+        let m = (self.0._metrics & !core::ffi::c_ulong::from(b::DST_METRICS_FLAGS)) as *const u32;
+        // SAFETY: the dst is live (Dst invariant), so is its metrics array
+        // of RTAX_MAX entries; `I` is a constant below RTAX_MAX; read once.
+        unsafe { m.add(I).read_volatile() }
+    }
+
+    /// `READ_ONCE(dst->expires)`.
+    fn expires(&self) -> u64 {
+        // SAFETY: the dst is live (Dst invariant); read once.
+        let e = unsafe { core::ptr::addr_of!(self.0.expires).read_volatile() };
+        // `unsigned long` is u64 here, u32 on 32-bit kernels.
+        #[allow(clippy::useless_conversion)]
+        u64::from(e)
+    }
+
+    /// `lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU)`: 0 without a
+    /// lightweight tunnel state (C only when there is one).
+    fn lwt_headroom(&self) -> u32 {
+        if self.0.lwtstate.is_null() {
+            return 0;
+        }
+        // SAFETY: the dst is live (Dst invariant).
+        unsafe { b::oxip_dst_lwt_headroom(self.as_ptr()) }
+    }
+
     /// `dst_dev(dst)`: the output device, which the dst holds a reference
     /// to until it is destroyed (after an RCU grace period): borrowed as
     /// long as the dst.
@@ -290,7 +385,7 @@ impl Dst {
 
 impl NetDevice {
     /// `__in_dev_get_rcu(dev)`, borrowed for as long as `_g`.
-    pub(crate) fn in_dev<'a>(&'a self, _g: &'a rcu::Guard) -> Option<&'a InDevice> {
+    pub(crate) fn in_dev<'a>(&'a self, _g: &'a RcuRead) -> Option<&'a InDevice> {
         // SAFETY: `self` is live (NetDevice invariant); `ip_ptr` is
         // RCU-protected, so read once as `rcu_dereference()` does.
         let p = unsafe { core::ptr::addr_of!((*self.as_ptr()).ip_ptr).read_volatile() };
@@ -313,6 +408,37 @@ impl InDevice {
         &self.0
     }
 
+    /// `IN_DEV_CONF_GET(in_dev, attr)`: `READ_ONCE(in_dev->cnf.data[attr
+    /// - 1])`, `I` being `attr - 1`.
+    #[inline]
+    fn conf<const I: usize>(&self) -> i32 {
+        // SAFETY: `self` is a live in_device (InDevice invariant); `I` is a
+        // constant index, checked against the array at compile time; read
+        // once, as READ_ONCE does.
+        unsafe { core::ptr::addr_of!((*self.ptr()).cnf.data[I]).read_volatile() }
+    }
+
+    /// `IPV4_DEVCONF_ALL_RO(dev_net(in_dev->dev), attr)`, `I` being
+    /// `attr - 1`: the namespace's `all` value.
+    #[inline]
+    fn conf_all<const I: usize>(&self) -> i32 {
+        // SAFETY: `self` is live (InDevice invariant), and so is its
+        // device, which it holds.
+        let dev = unsafe { NetDevice::from_raw((*self.ptr()).dev) };
+        // SAFETY: the namespace is live (Net invariant), and its
+        // `devconf_all` is set for its whole life; `I` as above.
+        unsafe {
+            let all = (*dev.net().as_ptr()).ipv4.devconf_all;
+            core::ptr::addr_of!((*all).data[I]).read_volatile()
+        }
+    }
+
+    /// `IN_DEV_ORCONF(in_dev, attr)`.
+    #[inline]
+    fn orconf<const I: usize>(&self) -> bool {
+        self.conf_all::<I>() != 0 || self.conf::<I>() != 0
+    }
+
     /// `IN_DEV_SOURCE_ROUTE(in_dev)`.
     pub(crate) fn source_route(&self) -> bool {
         // SAFETY: `self` is a live in_device (Rtable invariant).
@@ -321,26 +447,24 @@ impl InDevice {
 
     /// `IN_DEV_ORCONF(in_dev, DROP_UNICAST_IN_L2_MULTICAST)`.
     pub(crate) fn drop_unicast_in_l2_multicast(&self) -> bool {
-        // SAFETY: `self` is a live in_device (InDevice invariant).
-        unsafe { b::oxip_in_dev_drop_unicast_in_l2_multicast(self.ptr()) }
+        self.orconf::<{ DEVCONF_DROP_UNICAST_IN_L2_MULTICAST }>()
     }
 
     /// `IN_DEV_ORCONF(in_dev, NOPOLICY)`.
     pub(crate) fn nopolicy(&self) -> bool {
-        // SAFETY: `self` is a live in_device (InDevice invariant).
-        unsafe { b::oxip_in_dev_nopolicy(self.ptr()) }
+        self.orconf::<{ DEVCONF_NOPOLICY }>()
     }
 
     /// `IN_DEV_RPFILTER(in_dev)`: rp_filter, the larger of `all` and the device.
     pub(crate) fn rp_filter(&self) -> bool {
-        // SAFETY: `self` is a live in_device (InDevice invariant).
-        unsafe { b::oxip_in_dev_rp_filter(self.ptr()) }
+        self.conf_all::<{ DEVCONF_RP_FILTER }>()
+            .max(self.conf::<{ DEVCONF_RP_FILTER }>())
+            != 0
     }
 
     /// `IN_DEV_ACCEPT_LOCAL(in_dev)`.
     pub(crate) fn accept_local(&self) -> bool {
-        // SAFETY: `self` is a live in_device (InDevice invariant).
-        unsafe { b::oxip_in_dev_accept_local(self.ptr()) }
+        self.orconf::<{ DEVCONF_ACCEPT_LOCAL }>()
     }
 
     /// `IN_DEV_TX_REDIRECTS(in_dev)`.
@@ -355,4 +479,39 @@ impl InDevice {
         // live (Net invariant).
         unsafe { b::oxip_in_dev_route_localnet(self.ptr(), net.as_ptr()) }
     }
+
+    /// Whether the Rust readers of the configuration agree with the C
+    /// macros, for the KUnit test of the field readers.
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn conf_matches_c(&self) -> bool {
+        let p = self.ptr();
+        // SAFETY (each block below): `p` is a live in_device (InDevice invariant).
+        let c = unsafe {
+            (
+                b::oxip_in_dev_drop_unicast_in_l2_multicast(p),
+                b::oxip_in_dev_nopolicy(p),
+                b::oxip_in_dev_rp_filter(p),
+                b::oxip_in_dev_accept_local(p),
+            )
+        };
+        c == (
+            self.drop_unicast_in_l2_multicast(),
+            self.nopolicy(),
+            self.rp_filter(),
+            self.accept_local(),
+        )
+    }
 }
+
+/// Indexes into a dst's metrics (`RTAX_*` less one).
+// CAST: the uapi enum's small positive values.
+const RTAX_LOCK: usize = b::RTAX_LOCK as usize - 1;
+const RTAX_MTU: usize = b::RTAX_MTU as usize - 1;
+
+/// Indexes into `ipv4_devconf.data` (`IPV4_DEVCONF_*` less one).
+// CAST: the uapi enum's small positive values.
+const DEVCONF_RP_FILTER: usize = b::IPV4_DEVCONF_RP_FILTER as usize - 1;
+const DEVCONF_ACCEPT_LOCAL: usize = b::IPV4_DEVCONF_ACCEPT_LOCAL as usize - 1;
+const DEVCONF_NOPOLICY: usize = b::IPV4_DEVCONF_NOPOLICY as usize - 1;
+const DEVCONF_DROP_UNICAST_IN_L2_MULTICAST: usize =
+    b::IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST as usize - 1;

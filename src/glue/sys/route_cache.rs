@@ -19,12 +19,12 @@ use core::sync::atomic::AtomicUsize;
 use core::sync::atomic::Ordering;
 
 use kernel::prelude::*;
-use kernel::sync::rcu;
 
 use super::bh::Bh;
 use super::bindings as b;
 use super::percpu::PerCpu;
 use super::percpu::Zeroed;
+use super::rcu::RcuRead;
 use super::skb::Skb;
 use crate::oxip_core::route::CacheLookup;
 use crate::oxip_core::wire::Ipv4Address;
@@ -136,7 +136,7 @@ impl RouteCache {
         &'a self,
         bh: &'a Bh,
         skb: &Skb,
-        g: &rcu::Guard,
+        g: &RcuRead,
         daddr: Ipv4Address,
         tos: u8,
         seq: u32,
@@ -180,7 +180,7 @@ impl RouteCache {
         &self,
         bh: &Bh,
         skb: &Skb,
-        _g: &rcu::Guard,
+        _g: &RcuRead,
         daddr: Ipv4Address,
         tos: u8,
         saddr: Ipv4Address,
@@ -236,7 +236,7 @@ impl CachedRoute<'_> {
     }
 
     /// Attaches the route to `skb` as a noref dst, `saddr` now checked.
-    pub(crate) fn attach(self, skb: &mut Skb, _g: &rcu::Guard, saddr: Ipv4Address) {
+    pub(crate) fn attach(self, skb: &mut Skb, _g: &RcuRead, saddr: Ipv4Address) {
         self.slot.saddr.store(saddr.to_be32(), Ordering::Relaxed);
         // SAFETY: `skb` is valid and has no dst (the core asks only then);
         // `dst` is live while the slot holds it (found valid under this

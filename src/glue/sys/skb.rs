@@ -9,13 +9,13 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 
 use kernel::prelude::*;
-use kernel::sync::rcu;
 use kernel::types::Opaque;
 
 use super::bh::Bh;
 use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
+use super::rcu::RcuRead;
 use super::reason;
 use super::route::with_redirect_peers;
 use super::route::Dst;
@@ -146,6 +146,17 @@ pub(super) mod field {
         unsafe { (*skb).__bindgen_anon_4.headers.as_ref().skb_iif }
     }
 
+    /// `skb->protocol` (network byte order).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn protocol(skb: *const b::sk_buff) -> u16 {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        unsafe { (*skb).__bindgen_anon_4.headers.as_ref().protocol }
+    }
+
     /// `skb->protocol = protocol` (network byte order).
     ///
     /// # Safety
@@ -168,6 +179,23 @@ pub(super) mod field {
     pub(crate) unsafe fn cloned(skb: *const b::sk_buff) -> bool {
         // SAFETY: `skb` is valid (caller): a plain bitfield read.
         unsafe { (*skb).cloned() != 0 }
+    }
+
+    /// `skb_cloned(skb)`: the `cloned` bit, and the data still shared
+    /// (`dataref` above 1: the original of a clone that has gone, or that
+    /// `skb_cow` gave its own data, is writable again).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn data_shared(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller), so is its shared info; the
+        // dataref is read once, as atomic_read does.
+        unsafe {
+            cloned(skb)
+                && core::ptr::addr_of!((*shinfo(skb)).dataref.counter).read_volatile() & 0xffff != 1
+        }
     }
 
     /// `skb->sk != NULL`.
@@ -226,6 +254,194 @@ pub(super) mod field {
     pub(crate) unsafe fn dst_dev(dst: *const b::dst_entry) -> *mut b::net_device {
         // SAFETY: `dst` is live (caller); read once, as READ_ONCE does.
         unsafe { core::ptr::addr_of!((*dst).__bindgen_anon_1.dev).read_volatile() }
+    }
+
+    /// `skb_vlan_tag_present(skb)`: `skb->vlan_all != 0`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn vlan_tag_present(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        unsafe {
+            (*skb)
+                .__bindgen_anon_4
+                .headers
+                .as_ref()
+                .__bindgen_anon_2
+                .vlan_all
+                != 0
+        }
+    }
+
+    /// `skb->pfmemalloc`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn pfmemalloc(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain bitfield read.
+        unsafe { (*skb).pfmemalloc() != 0 }
+    }
+
+    /// `refcount_read(&skb->users) == 1`: `skb_shared()` is false.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn unshared(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller); read once, as atomic_read does.
+        unsafe { core::ptr::addr_of!((*skb).users.refs.counter).read_volatile() == 1 }
+    }
+
+    /// `secpath_exists(skb)`: the skb carries a security path (IPsec).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    #[cfg(CONFIG_XFRM)]
+    pub(crate) unsafe fn secpath_exists(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain field read, as
+        // skb_ext_exist() reads it.
+        let e = unsafe { (*skb).active_extensions };
+        u32::from(e) & b::oxip_consts_OXIP_SKB_EXT_SEC_PATH_BIT != 0
+    }
+
+    /// `secpath_exists(skb)`: never, without `CONFIG_XFRM`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    #[cfg(not(CONFIG_XFRM))]
+    pub(crate) unsafe fn secpath_exists(_skb: *const b::sk_buff) -> bool {
+        false
+    }
+
+    /// `skb_shinfo(skb)`: the `struct skb_shared_info` at `skb->head +
+    /// skb->end` (`NET_SKBUFF_DATA_USES_OFFSET` on 64-bit).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn shinfo(skb: *const b::sk_buff) -> *const b::skb_shared_info {
+        // SAFETY: `skb` is valid (caller): plain field reads.
+        let (head, end) = unsafe { ((*skb).head, (*skb).end) };
+        // CAST: `end` is an offset into the buffer (sk_buff_data_t).
+        head.wrapping_add(end as usize).cast()
+    }
+
+    /// `skb_shinfo(skb)->gso_size`: non-zero for a GSO skb (`skb_is_gso`).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn gso_size(skb: *const b::sk_buff) -> u16 {
+        // SAFETY: `skb` is valid (caller), so is its shared info.
+        unsafe { (*shinfo(skb)).gso_size }
+    }
+
+    /// `skb_shinfo(skb)->gso_segs`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn gso_segs(skb: *const b::sk_buff) -> u16 {
+        // SAFETY: `skb` is valid (caller), so is its shared info.
+        unsafe { (*shinfo(skb)).gso_segs }
+    }
+
+    /// `skb->ignore_df`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid.
+    #[inline]
+    pub(crate) unsafe fn ignore_df(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller): a plain bitfield read.
+        unsafe { (*skb).__bindgen_anon_4.headers.as_ref().ignore_df() != 0 }
+    }
+
+    /// `skb_valid_dst(skb)`: a dst that is not metadata.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid, and its dst (if any) live: under the RCU read side
+    /// of the receive path for a noref dst.
+    #[inline]
+    pub(crate) unsafe fn valid_dst(skb: *const b::sk_buff) -> bool {
+        // SAFETY: `skb` is valid (caller).
+        let d = unsafe { dst(skb) };
+        // SAFETY: non-null, so live (caller): a plain field read.
+        !d.is_null() && u32::from(unsafe { (*d).flags }) & b::DST_METADATA == 0
+    }
+
+    /// `skb->transport_header = skb->data - skb->head + offset`
+    /// (`skb_set_transport_header`).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller's to write.
+    #[inline]
+    pub(crate) unsafe fn set_transport_header(skb: *mut b::sk_buff, offset: u16) {
+        // SAFETY: `skb` is valid (caller): plain field reads.
+        let (head, data) = unsafe { ((*skb).head, (*skb).data) };
+        // CAST: C stores the offset from head in a u16, as here.
+        let off = (data as usize).wrapping_sub(head as usize) as u16;
+        // SAFETY: `skb` is valid and writable (caller).
+        unsafe {
+            (*skb).__bindgen_anon_4.headers.as_mut().transport_header = off.wrapping_add(offset)
+        };
+    }
+
+    /// `skb_clear_tstamp(skb)`: the receive timestamp is cleared unless
+    /// it is a delivery time (`tstamp_type` set).
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller's to write.
+    #[inline]
+    pub(crate) unsafe fn clear_tstamp(skb: *mut b::sk_buff) {
+        // SAFETY: `skb` is valid (caller): a plain bitfield read.
+        if unsafe { (*skb).__bindgen_anon_4.headers.as_ref().tstamp_type() } != 0 {
+            return;
+        }
+        // SAFETY: `skb` is valid and writable (caller); `tstamp` is the
+        // union member a received skb uses.
+        unsafe { (*skb).__bindgen_anon_2.tstamp = 0 };
+    }
+
+    /// `skb_forward_csum(skb)`: `CHECKSUM_COMPLETE` becomes `CHECKSUM_NONE`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller's to write.
+    #[inline]
+    pub(crate) unsafe fn forward_csum(skb: *mut b::sk_buff) {
+        // SAFETY: `skb` is valid and writable (caller): bitfield accesses.
+        let h = unsafe { (*skb).__bindgen_anon_4.headers.as_mut() };
+        if u32::from(h.ip_summed()) == b::CHECKSUM_COMPLETE {
+            // CAST: CHECKSUM_NONE is 0.
+            h.set_ip_summed(b::CHECKSUM_NONE as u8);
+        }
+    }
+
+    /// `skb->priority = priority`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller's to write.
+    #[inline]
+    pub(crate) unsafe fn set_priority(skb: *mut b::sk_buff, priority: u32) {
+        // SAFETY: `skb` is valid and writable (caller).
+        unsafe { (*skb).__bindgen_anon_4.headers.as_mut().priority = priority };
     }
 
     /// `skb_rtable(skb)`: `skb->_skb_refdst` less its `SKB_DST_NOREF` bit
@@ -328,7 +544,7 @@ impl Skb {
     /// The device it was received on, for as long as `_g`: it is live while
     /// its packet is received, and unregistering it waits for the RCU
     /// read sides begun meanwhile (`synchronize_net`) before freeing it.
-    pub(crate) fn dev<'g>(&self, _g: &'g rcu::Guard) -> &'g NetDevice {
+    pub(crate) fn dev<'g>(&self, _g: &'g RcuRead) -> &'g NetDevice {
         // SAFETY: `dev` is the receiving device (Skb invariant), live for
         // as long as the guard, which began while the skb was held.
         unsafe { NetDevice::from_raw(self.dev) }
@@ -337,7 +553,7 @@ impl Skb {
     /// `skb->dev` now, for as long as `_g`: the receiving device, or the
     /// VRF master `l3mdev_ip_rcv` moved the skb to (live as long as its
     /// slave, under the same RCU read side).
-    pub(crate) fn cur_dev<'g>(&self, _g: &'g rcu::Guard) -> &'g NetDevice {
+    pub(crate) fn cur_dev<'g>(&self, _g: &'g RcuRead) -> &'g NetDevice {
         // SAFETY: `self.ptr` is valid (Skb invariant).
         let d = unsafe { field::dev(self.as_ptr()) };
         // SAFETY: a received skb's device is live for the guard, which
@@ -346,7 +562,7 @@ impl Skb {
     }
 
     /// `dev_net(skb->dev)` of the receiving device, for as long as `g`.
-    pub(crate) fn net<'g>(&self, g: &'g rcu::Guard) -> &'g Net {
+    pub(crate) fn net<'g>(&self, g: &'g RcuRead) -> &'g Net {
         self.dev(g).net()
     }
 
@@ -405,6 +621,14 @@ impl Skb {
     /// handler; the skb back (maybe another one), or `None` once consumed.
     pub(crate) fn l3mdev_ip_rcv(self) -> Option<Skb> {
         let dev = self.dev;
+        // l3mdev_l3_rcv() calls nothing unless `skb->dev` is an L3 master,
+        // its port, or has the L3 receive handler.
+        // SAFETY: `self.ptr` is valid (Skb invariant); its `dev` is live
+        // while the skb is received.
+        let d = unsafe { NetDevice::from_raw(field::dev(self.as_ptr())) };
+        if !d.l3mdev_any() {
+            return Some(self);
+        }
         let p = self.into_raw();
         // SAFETY: ownership of `p` (Skb invariant) goes to l3mdev_ip_rcv.
         let r = unsafe { b::oxip_l3mdev_ip_rcv(p) };
@@ -434,13 +658,13 @@ impl Skb {
     /// `skb_clear_tstamp(skb)`.
     pub(crate) fn clear_tstamp(&mut self) {
         // SAFETY: `self.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_clear_tstamp(self.as_ptr()) };
+        unsafe { field::clear_tstamp(self.as_ptr()) };
     }
 
     /// The route hint this skb leaves (`ip_extract_route_hint`'s skb): its
     /// daddr, tos and route flags, and the skb itself, borrowed, whose dst
     /// the next packets copy.
-    pub(crate) fn route_hint(&self, g: &rcu::Guard) -> Option<RouteHint<&Skb>> {
+    pub(crate) fn route_hint(&self, g: &RcuRead) -> Option<RouteHint<&Skb>> {
         let h = Packet::new_checked(RcvSkb::network_header(self)).ok()?;
         let rt = self.rtable(g)?;
         Some(RouteHint {
@@ -507,7 +731,7 @@ impl Skb {
         // SAFETY: `self.ptr` is valid (Skb invariant).
         let ready = unsafe { field::headlen(self.as_ptr()) } >= write_len
             // SAFETY: as above.
-            && !unsafe { field::cloned(self.as_ptr()) };
+            && !unsafe { field::data_shared(self.as_ptr()) };
         // SAFETY: `self.ptr` is valid and owned (Skb invariant); skb_ensure_writable may
         // reallocate the head, so the header is looked up again below.
         if !ready && unsafe { b::skb_ensure_writable(self.as_ptr(), write_len) } != 0 {
@@ -523,12 +747,12 @@ impl Skb {
         Some(unsafe { core::slice::from_raw_parts_mut(p, hlen) })
     }
 
-    fn in_dev<'a>(&'a self, g: &'a rcu::Guard) -> Option<&'a InDevice> {
+    fn in_dev<'a>(&'a self, g: &'a RcuRead) -> Option<&'a InDevice> {
         self.dev(g).in_dev(g)
     }
 
     /// The skb's route, for as long as `g`.
-    pub(crate) fn rtable<'g>(&self, g: &'g rcu::Guard) -> Option<&'g Rtable> {
+    pub(crate) fn rtable<'g>(&self, g: &'g RcuRead) -> Option<&'g Rtable> {
         // SAFETY: `self.ptr` is valid (Skb invariant); its dst is
         // RCU-protected and `g` keeps the read side open.
         let rt = unsafe { field::rtable(self.as_ptr()) };
@@ -576,6 +800,118 @@ impl Skb {
     pub(crate) fn cloned_bit(&self) -> bool {
         // SAFETY: `self.ptr` is valid (Skb invariant).
         unsafe { field::cloned(self.as_ptr()) }
+    }
+
+    /// `field::data_shared` beside C's `skb_cloned()`.
+    pub(crate) fn data_shared_matches_c(&self) -> bool {
+        let p = self.as_ptr();
+        // SAFETY: `p` is valid (Skb invariant).
+        unsafe { field::data_shared(p) == b::oxip_skb_cloned(p) }
+    }
+
+    /// Whether the readers added for the takeover entry, the source
+    /// policy and forwarding read what C reads, on this skb, on
+    /// `init_net` and on its loopback device.
+    pub(crate) fn more_fields_match_c(&self) -> bool {
+        let p = self.as_ptr();
+        // SAFETY (each block below): `p` is valid (Skb invariant); a KUnit
+        // skb has no dst, so the dst readers read NULL.
+        let c = unsafe {
+            (
+                b::oxip_skb_protocol(p),
+                b::oxip_skb_vlan_tag_present(p),
+                b::oxip_skb_pfmemalloc(p),
+                !b::oxip_skb_shared(p),
+                b::oxip_skb_secpath_exists(p),
+                b::oxip_skb_is_gso(p),
+                b::oxip_skb_gso_segs(p),
+                b::oxip_skb_ignore_df(p),
+                b::oxip_skb_valid_dst(p),
+            )
+        };
+        // SAFETY: as above.
+        let r = unsafe {
+            (
+                field::protocol(p),
+                field::vlan_tag_present(p),
+                field::pfmemalloc(p),
+                field::unshared(p),
+                field::secpath_exists(p),
+                field::gso_size(p) != 0,
+                field::gso_segs(p),
+                field::ignore_df(p),
+                field::valid_dst(p),
+            )
+        };
+        let n = Net::init();
+        // SAFETY: init_net is live.
+        let c_tclassid = unsafe { b::oxip_fib_has_tclassid_users(n.as_ptr()) };
+        // SAFETY: init_net's loopback device lives as long as init_net.
+        let lo = unsafe { NetDevice::from_raw((*n.as_ptr()).loopback_dev) };
+        // SAFETY: `lo` is live (above).
+        let c_dev = unsafe {
+            (
+                b::oxip_dev_rx_handler_present(lo.as_ptr()),
+                b::oxip_dev_l3mdev_any(lo.as_ptr()),
+            )
+        };
+        let g = RcuRead::lock();
+        let conf = lo.in_dev(&g).is_none_or(InDevice::conf_matches_c);
+        c == r
+            && c_tclassid == n.fib_has_tclassid_users()
+            && c_dev == (lo.rx_handler_present(), lo.l3mdev_any())
+            && lo.mtu() == {
+                // SAFETY: `lo` is live (above): C's plain read.
+                unsafe { (*lo.as_ptr()).mtu }
+            }
+            && conf
+    }
+
+    /// Whether the field writers write what C's do: each is applied to
+    /// `self` in Rust and to `other` (an skb in the same state, a clone)
+    /// in C, and the fields are compared as C reads them.
+    pub(crate) fn writers_match_c(&mut self, other: &mut Skb) -> bool {
+        let (a, c) = (self.as_ptr(), other.as_ptr());
+        let mut same = true;
+        for &(summed, tstamp, prio, off) in
+            &[(2u8, 77i64, 6u32, 20u16), (1, 0, 0, 24), (0, 5, 1, 60)]
+        {
+            // SAFETY (each block below): both skbs are valid and owned
+            // (Skb invariant), and not shared.
+            unsafe {
+                b::oxip_skb_set_ip_summed(a, summed);
+                b::oxip_skb_set_ip_summed(c, summed);
+                b::oxip_skb_set_tstamp(a, tstamp);
+                b::oxip_skb_set_tstamp(c, tstamp);
+                field::forward_csum(a);
+                b::oxip_skb_forward_csum(c);
+                field::clear_tstamp(a);
+                b::oxip_skb_clear_tstamp(c);
+                field::set_priority(a, prio);
+                b::oxip_skb_set_priority(c, prio);
+                field::set_transport_header(a, off);
+                b::oxip_skb_set_transport_header(c, c_int::from(off));
+            }
+            // SAFETY: as above.
+            let (ra, rc) = unsafe {
+                (
+                    (
+                        b::oxip_skb_ip_summed(a),
+                        b::oxip_skb_tstamp(a),
+                        b::oxip_skb_priority(a),
+                        b::oxip_skb_transport_header(a),
+                    ),
+                    (
+                        b::oxip_skb_ip_summed(c),
+                        b::oxip_skb_tstamp(c),
+                        b::oxip_skb_priority(c),
+                        b::oxip_skb_transport_header(c),
+                    ),
+                )
+            };
+            same &= ra == rc;
+        }
+        same
     }
 
     /// Whether the field readers (`field`, `NetDevice::net`,
@@ -646,7 +982,7 @@ impl Skb {
                 n.fwd_update_priority(),
                 n.fwd_use_pmtu(),
             );
-        let g = rcu::read_lock();
+        let g = RcuRead::lock();
         // SAFETY: init_net's loopback device lives as long as init_net.
         let lo = unsafe { (*Net::init().as_ptr()).loopback_dev };
         // SAFETY: as above.
@@ -691,7 +1027,7 @@ impl RcvSkb for Skb {
     }
     fn is_gso(&self) -> bool {
         // SAFETY: `self.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_is_gso(self.as_ptr()) }
+        unsafe { field::gso_size(self.as_ptr()) != 0 }
     }
     fn is_gso_tcp(&self) -> bool {
         // SAFETY: `self.ptr` is valid (Skb invariant).
@@ -699,16 +1035,23 @@ impl RcvSkb for Skb {
     }
     fn gso_segs(&self) -> u16 {
         // SAFETY: `self.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_gso_segs(self.as_ptr()) }
+        unsafe { field::gso_segs(self.as_ptr()) }
     }
     fn count_otherhost_dropped(&mut self) {
-        self.dev(&rcu::read_lock())
+        self.dev(&RcuRead::lock())
             .core_stats_rx_otherhost_dropped_inc();
     }
     fn share_check(&mut self) -> bool {
-        // SAFETY: we own the reference; skb_share_check consumes it and
-        // returns ours (maybe a clone) or NULL after freeing it.
-        let p = unsafe { b::oxip_skb_share_check(self.as_ptr()) };
+        // skb_share_check's inline test: an skb of one user is returned
+        // as it is.
+        // SAFETY: `self.ptr` is valid (Skb invariant).
+        let p = if unsafe { field::unshared(self.as_ptr()) } {
+            self.as_ptr()
+        } else {
+            // SAFETY: we own the reference; skb_share_check consumes it and
+            // returns ours (maybe a clone) or NULL after freeing it.
+            unsafe { b::oxip_skb_share_check(self.as_ptr()) }
+        };
         match NonNull::new(p) {
             Some(p) => {
                 // INVARIANT: skb_share_check returned an unshared skb we own.
@@ -747,10 +1090,10 @@ impl RcvSkb for Skb {
     }
     fn finish_rcv_core(&mut self, ihl_len: usize) {
         let p = self.as_ptr();
-        let off = c_int::try_from(ihl_len).unwrap_or(0);
+        let off = u16::try_from(ihl_len).unwrap_or(0);
         // SAFETY: `p` is valid and owned (Skb invariant); the header is
         // linear (pulled).
-        unsafe { b::oxip_skb_set_transport_header(p, off) };
+        unsafe { field::set_transport_header(p, off) };
         self.ipcb_mut().reset();
         // SAFETY: `p` is valid (Skb invariant). No destructor and no
         // socket (every forwarded frame): neither call has work to do.
@@ -770,7 +1113,7 @@ impl RcvSkb for Skb {
 /// netns without a read lock of their own per question.
 pub(crate) struct RcuSkb<'s, 'g> {
     skb: &'s mut Skb,
-    g: &'g rcu::Guard,
+    g: &'g RcuRead,
     cache: Option<CacheCtx<'g>>,
 }
 
@@ -788,7 +1131,7 @@ pub(crate) struct CacheCtx<'g> {
 
 impl Skb {
     /// This skb, read under `g` for as long as the borrow.
-    pub(crate) fn under<'s, 'g>(&'s mut self, g: &'g rcu::Guard) -> RcuSkb<'s, 'g> {
+    pub(crate) fn under<'s, 'g>(&'s mut self, g: &'g RcuRead) -> RcuSkb<'s, 'g> {
         RcuSkb {
             skb: self,
             g,
@@ -816,8 +1159,9 @@ impl FinishSkb for RcuSkb<'_, '_> {
         self.skb.header_slice()
     }
     fn has_valid_dst(&self) -> bool {
-        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_valid_dst(self.skb.as_ptr()) }
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant); its dst is live
+        // under `self.g`.
+        unsafe { field::valid_dst(self.skb.as_ptr()) }
     }
     fn has_dst(&self) -> bool {
         !self.skb.dst_ptr().is_null()
@@ -836,7 +1180,7 @@ impl FinishSkb for RcuSkb<'_, '_> {
         let net = self.skb.net(g);
         let in_dev = self.skb.in_dev(g);
         // SAFETY: `self.skb.ptr` is valid (Skb invariant).
-        let secpath = unsafe { b::oxip_skb_secpath_exists(self.skb.as_ptr()) };
+        let secpath = unsafe { field::secpath_exists(self.skb.as_ptr()) };
         route::SourcePolicy {
             rp_filter: !secpath && in_dev.is_some_and(InDevice::rp_filter),
             tclassid_users: net.fib_has_tclassid_users(),
@@ -1253,7 +1597,7 @@ impl Skb {
         };
         let (saddr, tos) = (h.saddr(), h.tos());
         let mark = self.mark();
-        let g = rcu::read_lock();
+        let g = RcuRead::lock();
         let iif = self.cur_dev(&g).ifindex();
         // The route is borrowed for as long as `g`, not from `self`: the
         // header write below cannot free it.
@@ -1278,8 +1622,15 @@ impl ForwardSkb for RcuSkb<'_, '_> {
         unsafe { field::has_sk(self.skb.as_ptr()) }
     }
     fn warn_if_lro(&self) -> bool {
-        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
-        unsafe { b::oxip_skb_warn_if_lro(self.skb.as_ptr()) }
+        let p = self.skb.as_ptr();
+        // skb_warn_if_lro's inline test: only a nonlinear skb with a
+        // gso_size can be LRO's; C checks (and warns) the rest.
+        // SAFETY: `p` is valid (Skb invariant): plain field reads.
+        if unsafe { (*p).data_len == 0 || field::gso_size(p) == 0 } {
+            return false;
+        }
+        // SAFETY: `p` is valid (Skb invariant).
+        unsafe { b::oxip_skb_warn_if_lro(p) }
     }
     fn xfrm_policy_ok(&mut self) -> bool {
         // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
@@ -1290,7 +1641,7 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     }
     fn forward_csum(&mut self) {
         // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_forward_csum(self.skb.as_ptr()) };
+        unsafe { field::forward_csum(self.skb.as_ptr()) };
     }
     fn ttl(&self) -> u8 {
         Packet::new_checked(RcvSkb::network_header(&*self.skb))
@@ -1319,14 +1670,15 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     }
     fn mtu_check(&self) -> MtuCheck {
         let h = Packet::new_checked(RcvSkb::network_header(&*self.skb));
-        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
-        let bits = unsafe { b::oxip_skb_mtu_bits(self.skb.as_ptr()) };
+        let p = self.skb.as_ptr();
         MtuCheck {
             len: RcvSkb::len(&*self.skb),
             df: h.is_ok_and(|h| h.dont_frag()),
             frag_max_size: u32::from(self.skb.ipcb().frag_max_size()),
-            ignore_df: bits.ignore_df,
-            gso: bits.gso,
+            // SAFETY: `p` is valid (Skb invariant).
+            ignore_df: unsafe { field::ignore_df(p) },
+            // SAFETY: as above.
+            gso: unsafe { field::gso_size(p) } != 0,
         }
     }
     fn gso_fits(&self, mtu: u32) -> bool {
@@ -1401,6 +1753,6 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     }
     fn set_priority(&mut self, prio: u32) {
         // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
-        unsafe { b::oxip_skb_set_priority(self.skb.as_ptr(), prio) };
+        unsafe { field::set_priority(self.skb.as_ptr(), prio) };
     }
 }

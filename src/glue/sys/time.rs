@@ -21,3 +21,9 @@ pub(crate) fn hz() -> u64 {
     let hz = unsafe { b::oxip_hz() };
     u64::from(hz)
 }
+
+/// `time_before(a, b)`: `a` is earlier than `b`, across wraparound.
+pub(crate) fn time_before(a: u64, b: u64) -> bool {
+    // CAST: the signed distance, as C's `(long)((a) - (b)) < 0`.
+    (a.wrapping_sub(b) as i64) < 0
+}
