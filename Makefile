@@ -97,15 +97,16 @@ guard-test:
 	@tests/guard_test.sh
 
 # make lint: zero findings from clippy (the kernel's own CLIPPY=1 build of
-# the module, against Debian's kernel unless LINT_KERNEL says otherwise),
-# rustfmt with the kernel's .rustfmt.toml, checkpatch.pl and shellcheck.
-LINT_KERNEL ?= stock
+# the module, against Debian's kernel and the debug kernel, whose build is
+# the only one with the KUnit suite and its C references; LINT_KERNEL
+# narrows it), rustfmt with the kernel's .rustfmt.toml, checkpatch.pl and
+# shellcheck.
+LINT_KERNEL ?= stock debug
 lint: lint-shell lint-rust
 lint-shell: deps
 	@scripts/lint-shell.sh
 lint-rust: deps
-	@$(MAKE) --no-print-directory kernel KERNEL=$(LINT_KERNEL)
-	@scripts/lint-rust.sh $(LINT_KERNEL)
+	@for k in $(LINT_KERNEL); do $(MAKE) --no-print-directory kernel KERNEL=$$k && scripts/lint-rust.sh $$k || exit 1; done
 
 # The VM part boots the debug and the stock kernel side by side.
 # The host fuzzing slice runs beside the VMs (they boot meanwhile).

@@ -162,7 +162,8 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_ds
  */
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The inline functions and fields the Rust readers and writers replace
- * (skb::field, NetDevice, Net, InDevice, Dst), as C reads and writes them. */
+ * (skb::field, NetDevice, Net, InDevice, Dst), as C reads and writes them.
+ */
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset) { skb_set_transport_header(skb, offset); }
 bool oxip_skb_is_gso(const struct sk_buff *skb) { return skb_is_gso(skb); }
 unsigned short oxip_skb_gso_segs(const struct sk_buff *skb) { return skb_shinfo(skb)->gso_segs; }
@@ -199,7 +200,8 @@ void oxip_rt_mtu_inputs(const struct rtable *rt, struct oxip_mtu_inputs *out)
 }
 
 /* A route of init_net's loopback device with default metrics, and its PMTU
- * fields, for the MTU readers' test. */
+ * fields, for the MTU readers' test.
+ */
 struct rtable *oxip_rt_dst_alloc_lo(void) { return rt_dst_alloc(init_net.loopback_dev, 0, RTN_UNICAST, false); }
 void oxip_rt_set_pmtu(struct rtable *rt, unsigned int pmtu, bool locked, unsigned long expires)
 {

@@ -184,7 +184,8 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
 /* References for the field readers' KUnit test (helpers.c). */
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The inline functions and fields the Rust readers and writers replace
- * (skb::field, NetDevice, Net, InDevice, Dst), as C reads and writes them. */
+ * (skb::field, NetDevice, Net, InDevice, Dst), as C reads and writes them.
+ */
 void oxip_skb_set_transport_header(struct sk_buff *skb, int offset);
 bool oxip_skb_is_gso(const struct sk_buff *skb);
 unsigned short oxip_skb_gso_segs(const struct sk_buff *skb);

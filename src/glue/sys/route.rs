@@ -425,12 +425,11 @@ impl InDevice {
         // SAFETY: `self` is live (InDevice invariant), and so is its
         // device, which it holds.
         let dev = unsafe { NetDevice::from_raw((*self.ptr()).dev) };
-        // SAFETY: the namespace is live (Net invariant), and its
-        // `devconf_all` is set for its whole life; `I` as above.
-        unsafe {
-            let all = (*dev.net().as_ptr()).ipv4.devconf_all;
-            core::ptr::addr_of!((*all).data[I]).read_volatile()
-        }
+        // SAFETY: the namespace is live (Net invariant): a plain field read.
+        let all = unsafe { (*dev.net().as_ptr()).ipv4.devconf_all };
+        // SAFETY: `devconf_all` is set for the namespace's whole life; `I`
+        // as above; read once.
+        unsafe { core::ptr::addr_of!((*all).data[I]).read_volatile() }
     }
 
     /// `IN_DEV_ORCONF(in_dev, attr)`.
@@ -485,15 +484,17 @@ impl InDevice {
     #[cfg(CONFIG_KUNIT)]
     pub(crate) fn conf_matches_c(&self) -> bool {
         let p = self.ptr();
-        // SAFETY (each block below): `p` is a live in_device (InDevice invariant).
-        let c = unsafe {
-            (
-                b::oxip_in_dev_drop_unicast_in_l2_multicast(p),
-                b::oxip_in_dev_nopolicy(p),
-                b::oxip_in_dev_rp_filter(p),
-                b::oxip_in_dev_accept_local(p),
-            )
-        };
+        // SAFETY: `p` is a live in_device (InDevice invariant).
+        let c = (
+            // SAFETY: as above.
+            unsafe { b::oxip_in_dev_drop_unicast_in_l2_multicast(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_in_dev_nopolicy(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_in_dev_rp_filter(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_in_dev_accept_local(p) },
+        );
         c == (
             self.drop_unicast_in_l2_multicast(),
             self.nopolicy(),

@@ -814,47 +814,61 @@ impl Skb {
     /// `init_net` and on its loopback device.
     pub(crate) fn more_fields_match_c(&self) -> bool {
         let p = self.as_ptr();
-        // SAFETY (each block below): `p` is valid (Skb invariant); a KUnit
+        // SAFETY: `p` is valid (Skb invariant); a KUnit
         // skb has no dst, so the dst readers read NULL.
-        let c = unsafe {
-            (
-                b::oxip_skb_protocol(p),
-                b::oxip_skb_vlan_tag_present(p),
-                b::oxip_skb_pfmemalloc(p),
-                !b::oxip_skb_shared(p),
-                b::oxip_skb_secpath_exists(p),
-                b::oxip_skb_is_gso(p),
-                b::oxip_skb_gso_segs(p),
-                b::oxip_skb_ignore_df(p),
-                b::oxip_skb_valid_dst(p),
-            )
-        };
+        let c = (
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_protocol(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_vlan_tag_present(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_pfmemalloc(p) },
+            // SAFETY: as above.
+            !unsafe { b::oxip_skb_shared(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_secpath_exists(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_is_gso(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_gso_segs(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_ignore_df(p) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_valid_dst(p) },
+        );
         // SAFETY: as above.
-        let r = unsafe {
-            (
-                field::protocol(p),
-                field::vlan_tag_present(p),
-                field::pfmemalloc(p),
-                field::unshared(p),
-                field::secpath_exists(p),
-                field::gso_size(p) != 0,
-                field::gso_segs(p),
-                field::ignore_df(p),
-                field::valid_dst(p),
-            )
-        };
+        let r = (
+            // SAFETY: as above.
+            unsafe { field::protocol(p) },
+            // SAFETY: as above.
+            unsafe { field::vlan_tag_present(p) },
+            // SAFETY: as above.
+            unsafe { field::pfmemalloc(p) },
+            // SAFETY: as above.
+            unsafe { field::unshared(p) },
+            // SAFETY: as above.
+            unsafe { field::secpath_exists(p) },
+            // SAFETY: as above.
+            unsafe { field::gso_size(p) } != 0,
+            // SAFETY: as above.
+            unsafe { field::gso_segs(p) },
+            // SAFETY: as above.
+            unsafe { field::ignore_df(p) },
+            // SAFETY: as above.
+            unsafe { field::valid_dst(p) },
+        );
         let n = Net::init();
         // SAFETY: init_net is live.
         let c_tclassid = unsafe { b::oxip_fib_has_tclassid_users(n.as_ptr()) };
         // SAFETY: init_net's loopback device lives as long as init_net.
         let lo = unsafe { NetDevice::from_raw((*n.as_ptr()).loopback_dev) };
         // SAFETY: `lo` is live (above).
-        let c_dev = unsafe {
-            (
-                b::oxip_dev_rx_handler_present(lo.as_ptr()),
-                b::oxip_dev_l3mdev_any(lo.as_ptr()),
-            )
-        };
+        let c_dev = (
+            // SAFETY: as above.
+            unsafe { b::oxip_dev_rx_handler_present(lo.as_ptr()) },
+            // SAFETY: as above.
+            unsafe { b::oxip_dev_l3mdev_any(lo.as_ptr()) },
+        );
         let g = RcuRead::lock();
         let conf = lo.in_dev(&g).is_none_or(InDevice::conf_matches_c);
         c == r
@@ -876,39 +890,53 @@ impl Skb {
         for &(summed, tstamp, prio, off) in
             &[(2u8, 77i64, 6u32, 20u16), (1, 0, 0, 24), (0, 5, 1, 60)]
         {
-            // SAFETY (each block below): both skbs are valid and owned
+            // SAFETY: both skbs are valid and owned
             // (Skb invariant), and not shared.
-            unsafe {
-                b::oxip_skb_set_ip_summed(a, summed);
-                b::oxip_skb_set_ip_summed(c, summed);
-                b::oxip_skb_set_tstamp(a, tstamp);
-                b::oxip_skb_set_tstamp(c, tstamp);
-                field::forward_csum(a);
-                b::oxip_skb_forward_csum(c);
-                field::clear_tstamp(a);
-                b::oxip_skb_clear_tstamp(c);
-                field::set_priority(a, prio);
-                b::oxip_skb_set_priority(c, prio);
-                field::set_transport_header(a, off);
-                b::oxip_skb_set_transport_header(c, c_int::from(off));
-            }
+            unsafe { b::oxip_skb_set_ip_summed(a, summed) };
             // SAFETY: as above.
-            let (ra, rc) = unsafe {
-                (
-                    (
-                        b::oxip_skb_ip_summed(a),
-                        b::oxip_skb_tstamp(a),
-                        b::oxip_skb_priority(a),
-                        b::oxip_skb_transport_header(a),
-                    ),
-                    (
-                        b::oxip_skb_ip_summed(c),
-                        b::oxip_skb_tstamp(c),
-                        b::oxip_skb_priority(c),
-                        b::oxip_skb_transport_header(c),
-                    ),
-                )
-            };
+            unsafe { b::oxip_skb_set_ip_summed(c, summed) };
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_set_tstamp(a, tstamp) };
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_set_tstamp(c, tstamp) };
+            // SAFETY: as above.
+            unsafe { field::forward_csum(a) };
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_forward_csum(c) };
+            // SAFETY: as above.
+            unsafe { field::clear_tstamp(a) };
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_clear_tstamp(c) };
+            // SAFETY: as above.
+            unsafe { field::set_priority(a, prio) };
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_set_priority(c, prio) };
+            // SAFETY: as above.
+            unsafe { field::set_transport_header(a, off) };
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_set_transport_header(c, c_int::from(off)) };
+            // SAFETY: as above; C reads the fields back.
+            let ra = (
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_ip_summed(a) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_tstamp(a) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_priority(a) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_transport_header(a) },
+            );
+            // SAFETY: as above.
+            let rc = (
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_ip_summed(c) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_tstamp(c) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_priority(c) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_transport_header(c) },
+            );
             same &= ra == rc;
         }
         same
@@ -944,7 +972,7 @@ impl Skb {
         let c_dst = unsafe { b::oxip_skb_dst(p) };
         // SAFETY: `p` is valid (Skb invariant).
         let dst = unsafe { field::dst(p) };
-        // SAFETY (each block below): `p` is valid (Skb invariant).
+        // SAFETY: `p` is valid (Skb invariant).
         let c_off = unsafe { b::oxip_skb_network_offset(p) };
         // SAFETY: as above.
         let c_iif = unsafe { b::oxip_skb_iif(p) };
@@ -967,7 +995,7 @@ impl Skb {
         let same = (c_off, c_iif, c_sk, c_ra, c_sr) == (off, iif, sk, ra, sr);
         let n = Net::init();
         let init = n.as_ptr();
-        // SAFETY (each block below): init_net is live.
+        // SAFETY: init_net is live.
         let c_rules = unsafe { b::oxip_fib4_has_custom_rules(init) };
         // SAFETY: as above.
         let c_local = unsafe { b::oxip_fib_has_custom_local_routes(init) };
@@ -993,7 +1021,7 @@ impl Skb {
         let c_in = unsafe { b::oxip_in_dev_get_rcu(lo) };
         let in_dev = lo_dev
             .in_dev(&g)
-            .map_or(core::ptr::null(), |d| d as *const InDevice);
+            .map_or(core::ptr::null(), core::ptr::from_ref);
         same && net_same
             && nl == (c_nl, len)
             && pt == c_pt
