@@ -19,8 +19,10 @@
 
 use kernel::prelude::*;
 
+use super::netns::NetCtx;
 use super::sys::bindings as b;
 use super::sys::cref;
+use super::sys::net::Net;
 use super::sys::route::OutputRoute;
 use super::sys::skb::Skb;
 use super::sys::time;
@@ -216,6 +218,9 @@ mod tests {
         assert!(s.writers_match_c(&mut c));
         c.drop_reason(DropReason::NotSpecified);
         s.drop_reason(DropReason::NotSpecified);
+        // The namespace state found under the RCU read side, as
+        // `net_generic` finds it.
+        assert!(NetCtx::rcu_lookup_matches(Net::init()));
         let Some(mut rt) = OutputRoute::loopback_for_test() else {
             panic!("rt_dst_alloc failed")
         };

@@ -18,6 +18,7 @@ use super::sys::net::Net;
 use super::sys::pernet;
 use super::sys::pernet::NetList;
 use super::sys::proc::ProcEntry;
+use super::sys::rcu::RcuRead;
 use super::sys::stats::NetCounters;
 use super::sys::stats::Stats;
 
@@ -72,6 +73,24 @@ impl<'a> NetCtx<'a> {
             net,
             state: state(net),
         }
+    }
+
+    /// `net` and its state, looked up under the packet path's RCU read
+    /// side (no `net_generic` call).
+    pub(crate) fn new_rcu(net: &'a Net, g: &RcuRead) -> Self {
+        NetCtx {
+            net,
+            state: pernet::state_rcu::<NetState>(net, &NET_ID, g),
+        }
+    }
+
+    /// Whether [`NetCtx::new_rcu`] finds the state `net_generic` finds,
+    /// for the KUnit test of the field readers.
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn rcu_lookup_matches(net: &'a Net) -> bool {
+        let g = RcuRead::lock();
+        let (a, b) = (Self::new(net).state, Self::new_rcu(net, &g).state);
+        a.is_some() && a.map(core::ptr::from_ref) == b.map(core::ptr::from_ref)
     }
 
     /// This CPU's counters, for as long as BHs stay off (counting nothing

@@ -63,7 +63,7 @@ fn rcv_core(skb: Skb, st: &mut Stats<'_>) -> Option<Skb> {
 /// Receives one IPv4 packet. C: `ip_rcv()`.
 /// Called inside the receive path's RCU read side (`g`).
 pub(crate) fn ip_rcv(skb: Skb, entry: IpMib, g: &RcuRead, bh: &Bh) {
-    let ns = NetCtx::new(skb.net(g));
+    let ns = NetCtx::new_rcu(skb.net(g), g);
     let dev = skb.dev(g);
     let mut st = ns.stats(bh);
     st.inc(entry);
@@ -171,7 +171,7 @@ pub(crate) fn ip_list_rcv(
         let ns = match st_ns {
             Some(ns) if core::ptr::eq(ns.net, net) => ns,
             _ => {
-                let ns = NetCtx::new(net);
+                let ns = NetCtx::new_rcu(net, g);
                 st = ns.stats(bh);
                 st_ns = Some(ns);
                 ns

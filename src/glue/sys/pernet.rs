@@ -16,6 +16,7 @@ use kernel::prelude::*;
 
 use super::bindings as b;
 use super::net::Net;
+use super::rcu::RcuRead;
 use super::rtnl::RtnlCell;
 use super::rtnl::RtnlGuard;
 
@@ -116,14 +117,64 @@ fn slot<S>(net: &Net, id: &AtomicU32) -> *mut Slot<S> {
     p.cast()
 }
 
+/// `net_generic(net, id)` read in Rust under the caller's RCU read side:
+/// `rcu_dereference(net->gen)->ptr[id]` (the C function takes a read side
+/// of its own around that, a call into the kernel and back per packet).
+fn slot_rcu<S>(net: &Net, id: &AtomicU32, _g: &RcuRead) -> *mut Slot<S> {
+    // CAST: a pernet id is a small index.
+    let id = id.load(Ordering::Relaxed) as usize;
+    // SAFETY: `net` is live (Net invariant); `gen` is RCU-protected, read
+    // once as rcu_dereference does, under `_g`.
+    let ng = unsafe { core::ptr::addr_of!((*net.as_ptr()).gen).read_volatile() };
+    if ng.is_null() {
+        return core::ptr::null_mut();
+    }
+    // SAFETY: `ng` is live under `_g`; `s.len` is the number of its
+    // pointers (ids below MIN_PERNET_OPS_ID overlap `s`, and are never
+    // assigned).
+    let len = unsafe { (*ng).__bindgen_anon_1.s.as_ref().len };
+    // CAST: `unsigned int` into an index.
+    if id >= len as usize {
+        return core::ptr::null_mut();
+    }
+    // SAFETY: `ptr` has `len` entries, live under `_g`, and `id < len`.
+    let p = unsafe {
+        (*ng)
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .as_ref()
+            .ptr
+            .as_ptr()
+            .add(id)
+            .read()
+    };
+    p.cast()
+}
+
 /// The state `S` of `net` in the subsystem registered with `id`, if its
 /// `init` succeeded and its `exit` has not begun.
 pub(crate) fn state<'a, S>(net: &'a Net, id: &AtomicU32) -> Option<&'a S> {
-    let s = slot::<S>(net, id);
+    // SAFETY: the slot of `net`, which lives for `'a`.
+    unsafe { ready_state(slot::<S>(net, id)) }
+}
+
+/// [`state`], looked up under the caller's RCU read side (the packet path).
+pub(crate) fn state_rcu<'a, S>(net: &'a Net, id: &AtomicU32, g: &RcuRead) -> Option<&'a S> {
+    // SAFETY: the slot of `net`, which lives for `'a`.
+    unsafe { ready_state(slot_rcu::<S>(net, id, g)) }
+}
+
+/// The state in the slot `s`, if it is ready.
+///
+/// # Safety
+///
+/// `s` is null or a namespace's slot of this subsystem (of our size,
+/// zeroed or set up by `init`), and the namespace lives for `'a`.
+unsafe fn ready_state<'a, S>(s: *mut Slot<S>) -> Option<&'a S> {
     if s.is_null() {
         return None;
     }
-    // SAFETY: `s` is `net`'s slot of our size, zeroed or set up by `init`;
+    // SAFETY: `s` is a namespace's slot of our size, zeroed or set up by `init` (caller);
     // `ready` is an AtomicBool (all bytes zero: false).
     let ready = unsafe { &(*s).ready };
     if !ready.load(Ordering::Acquire) {
