@@ -68,6 +68,11 @@ pub enum MfcError {
     Full,
     /// A VIF index of `MAXVIFS` or more.
     BadVif,
+    /// A second kernel entry for an (origin, group) the mirror holds: an
+    /// `MRT_ADD_MFC_PROXY` (or netlink) entry with another parent, which
+    /// native keeps beside the first in its `rhltable` and the mirror,
+    /// keyed on (origin, group), cannot.
+    Duplicate,
 }
 
 /// A VIF slot: `present` says whether it holds one.
@@ -110,6 +115,13 @@ pub struct MfcCounters {
 #[repr(C)]
 struct MfcSlot {
     used: bool,
+    /// The kernel holds more than one entry for this (origin, group), or
+    /// did since the slot was stored: which one `e` is, is not known, so
+    /// the mirror stays inexact until the key's last entry is deleted.
+    tainted: bool,
+    /// Kernel entries of this (origin, group) announced and not deleted
+    /// (the stored one, less one).
+    extra: u16,
     e: MfcEntry,
     counters: MfcCounters,
 }
@@ -130,6 +142,8 @@ const NO_VIF: VifSlot = VifSlot {
 };
 const NO_MFC: MfcSlot = MfcSlot {
     used: false,
+    tainted: false,
+    extra: 0,
     e: MfcEntry {
         origin: ANY,
         group: ANY,
@@ -321,6 +335,8 @@ impl MrTable {
             .ok_or(MfcError::Full)?;
         *free = MfcSlot {
             used: true,
+            tainted: false,
+            extra: 0,
             e,
             counters: MfcCounters::default(),
         };
@@ -331,9 +347,23 @@ impl MrTable {
         Ok(true)
     }
 
-    /// `FIB_EVENT_ENTRY_ADD`: stores (origin, group), or replaces it. An
-    /// entry it cannot store leaves the mirror inexact until it is deleted.
+    /// `FIB_EVENT_ENTRY_ADD`: the kernel made a new entry (`ipmr_mfc_add`
+    /// updates an entry it finds, and says so with `_REPLACE`). An entry
+    /// it cannot store leaves the mirror inexact until it is deleted; so
+    /// does a second entry for an (origin, group) it holds, until the last
+    /// of that key's entries is deleted.
     pub fn entry_add(&mut self, e: MfcEntry) -> Result<(), MfcError> {
+        if let Some(s) = self
+            .slot(e.origin, e.group)
+            .and_then(|i| self.entries.get_mut(i))
+        {
+            s.extra = s.extra.saturating_add(1);
+            if !s.tainted {
+                s.tainted = true;
+                self.unmirrored = self.unmirrored.saturating_add(1);
+            }
+            return Err(MfcError::Duplicate);
+        }
         self.store(e)
             .map(|_| ())
             .inspect_err(|_| self.unmirrored = self.unmirrored.saturating_add(1))
@@ -341,9 +371,17 @@ impl MrTable {
 
     /// `FIB_EVENT_ENTRY_REPLACE`: the kernel changed an entry it announced
     /// before. One this mirror could not store then and can now is counted
-    /// as mirrored again.
+    /// as mirrored again. Of a key with several entries, which one changed
+    /// is not known: the mirror is inexact there already, and stays so.
     pub fn entry_replace(&mut self, e: MfcEntry) -> Result<(), MfcError> {
-        let known = self.slot(e.origin, e.group).is_some();
+        let slot = self.slot(e.origin, e.group);
+        if slot
+            .and_then(|i| self.entries.get(i))
+            .is_some_and(|s| s.tainted)
+        {
+            return Err(MfcError::Duplicate);
+        }
+        let known = slot.is_some();
         let new = self.store(e)?;
         if new && !known {
             self.unmirrored = self.unmirrored.saturating_sub(1);
@@ -352,11 +390,19 @@ impl MrTable {
     }
 
     /// `FIB_EVENT_ENTRY_DEL`. Deleting an entry this mirror never held
-    /// takes one from the unmirrored count.
+    /// takes one from the unmirrored count; deleting the last entry of a
+    /// key that had several makes the mirror exact there again.
     pub fn entry_del(&mut self, origin: Ipv4Address, group: Ipv4Address) {
         match self.find_bucket(origin, group) {
             Ok(b) => {
                 if let Some(s) = self.bucket_slot(b).and_then(|i| self.entries.get_mut(i)) {
+                    if s.extra > 0 {
+                        s.extra -= 1;
+                        return;
+                    }
+                    if s.tainted {
+                        self.unmirrored = self.unmirrored.saturating_sub(1);
+                    }
                     *s = NO_MFC;
                     self.len -= 1;
                 }

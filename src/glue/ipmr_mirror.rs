@@ -107,7 +107,7 @@ impl Mirror {
             t.entry_replace(m)
         };
         if r.is_err() {
-            kernel::pr_warn_once!("oxip: MFC mirror full or bad VIF; entry not mirrored: multicast goes to native until it is deleted\n");
+            kernel::pr_warn_once!("oxip: MFC entry not mirrored (mirror full, bad VIF, or a second entry for one (S,G)): multicast goes to native until it is deleted\n");
         }
     }
 }

@@ -149,7 +149,7 @@ fn deleted_vif_is_not_an_oif_and_deleted_entry_is_gone() {
 fn replace_keeps_one_entry() {
     let mut t = table();
     t.entry_add(sg(0, &[(1, 1)])).unwrap();
-    t.entry_add(sg(0, &[(2, 1)])).unwrap();
+    t.entry_replace(sg(0, &[(2, 1)])).unwrap();
     assert_eq!(t.len(), 1);
     assert_eq!(t.lookup(S, G, 10).unwrap().ttls[2], 1);
 }
@@ -520,7 +520,14 @@ fn index_agrees_with_a_list_under_churn() {
             }
         } else {
             let e = MfcEntry::new(origin, group, parent);
-            match (t.entry_add(e), found) {
+            // The kernel announces a change of a key it holds as a
+            // replace (ipmr_mfc_add), a new key as an add.
+            let r = if found.is_some() {
+                t.entry_replace(e)
+            } else {
+                t.entry_add(e)
+            };
+            match (r, found) {
                 (Ok(()), Some(i)) => list[i] = e,
                 (Ok(()), None) => list.push(e),
                 (Err(MfcError::Full), None) => {
@@ -543,4 +550,39 @@ fn index_agrees_with_a_list_under_churn() {
         }
     }
     assert!(fulls > 100, "the table filled {fulls} times");
+}
+
+/// A second entry for an (S,G) the mirror holds (`MRT_ADD_MFC_PROXY` with
+/// another parent: native keeps both) makes the mirror inexact, so every
+/// packet goes to native, until the last entry of that key is deleted;
+/// a replace meanwhile cannot say which entry changed and is not taken.
+#[test]
+fn second_entry_for_a_key_hands_everything_to_native_until_the_key_is_gone() {
+    let mut t = table();
+    t.entry_add(sg(0, &[(1, 1)])).unwrap();
+    assert!(t.exact());
+    assert_eq!(t.entry_add(sg(1, &[(2, 1)])), Err(MfcError::Duplicate));
+    assert!(!t.exact());
+    assert_eq!(ip_mr_input(&mut t, &pkt(10, 64)), MrInput::Native);
+    assert_eq!(t.entry_replace(sg(1, &[(0, 1)])), Err(MfcError::Duplicate));
+    assert_eq!(
+        t.lookup(S, G, 10).unwrap().ttls[1],
+        1,
+        "the replace was not taken"
+    );
+    assert_eq!(t.len(), 1);
+    // One of the two goes: which one is not known, so still inexact.
+    t.entry_del(S, G);
+    assert!(!t.exact());
+    assert_eq!(t.len(), 1);
+    t.entry_del(S, G);
+    assert!(t.exact());
+    assert!(t.is_empty());
+    // A new entry for the key is a plain one again.
+    t.entry_add(sg(0, &[(1, 1)])).unwrap();
+    assert!(t.exact());
+    assert!(matches!(
+        ip_mr_input(&mut t, &pkt(10, 64)),
+        MrInput::Forward { .. }
+    ));
 }
