@@ -6,7 +6,8 @@
 //! 0 `vif_add(idx, {ifindex, flags})` `[idx, ifindex, flags]` (idx & 63:
 //!   32.. must be refused; ifindex & 15 so devices repeat)
 //! 1 `vif_del(idx)` `[idx]`
-//! 2 `entry_add` `[who, parent, oifs:4, ttl]`: `who` picks origin (bits
+//! 2 `entry_add` (`entry_replace` for a key held, as the kernel sends it)
+//!   `[who, parent, oifs:4, ttl]`: `who` picks origin (bits
 //!   0-1, of 0 and three sources) and group (bits 2-3, of 0 and three
 //!   groups); ttls[i] = ttl (or 1 if ttl is 0 or 255) where bit i of oifs
 //!   is set, else 255; parent & 63
@@ -271,11 +272,22 @@ fuzz_target!(|data: &[u8]| {
                         *th = ttl;
                     }
                 }
+                // The kernel announces a change of an (S,G) it holds as a
+                // replace (ipmr_mfc_add finds it), a new one as an add; a
+                // bad parent is refused before either (no event).
+                let known = m.find(o, g).is_some();
+                if known && usize::from(parent) >= MAXVIFS {
+                    continue;
+                }
                 let want = m.add(e);
                 if want.is_err() {
                     m.unmirrored += 1;
                 }
-                assert_eq!(t.entry_add(e), want, "op {op}: entry_add");
+                if known {
+                    assert_eq!(t.entry_replace(e), want, "op {op}: entry_replace");
+                } else {
+                    assert_eq!(t.entry_add(e), want, "op {op}: entry_add");
+                }
             }
             3 => {
                 let (o, g) = who(inp.u8());
