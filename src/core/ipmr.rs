@@ -713,12 +713,11 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
         return MrInput::Native;
     };
     let d = ip_mr_forward(t, &e, p.in_ifindex, p.ttl);
-    let slot = Some(slot);
     match d {
         MrForward::WrongVif { .. } => {
             // Native counts pkt, bytes and wrong_if for it; so do we, and
             // hand it over for the upcall.
-            if let Some(s) = slot.and_then(|i| t.entries.get_mut(i)) {
+            if let Some(s) = t.entries.get_mut(slot) {
                 s.counters.pkt += 1;
                 s.counters.bytes += p.len;
                 s.counters.wrong_if += 1;
@@ -733,7 +732,7 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
             if special {
                 return MrInput::Native;
             }
-            if let Some(s) = slot.and_then(|i| t.entries.get_mut(i)) {
+            if let Some(s) = t.entries.get_mut(slot) {
                 s.counters.pkt += 1;
                 s.counters.bytes += p.len;
             }

@@ -74,7 +74,6 @@ bool oxip_net_ra_chain_empty(const struct net *net) { return !rcu_access_pointer
 unsigned int oxip_dst_lwt_headroom(const struct dst_entry *dst) { return lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU); }
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info) { icmp_send(skb, type, code, info); }
 int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst) { return skb_cow(skb, LL_RESERVED_SPACE(dst_dev(dst)) + dst->header_len); }
-bool oxip_skb_sec_path(const struct sk_buff *skb) { return skb_sec_path(skb); }
 bool oxip_in_dev_tx_redirects(const struct in_device *in_dev) { return IN_DEV_TX_REDIRECTS(in_dev); }
 int oxip_l3mdev_master_ifindex_rcu(const struct net_device *dev) { return l3mdev_master_ifindex_rcu(dev); }
 __be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr) { return rt_nexthop(rt, daddr); }

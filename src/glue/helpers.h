@@ -117,7 +117,6 @@ struct oxip_mtu_inputs {
 unsigned int oxip_dst_lwt_headroom(const struct dst_entry *dst);
 void oxip_icmp_send(struct sk_buff *skb, int type, int code, __be32 info);
 int oxip_skb_cow_for_output(struct sk_buff *skb, const struct dst_entry *dst);
-bool oxip_skb_sec_path(const struct sk_buff *skb);
 bool oxip_in_dev_tx_redirects(const struct in_device *in_dev);
 int oxip_l3mdev_master_ifindex_rcu(const struct net_device *dev);
 __be32 oxip_rt_nexthop(const struct rtable *rt, __be32 daddr);

@@ -1739,7 +1739,7 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     fn wants_redirect(&self) -> bool {
         let cb = self.skb.ipcb();
         // SAFETY: `self.skb.ptr` is valid (Skb invariant).
-        cb.doredirect() && cb.srr() == 0 && !unsafe { b::oxip_skb_sec_path(self.skb.as_ptr()) }
+        cb.doredirect() && cb.srr() == 0 && !unsafe { field::secpath_exists(self.skb.as_ptr()) }
     }
     fn send_redirect(&mut self) {
         let Some((saddr, daddr)) = self.skb.addrs() else {
