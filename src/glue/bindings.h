@@ -31,8 +31,17 @@ enum oxip_consts {
 	OXIP_IP_MAX_MTU = IP_MAX_MTU,
 	/* The device flags l3mdev_l3_rcv() tests before it calls anything. */
 	OXIP_IFF_L3MDEV_ANY = IFF_L3MDEV_MASTER | IFF_L3MDEV_SLAVE | IFF_L3MDEV_RX_HANDLER,
+	/* The IPv4 hooks whose net->nf.hooks_ipv4[] slot nf_hook() tests. */
+	OXIP_NF_INET_PRE_ROUTING = NF_INET_PRE_ROUTING,
+	OXIP_NF_INET_FORWARD = NF_INET_FORWARD,
 #if IS_ENABLED(CONFIG_XFRM)
 	/* secpath_exists(): skb->active_extensions & this. */
 	OXIP_SKB_EXT_SEC_PATH_BIT = 1 << SKB_EXT_SEC_PATH,
+	/* The policy directions and default of xfrm4_policy_check() and
+	 * xfrm4_route_forward()'s no-policy tests.
+	 */
+	OXIP_XFRM_POLICY_OUT = XFRM_POLICY_OUT,
+	OXIP_XFRM_POLICY_FWD = XFRM_POLICY_FWD,
+	OXIP_XFRM_USERPOLICY_ACCEPT = XFRM_USERPOLICY_ACCEPT,
 #endif
 };

@@ -153,7 +153,6 @@ bool oxip_rt_cache_valid(const struct dst_entry *dst, const struct net *net)
 	return READ_ONCE(dst->obsolete) == DST_OBSOLETE_FORCE_CHK &&
 	       rt->rt_genid == rt_genid_ipv4(net);
 }
-void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_dst_set_noref(skb, dst); }
 
 /*
  * References for the KUnit test of the Rust field readers (skb::field and
@@ -225,4 +224,26 @@ struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb) { return IPCB(skb); }
 struct rtable *oxip_skb_rtable(const struct sk_buff *skb) { return skb_rtable(skb); }
 struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev) { return __in_dev_get_rcu(dev); }
 struct net *oxip_dev_net(const struct net_device *dev) { return dev_net(dev); }
+void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_dst_set_noref(skb, dst); }
+unsigned long oxip_skb_refdst(const struct sk_buff *skb) { return skb->_skb_refdst; }
+bool oxip_skb_slow_gro(const struct sk_buff *skb) { return skb->slow_gro; }
+void oxip_skb_clear_refdst(struct sk_buff *skb) { skb->_skb_refdst = 0; }
+bool oxip_net_ipv4_hooks(const struct net *net, int hook)
+{
+#if IS_ENABLED(CONFIG_NETFILTER)
+	return rcu_access_pointer(net->nf.hooks_ipv4[hook]) != NULL;
+#else
+	return false;
+#endif
+}
+/* __xfrm_check_nopolicy()'s and xfrm_route_forward()'s namespace test. */
+bool oxip_net_xfrm_no_policy(const struct net *net, int dir)
+{
+#if IS_ENABLED(CONFIG_XFRM)
+	return !READ_ONCE(net->xfrm.policy_count[dir]) &&
+	       READ_ONCE(net->xfrm.policy_default[dir]) == XFRM_USERPOLICY_ACCEPT;
+#else
+	return true;
+#endif
+}
 #endif

@@ -178,7 +178,6 @@ int oxip_fib_lookup(struct net *net, struct flowi4 *flp, struct fib_result *res)
 bool oxip_dst_hold_safe(struct dst_entry *dst);
 void oxip_dst_release(struct dst_entry *dst);
 bool oxip_rt_cache_valid(const struct dst_entry *dst, const struct net *net);
-void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
 
 /* References for the field readers' KUnit test (helpers.c). */
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -228,6 +227,12 @@ struct inet_skb_parm *oxip_ipcb(struct sk_buff *skb);
 struct rtable *oxip_skb_rtable(const struct sk_buff *skb);
 struct in_device *oxip_in_dev_get_rcu(const struct net_device *dev);
 struct net *oxip_dev_net(const struct net_device *dev);
+void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
+unsigned long oxip_skb_refdst(const struct sk_buff *skb);
+bool oxip_skb_slow_gro(const struct sk_buff *skb);
+void oxip_skb_clear_refdst(struct sk_buff *skb);
+bool oxip_net_ipv4_hooks(const struct net *net, int hook);
+bool oxip_net_xfrm_no_policy(const struct net *net, int dir);
 #endif
 
 #endif

@@ -225,6 +225,14 @@ mod tests {
             panic!("rt_dst_alloc failed")
         };
         assert!(rt.mtu_inputs_match_c());
+        // `skb_dst_set_noref`, with a real route.
+        let mut a = skb_with(&p);
+        let mut c = skb_with(&p);
+        assert!(rt.set_noref_matches_c(&mut a, &mut c));
+        a.drop_reason(DropReason::NotSpecified);
+        c.drop_reason(DropReason::NotSpecified);
+        // nf_hook's and the xfrm fast paths' tests, on init_net.
+        assert!(Net::init().hooks_and_policies_match_c());
         let now = time::jiffies();
         for &(pmtu, locked, expires) in &[
             (1400, false, now + 10_000),

@@ -5,11 +5,13 @@ settle, any sysctl it needs in b, and what native must do with it (so the
 case proves it exercises what it names)."""
 import os
 import struct
+import subprocess
 
 from pkt import csum, frame, icmp_echo, iphdr, tcp_syn, udp
 
 A, B, C = "10.0.0.1", "10.0.0.2", "10.0.1.2"
 FWD = {"net.ipv4.ip_forward": 1}
+XFRM_SEL = ["xfrm", "policy", "add", "src", A + "/32", "dst", C + "/32"]
 BCAST_MAC = "ff:ff:ff:ff:ff:ff"
 
 # IP option bytes (RFC 791, RFC 2113).
@@ -30,13 +32,15 @@ def next_id():
 
 
 class Case:
-    def __init__(self, name, build, settle=0.0, sysctls=None, expect=None, mroute=False):
+    def __init__(self, name, build, settle=0.0, sysctls=None, expect=None, mroute=False, ip=None):
         self.name = name
         self.mroute = mroute
         self.build = build
         self.settle = settle
         self.sysctls = sysctls or {}
         self.expect = expect
+        # `ip -n b` commands: (set up, undo), each a list of argument lists.
+        self.ip = ip or ([], [])
         self._saved = {}
 
     def frames(self, rig, ethertype):
@@ -45,10 +49,14 @@ class Case:
     def prepare(self, sysctl):
         for k, v in self.sysctls.items():
             sysctl("b", k, v)
+        for args in self.ip[0]:
+            subprocess.run(["ip", "-n", "b", *args], check=True)
 
     def restore(self, sysctl):
         for k in self.sysctls:
             sysctl("b", k, DEFAULTS.get(k, 0))
+        for args in self.ip[1]:
+            subprocess.run(["ip", "-n", "b", *args], check=True)
 
 
 DEFAULTS = {
@@ -249,6 +257,21 @@ CASES = [
     Case("fwd_df_fits_mtu", u(dst=C, payload=b"f" * 900), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
     Case("fwd_nft_forward_drop", u(dst=C, dport=7777), sysctls=FWD,
          expect=lambda r: r["delivered_c"] == 0 and not r["replies"]),
+    # IPsec policies in b (no SA): xfrm4_policy_check and xfrm4_route_forward
+    # leave their no-policy fast paths and ask the policy database.
+    Case("fwd_xfrm_fwd_policy_block", u(dst=C), sysctls=FWD,
+         ip=([XFRM_SEL + ["dir", "fwd", "action", "block"]], [["xfrm", "policy", "flush"]]),
+         expect=lambda r: r["delivered_c"] == 0 and not r["replies"]),
+    Case("fwd_xfrm_fwd_policy_allow", u(dst=C), sysctls=FWD,
+         ip=([XFRM_SEL + ["dir", "fwd", "action", "allow"]], [["xfrm", "policy", "flush"]]),
+         expect=lambda r: r["delivered_c"] == 1),
+    Case("fwd_xfrm_out_policy_block", u(dst=C), sysctls=FWD,
+         ip=([XFRM_SEL + ["dir", "out", "action", "block"]], [["xfrm", "policy", "flush"]]),
+         expect=lambda r: r["delivered_c"] == 0),
+    Case("fwd_xfrm_other_flow_policy", u(dst=C), sysctls=FWD,
+         ip=([["xfrm", "policy", "add", "src", "10.9.9.9/32", "dst", C + "/32", "dir", d, "action", "block"]
+              for d in ("fwd", "out")], [["xfrm", "policy", "flush"]]),
+         expect=lambda r: r["delivered_c"] == 1),
     Case("fwd_record_route", u(dst=C, options=OPT_RR), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
     Case("fwd_router_alert", u(dst=C, options=OPT_RA), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),
     Case("fwd_timestamp", u(dst=C, options=OPT_TS), sysctls=FWD, expect=lambda r: r["delivered_c"] == 1),

@@ -112,6 +112,113 @@ impl Net {
         Some(unsafe { NetDevice::from_raw(dev) })
     }
 
+    /// `rcu_access_pointer(net->nf.hooks_ipv4[NF_INET_PRE_ROUTING]) != NULL`.
+    /// See [`Net::ipv4_hooks_at`].
+    #[inline]
+    pub(crate) fn ipv4_prerouting_hooks(&self) -> bool {
+        self.ipv4_hooks_at(b::oxip_consts_OXIP_NF_INET_PRE_ROUTING as usize)
+    }
+
+    /// `rcu_access_pointer(net->nf.hooks_ipv4[NF_INET_FORWARD]) != NULL`.
+    /// See [`Net::ipv4_hooks_at`].
+    #[inline]
+    pub(crate) fn ipv4_forward_hooks(&self) -> bool {
+        self.ipv4_hooks_at(b::oxip_consts_OXIP_NF_INET_FORWARD as usize)
+    }
+
+    /// Whether a netfilter hook may see IPv4 packets at `hook` in this
+    /// namespace: `nf_hook()`'s test after its static key, which never
+    /// says no where this says yes (the key is on before a hook is
+    /// published and off only after it is gone). With no hook, `nf_hook`
+    /// returns 1 without calling anything: the caller may skip it.
+    #[cfg(CONFIG_NETFILTER)]
+    #[inline]
+    fn ipv4_hooks_at(&self, hook: usize) -> bool {
+        // SAFETY: `self` is live (Net invariant); `hook` is one of the two
+        // constants above, both below NF_INET_NUMHOOKS, the array's length
+        // (an index past it would panic, not read past the array); read
+        // once, as rcu_access_pointer does.
+        let p =
+            unsafe { core::ptr::addr_of!((*self.as_ptr()).nf.hooks_ipv4[hook]).read_volatile() };
+        !p.is_null()
+    }
+
+    /// Without `CONFIG_NETFILTER`, `nf_hook` calls nothing.
+    #[cfg(not(CONFIG_NETFILTER))]
+    #[inline]
+    fn ipv4_hooks_at(&self, _hook: usize) -> bool {
+        false
+    }
+
+    /// Whether `net->xfrm` has no policy for direction `dir` and accepts
+    /// by default: the first test of `__xfrm_check_nopolicy()` and of
+    /// `xfrm_route_forward()`, which pass without a call when it holds.
+    #[cfg(CONFIG_XFRM)]
+    #[inline]
+    fn xfrm_no_policy(&self, dir: usize) -> bool {
+        let n = self.as_ptr();
+        // SAFETY: `self` is live (Net invariant); `dir` is XFRM_POLICY_OUT or
+        // _FWD, below both arrays' lengths (an index past them would panic,
+        // not read past them); each read once, as READ_ONCE does.
+        let count = unsafe { core::ptr::addr_of!((*n).xfrm.policy_count[dir]).read_volatile() };
+        // SAFETY: as above.
+        let default = unsafe { core::ptr::addr_of!((*n).xfrm.policy_default[dir]).read_volatile() };
+        count == 0 && u32::from(default) == b::oxip_consts_OXIP_XFRM_USERPOLICY_ACCEPT
+    }
+
+    /// `xfrm_route_forward()`'s fast test: no output policy, accept by
+    /// default (always, without `CONFIG_XFRM`).
+    #[inline]
+    pub(crate) fn xfrm_no_out_policy(&self) -> bool {
+        #[cfg(CONFIG_XFRM)]
+        return self.xfrm_no_policy(b::oxip_consts_OXIP_XFRM_POLICY_OUT as usize);
+        #[cfg(not(CONFIG_XFRM))]
+        return true;
+    }
+
+    /// `__xfrm_check_nopolicy()`'s namespace half for `XFRM_POLICY_FWD`: no
+    /// forward policy, accept by default (always, without `CONFIG_XFRM`).
+    #[inline]
+    pub(crate) fn xfrm_no_fwd_policy(&self) -> bool {
+        #[cfg(CONFIG_XFRM)]
+        return self.xfrm_no_policy(b::oxip_consts_OXIP_XFRM_POLICY_FWD as usize);
+        #[cfg(not(CONFIG_XFRM))]
+        return true;
+    }
+
+    /// Whether the netfilter hook and xfrm policy readers read what C
+    /// reads, for the KUnit test of the field readers.
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn hooks_and_policies_match_c(&self) -> bool {
+        let n = self.as_ptr();
+        // CAST: small enum constants.
+        let (pre, fwd) = (
+            b::oxip_consts_OXIP_NF_INET_PRE_ROUTING as core::ffi::c_int,
+            b::oxip_consts_OXIP_NF_INET_FORWARD as core::ffi::c_int,
+        );
+        #[cfg(CONFIG_XFRM)]
+        // CAST: small enum constants.
+        let (out, fwd_dir) = (
+            b::oxip_consts_OXIP_XFRM_POLICY_OUT as core::ffi::c_int,
+            b::oxip_consts_OXIP_XFRM_POLICY_FWD as core::ffi::c_int,
+        );
+        #[cfg(CONFIG_XFRM)]
+        let xfrm = (
+            // SAFETY: `n` is live (Net invariant).
+            unsafe { b::oxip_net_xfrm_no_policy(n, out) },
+            // SAFETY: as above.
+            unsafe { b::oxip_net_xfrm_no_policy(n, fwd_dir) },
+        ) == (self.xfrm_no_out_policy(), self.xfrm_no_fwd_policy());
+        #[cfg(not(CONFIG_XFRM))]
+        let xfrm = self.xfrm_no_out_policy() && self.xfrm_no_fwd_policy();
+        xfrm && (
+            // SAFETY: as above.
+            unsafe { b::oxip_net_ipv4_hooks(n, pre) },
+            // SAFETY: as above.
+            unsafe { b::oxip_net_ipv4_hooks(n, fwd) },
+        ) == (self.ipv4_prerouting_hooks(), self.ipv4_forward_hooks())
+    }
+
     /// `net->ipv4.ra_chain` is empty (no IP_ROUTER_ALERT socket).
     pub(crate) fn ra_chain_empty(&self) -> bool {
         // SAFETY: `self` is live (Net invariant).

@@ -86,7 +86,13 @@ impl Hooked {
 /// `nf_hook(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL,
 /// F)`: `NF_HOOK` without the okfn call, which the caller makes on
 /// [`Hooked::Accept`] (F's okfn serves a queued skb's reinjection).
+///
+/// With no PRE_ROUTING hook in `net`, `nf_hook` would return 1 at once:
+/// the skb is handed back without the call.
 pub(crate) fn hook_prerouting<F: OkFn>(net: &Net, skb: Skb, dev: &NetDevice) -> Hooked {
+    if !net.ipv4_prerouting_hooks() {
+        return Hooked::Accept(skb);
+    }
     let p = skb.into_raw();
     // SAFETY: ownership of `p` (Skb invariant) goes to nf_hook, which
     // frees, steals or queues it, or returns 1 and gives it back; `net`
@@ -100,7 +106,12 @@ pub(crate) fn hook_prerouting<F: OkFn>(net: &Net, skb: Skb, dev: &NetDevice) -> 
 
 /// `NF_HOOK_LIST(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, list, dev,
 /// NULL, F)`: accepted skbs stay on `list`, the others are taken.
+/// With no PRE_ROUTING hook in `net`, `NF_HOOK_LIST` leaves the list as
+/// it is: nothing is called.
 pub(crate) fn hook_list_prerouting<F: OkFn>(net: &Net, list: &ListHead, dev: &NetDevice) {
+    if !net.ipv4_prerouting_hooks() {
+        return;
+    }
     // SAFETY: `list` is an initialised list of owned skbs (ListHead
     // invariant); `net` and `dev` are live (their invariants).
     unsafe {
@@ -116,12 +127,17 @@ pub(crate) fn hook_list_prerouting<F: OkFn>(net: &Net, list: &ListHead, dev: &Ne
 /// `nf_hook(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, in, out, F)`:
 /// `NF_HOOK` without the okfn call, which the caller makes on
 /// [`Hooked::Accept`] (F's okfn serves a queued skb's reinjection).
+///
+/// With no FORWARD hook in `net`, the skb is handed back without the call.
 pub(crate) fn hook_forward<F: OkFn>(
     net: &Net,
     skb: Skb,
     in_dev: &NetDevice,
     out: Option<&NetDevice>,
 ) -> Hooked {
+    if !net.ipv4_forward_hooks() {
+        return Hooked::Accept(skb);
+    }
     let out = out.map_or(core::ptr::null_mut(), NetDevice::as_ptr);
     let p = skb.into_raw();
     // The caller's borrows of `net`, `in_dev` and `out` last across the call.

@@ -290,6 +290,42 @@ impl OutputRoute {
         unsafe { b::oxip_rt_set_pmtu(self.rt.as_ptr(), pmtu, locked, e) };
     }
 
+    /// Whether `skb::field::set_dst_noref` writes what C's
+    /// `skb_dst_set_noref` writes: this route set noref on `a` in Rust and
+    /// on `c` in C (two dst-less skbs), compared as C reads them. Both are
+    /// left without a dst again.
+    pub(crate) fn set_noref_matches_c(
+        &self,
+        a: &mut super::skb::Skb,
+        c: &mut super::skb::Skb,
+    ) -> bool {
+        let dst = self.dst_ptr();
+        let (pa, pc) = (a.as_ptr(), c.as_ptr());
+        // C warns without a read side.
+        let _g = RcuRead::lock();
+        // SAFETY: `pa` is valid, owned and has no dst; the route is held
+        // (OutputRoute invariant) past the test.
+        unsafe { super::skb::field::set_dst_noref(pa, dst) };
+        // SAFETY: as above, for `pc`.
+        unsafe { b::oxip_skb_dst_set_noref(pc, dst) };
+        let same = (
+            // SAFETY: `pa` is valid (Skb invariant).
+            unsafe { b::oxip_skb_refdst(pa) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_slow_gro(pa) },
+        ) == (
+            // SAFETY: `pc` is valid (Skb invariant).
+            unsafe { b::oxip_skb_refdst(pc) },
+            // SAFETY: as above.
+            unsafe { b::oxip_skb_slow_gro(pc) },
+        );
+        // SAFETY: owned skbs; a noref dst holds no reference to give back.
+        unsafe { b::oxip_skb_clear_refdst(pa) };
+        // SAFETY: as above.
+        unsafe { b::oxip_skb_clear_refdst(pc) };
+        same
+    }
+
     /// [`Rtable::mtu_inputs_match_c`] on this route.
     pub(crate) fn mtu_inputs_match_c(&self) -> bool {
         // SAFETY: held (OutputRoute invariant), so live while `self` is;
@@ -413,8 +449,9 @@ impl InDevice {
     #[inline]
     fn conf<const I: usize>(&self) -> i32 {
         // SAFETY: `self` is a live in_device (InDevice invariant); `I` is a
-        // constant index, checked against the array at compile time; read
-        // once, as READ_ONCE does.
+        // constant below the array's length at every call site (an index
+        // past it would panic, not read past the array); read once, as
+        // READ_ONCE does.
         unsafe { core::ptr::addr_of!((*self.ptr()).cnf.data[I]).read_volatile() }
     }
 

@@ -243,7 +243,7 @@ impl CachedRoute<'_> {
         // read side and this BH-off section, which nothing else on this
         // CPU can interleave with), and is freed only after a grace
         // period, which `_g` holds off: the noref contract.
-        unsafe { b::oxip_skb_dst_set_noref(skb.as_ptr(), self.dst) };
+        unsafe { super::skb::field::set_dst_noref(skb.as_ptr(), self.dst) };
     }
 }
 

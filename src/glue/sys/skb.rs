@@ -444,6 +444,28 @@ pub(super) mod field {
         unsafe { (*skb).__bindgen_anon_4.headers.as_mut().priority = priority };
     }
 
+    /// `skb_dst_set_noref(skb, dst)`: `skb->slow_gro` set (for a non-NULL
+    /// dst) and `skb->_skb_refdst` the dst tagged `SKB_DST_NOREF` (bit 0).
+    /// C's debug checks, that the skb has no dst of its own and that an
+    /// RCU read side is held, are the caller's contract.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid, the caller's to write and has no dst; `dst` is NULL
+    /// or live for as long as an RCU read side the caller holds.
+    #[inline]
+    pub(crate) unsafe fn set_dst_noref(skb: *mut b::sk_buff, dst: *mut b::dst_entry) {
+        if !dst.is_null() {
+            // SAFETY: `skb` is valid and writable (caller): a 1-bit field.
+            unsafe { (*skb).__bindgen_anon_4.headers.as_mut().set_slow_gro(1) };
+        }
+        // CAST: the pointer's bits, as C stores them; dsts are aligned, so
+        // bit 0 is free for SKB_DST_NOREF.
+        let refdst = dst as core::ffi::c_ulong | 1;
+        // SAFETY: `skb` is valid and writable (caller); a plain field write.
+        unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst = refdst };
+    }
+
     /// `skb_rtable(skb)`: `skb->_skb_refdst` less its `SKB_DST_NOREF` bit
     /// (a `struct rtable` begins with its dst).
     ///
@@ -1661,6 +1683,15 @@ impl ForwardSkb for RcuSkb<'_, '_> {
         unsafe { b::oxip_skb_warn_if_lro(p) }
     }
     fn xfrm_policy_ok(&mut self) -> bool {
+        // `__xfrm_policy_check2()`'s first test that passes, made inline:
+        // with no secpath there is no offload state to look at, and
+        // `__xfrm_check_nopolicy()` holds when the namespace has no
+        // forward policy and accepts by default. C makes every other case.
+        // SAFETY: `self.skb.ptr` is valid (Skb invariant).
+        let sp = unsafe { field::secpath_exists(self.skb.as_ptr()) };
+        if !sp && self.skb.net(self.g).xfrm_no_fwd_policy() {
+            return true;
+        }
         // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
         unsafe { b::oxip_xfrm4_policy_check_fwd(self.skb.as_ptr()) }
     }
@@ -1677,6 +1708,10 @@ impl ForwardSkb for RcuSkb<'_, '_> {
             .unwrap_or(0)
     }
     fn xfrm_route_ok(&mut self) -> bool {
+        // `xfrm_route_forward()`'s first test, made inline.
+        if self.skb.net(self.g).xfrm_no_out_policy() {
+            return true;
+        }
         // SAFETY: `self.skb.ptr` is valid and owned (Skb invariant).
         unsafe { b::oxip_xfrm4_route_forward(self.skb.as_ptr()) }
     }
