@@ -84,7 +84,9 @@ struct VifSlot {
     counters: VifCounters,
 }
 
-/// A VIF's counters (`vif_device` `pkt_in`, `bytes_in`, `pkt_out`, `bytes_out`).
+/// A VIF's input counters (`vif_device` `pkt_in`, `bytes_in`). Its
+/// output counters are the driver's, counted per copy without the table
+/// (`pkt_out`, `bytes_out`: see the glue's mirror).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[repr(C)]
 pub struct VifCounters {
@@ -92,10 +94,6 @@ pub struct VifCounters {
     pub pkt_in: u64,
     /// Their bytes.
     pub bytes_in: u64,
-    /// Packets sent out of it.
-    pub pkt_out: u64,
-    /// Their bytes.
-    pub bytes_out: u64,
 }
 
 /// An entry's counters (`mfc_un.res` `pkt`, `bytes`, `wrong_if`).
@@ -129,8 +127,6 @@ struct MfcSlot {
 const NO_VIF_COUNTERS: VifCounters = VifCounters {
     pkt_in: 0,
     bytes_in: 0,
-    pkt_out: 0,
-    bytes_out: 0,
 };
 const NO_VIF: VifSlot = VifSlot {
     present: false,
@@ -464,14 +460,6 @@ impl MrTable {
             .iter()
             .filter(|s| s.used)
             .map(|s| (&s.e, s.counters))
-    }
-
-    /// Counts a packet sent out of VIF `i`.
-    pub fn count_vif_out(&mut self, i: usize, len: u64) {
-        if let Some(s) = self.vifs.get_mut(i).filter(|s| s.present) {
-            s.counters.pkt_out += 1;
-            s.counters.bytes_out += len;
-        }
     }
 
     /// Forgets everything (the notifier's dump is about to be replayed).

@@ -92,7 +92,6 @@ pub(crate) fn ip_mr_input(
         daddr,
         m,
         g,
-        bh,
     };
     let targets = oifs.get(..n).unwrap_or(&[]);
     let Some((&last, rest)) = targets.split_last() else {
@@ -142,7 +141,6 @@ struct Xmit<'a> {
     daddr: Ipv4Address,
     m: &'a Mirror,
     g: &'a RcuRead,
-    bh: &'a Bh,
 }
 
 impl Xmit<'_> {
@@ -167,13 +165,7 @@ impl Xmit<'_> {
             drop_skb(skb, st, DropReason::Nomem);
             return;
         }
-        {
-            // The VIF this copy is for, unless the daemon replaced it since.
-            let mut t = self.m.lock(self.bh);
-            if t.vif(vif).is_some_and(|v| v.ifindex == ifindex) {
-                t.count_vif_out(vif, u64::from(len));
-            }
-        }
+        self.m.count_vif_out(vif, ifindex, u64::from(len));
         // The input route is dropped and the held output route takes its place.
         skb.set_output_route(rt);
         // The head is private after skb_cow_for_output: ip_header_mut's

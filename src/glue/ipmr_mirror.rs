@@ -13,6 +13,9 @@
 #![deny(unsafe_code)]
 
 use core::fmt::Write;
+use core::sync::atomic::AtomicI32;
+use core::sync::atomic::AtomicU64;
+use core::sync::atomic::Ordering;
 
 use kernel::prelude::*;
 use kernel::sync::lock::spinlock::SpinLockBackend;
@@ -28,6 +31,32 @@ use super::sys::fib_notifier::RT_TABLE_DEFAULT;
 use crate::oxip_core::ipmr::MfcEntry;
 use crate::oxip_core::ipmr::MrTable;
 use crate::oxip_core::ipmr::Vif;
+use crate::oxip_core::ipmr::MAXVIFS;
+
+/// A VIF's output counters (`vif_device` `pkt_out`, `bytes_out`), kept
+/// beside the table so that each copy counts without taking its lock, as
+/// `ipmr_queue_xmit` counts with `WRITE_ONCE` and no lock.
+///
+/// `ifindex` is the VIF's device while the table holds the VIF, 0 when it
+/// does not: a copy counts only into the VIF it was resolved for. Only
+/// table lock holders reset them, and a VIF is added or deleted only
+/// under it.
+#[derive(Default)]
+struct VifOut {
+    ifindex: AtomicI32,
+    pkts: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl VifOut {
+    /// The VIF at this index is now `ifindex` (0: none), counted from 0.
+    fn reset(&self, ifindex: i32) {
+        self.ifindex.store(0, Ordering::Relaxed);
+        self.pkts.store(0, Ordering::Relaxed);
+        self.bytes.store(0, Ordering::Relaxed);
+        self.ifindex.store(ifindex, Ordering::Release);
+    }
+}
 
 /// One namespace's mirror. Its lock is also taken on the packet path
 /// (softirq), so process-context holders disable BHs.
@@ -35,6 +64,7 @@ use crate::oxip_core::ipmr::Vif;
 pub(crate) struct Mirror {
     #[pin]
     table: SpinLock<MrTable>,
+    out: [VifOut; MAXVIFS],
 }
 
 impl Mirror {
@@ -42,7 +72,20 @@ impl Mirror {
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Mirror {
             table <- kernel::new_spinlock!(pin_init::init_zeroed()),
+            out: core::array::from_fn(|_| VifOut::default()),
         })
+    }
+
+    /// Counts a copy of `len` bytes sent out of VIF `vif`, unless the VIF
+    /// there is no longer device `ifindex` (the daemon replaced it since
+    /// the copy was resolved). C: `ipmr_queue_xmit()`'s `vif->pkt_out`.
+    pub(crate) fn count_vif_out(&self, vif: usize, ifindex: i32, len: u64) {
+        if let Some(o) = self.out.get(vif) {
+            if o.ifindex.load(Ordering::Acquire) == ifindex {
+                o.pkts.fetch_add(1, Ordering::Relaxed);
+                o.bytes.fetch_add(len, Ordering::Relaxed);
+            }
+        }
     }
 
     /// The table, locked, from the packet path (BHs off).
@@ -56,10 +99,16 @@ impl Mirror {
         let bh = BhGuard::new();
         let t = self.lock(bh.bh());
         for (i, v, c) in t.vifs() {
+            let (pkt_out, bytes_out) = self.out.get(i).map_or((0, 0), |o| {
+                (
+                    o.pkts.load(Ordering::Relaxed),
+                    o.bytes.load(Ordering::Relaxed),
+                )
+            });
             writeln!(
                 w,
                 "{:2} ifindex{:<3} {:8} {:7}  {:8} {:7} {:05X} {:08X} {:08X}",
-                i, v.ifindex, c.bytes_in, c.pkt_in, c.bytes_out, c.pkt_out, v.flags, 0, 0
+                i, v.ifindex, c.bytes_in, c.pkt_in, bytes_out, pkt_out, v.flags, 0, 0
             )?;
         }
         Ok(())
@@ -122,16 +171,26 @@ impl IpmrHandler for Mirror {
             IpmrEvent::RuleAdd(is_default) => self.lock(bh.bh()).rule_add(is_default),
             IpmrEvent::RuleDel(is_default) => self.lock(bh.bh()).rule_del(is_default),
             IpmrEvent::VifAdd(v) if v.tb_id == RT_TABLE_DEFAULT => {
-                let _ = self.lock(bh.bh()).vif_add(
-                    usize::from(v.index),
+                let i = usize::from(v.index);
+                let mut t = self.lock(bh.bh());
+                let added = t.vif_add(
+                    i,
                     Vif {
                         ifindex: v.ifindex,
                         flags: v.flags,
                     },
                 );
+                if let (Ok(()), Some(o)) = (added, self.out.get(i)) {
+                    o.reset(v.ifindex);
+                }
             }
             IpmrEvent::VifDel(v) if v.tb_id == RT_TABLE_DEFAULT => {
-                self.lock(bh.bh()).vif_del(usize::from(v.index))
+                let i = usize::from(v.index);
+                let mut t = self.lock(bh.bh());
+                t.vif_del(i);
+                if let Some(o) = self.out.get(i) {
+                    o.reset(0);
+                }
             }
             IpmrEvent::EntryDel(e) if e.tb_id == RT_TABLE_DEFAULT => {
                 self.lock(bh.bh()).entry_del(e.origin, e.group)
@@ -147,6 +206,10 @@ impl IpmrHandler for Mirror {
     /// The dump is being restarted: forget what it delivered so far.
     fn flush(&self) {
         let bh = BhGuard::new();
-        self.lock(bh.bh()).clear();
+        let mut t = self.lock(bh.bh());
+        t.clear();
+        for o in &self.out {
+            o.reset(0);
+        }
     }
 }
