@@ -111,8 +111,8 @@ impl ForwardSkb for FuzzFwd<'_> {
     fn mark_forwarded(&mut self) {
         self.s.forwarded = true;
     }
-    fn mtu_inputs(&self) -> MtuInputs {
-        self.k.mtu
+    fn forward_mtu(&self) -> u32 {
+        oxip_core::forward::ip_dst_mtu_maybe_forward(&self.k.mtu)
     }
     fn len(&self) -> u32 {
         self.k.len

@@ -56,27 +56,98 @@ pub struct MtuInputs {
     pub lwt_headroom: u32,
 }
 
-/// The path MTU a forwarded packet must fit.
+/// The route fields `ip_dst_mtu_maybe_forward()` reads ([`MtuInputs`]),
+/// each read when it asks for it: the way C's inline code reads them, so
+/// that a route with no path MTU and a device MTU costs only those reads.
+pub trait MtuSource {
+    /// `net->ipv4.sysctl_ip_fwd_use_pmtu`.
+    fn fwd_use_pmtu(&self) -> bool;
+    /// `ip_mtu_locked(dst)`.
+    fn mtu_locked(&self) -> bool;
+    /// `rt->rt_pmtu`.
+    fn rt_pmtu(&self) -> u32;
+    /// `time_before(jiffies, rt->dst.expires)`.
+    fn pmtu_fresh(&self) -> bool;
+    /// `dst_metric_raw(dst, RTAX_MTU)`.
+    fn metric_mtu(&self) -> u32;
+    /// `dst_dev(dst)->mtu`.
+    fn dev_mtu(&self) -> u32;
+    /// `rt->rt_uses_gateway`.
+    fn uses_gateway(&self) -> bool;
+    /// `lwtunnel_headroom(dst->lwtstate, IP_MAX_MTU)` ([`MtuInputs::lwt_headroom`]).
+    fn lwt_headroom(&self) -> u32;
+}
+
+impl MtuSource for MtuInputs {
+    fn fwd_use_pmtu(&self) -> bool {
+        self.fwd_use_pmtu
+    }
+    fn mtu_locked(&self) -> bool {
+        self.mtu_locked
+    }
+    fn rt_pmtu(&self) -> u32 {
+        self.rt_pmtu
+    }
+    fn pmtu_fresh(&self) -> bool {
+        self.pmtu_fresh
+    }
+    fn metric_mtu(&self) -> u32 {
+        self.metric_mtu
+    }
+    fn dev_mtu(&self) -> u32 {
+        self.dev_mtu
+    }
+    fn uses_gateway(&self) -> bool {
+        self.uses_gateway
+    }
+    fn lwt_headroom(&self) -> u32 {
+        self.lwt_headroom
+    }
+}
+
+impl MtuInputs {
+    /// Every input of `m`, read now (for comparisons with C's reads).
+    pub fn read<M: MtuSource + ?Sized>(m: &M) -> MtuInputs {
+        MtuInputs {
+            fwd_use_pmtu: m.fwd_use_pmtu(),
+            mtu_locked: m.mtu_locked(),
+            rt_pmtu: m.rt_pmtu(),
+            pmtu_fresh: m.pmtu_fresh(),
+            metric_mtu: m.metric_mtu(),
+            dev_mtu: m.dev_mtu(),
+            uses_gateway: m.uses_gateway(),
+            lwt_headroom: m.lwt_headroom(),
+        }
+    }
+}
+
+/// The path MTU a forwarded packet must fit, reading `m` as C reads the
+/// route: the path MTU's fields only where they count, the metric and the
+/// device only when no path MTU applies.
 ///
 /// C: include/net/ip.h, `ip_dst_mtu_maybe_forward(dst, forwarding = true)`.
-pub fn ip_dst_mtu_maybe_forward(m: &MtuInputs) -> u32 {
+pub fn ip_dst_mtu_maybe_forward<M: MtuSource + ?Sized>(m: &M) -> u32 {
     let mut mtu = 0;
-    if (m.fwd_use_pmtu || m.mtu_locked) && m.rt_pmtu != 0 && m.pmtu_fresh {
-        mtu = m.rt_pmtu;
+    if m.fwd_use_pmtu() || m.mtu_locked() {
+        let pmtu = m.rt_pmtu();
+        if pmtu != 0 && m.pmtu_fresh() {
+            mtu = pmtu;
+        }
     }
     if mtu == 0 {
-        mtu = m.metric_mtu;
+        mtu = m.metric_mtu();
     }
     if mtu == 0 {
-        mtu = m.dev_mtu;
-        if m.mtu_locked && m.uses_gateway && mtu > 576 {
+        mtu = m.dev_mtu();
+        if mtu > 576 && m.mtu_locked() && m.uses_gateway() {
             mtu = 576;
         }
     }
     let mtu = mtu.min(IP_MAX_MTU);
     // lwtunnel_headroom(): a headroom at or over the MTU is not subtracted.
-    if m.lwt_headroom < mtu {
-        mtu - m.lwt_headroom
+    let headroom = m.lwt_headroom();
+    if headroom < mtu {
+        mtu - headroom
     } else {
         mtu
     }
@@ -197,8 +268,9 @@ pub trait ForwardSkb {
     fn strict_route_via_gateway(&self) -> bool;
     /// `IPCB(skb)->flags |= IPSKB_FORWARDED`.
     fn mark_forwarded(&mut self);
-    /// The MTU inputs of the skb's route.
-    fn mtu_inputs(&self) -> MtuInputs;
+    /// The path MTU of the skb's route: [`ip_dst_mtu_maybe_forward`] over
+    /// the route's [`MtuSource`].
+    fn forward_mtu(&self) -> u32;
     /// `skb->len`.
     fn len(&self) -> u32;
     /// What `ip_exceeds_mtu` reads (asked only when `len` exceeds the MTU).
@@ -263,7 +335,7 @@ pub fn ip_forward<S: ForwardSkb, M: MibSink>(skb: &mut S, mib: &mut M) -> Forwar
 
     mib.inc(IpMib::ForwDatagrams);
     skb.mark_forwarded();
-    let mtu = ip_dst_mtu_maybe_forward(&skb.mtu_inputs());
+    let mtu = skb.forward_mtu();
     // ip_exceeds_mtu()'s own first test, before the rest of what it reads
     // is read: as in C, a packet within the MTU costs one comparison.
     if skb.len() > mtu && ip_exceeds_mtu(&skb.mtu_check(), mtu, |m| skb.gso_fits(m)) {

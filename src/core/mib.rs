@@ -68,6 +68,9 @@ pub enum IpMib {
     /// Cached routes found stale on use (route generation, FIB sequence
     /// or `dst->obsolete`) and dropped from the cache.
     RouteCacheInvalid,
+    /// Cache-eligible packets that skipped the route cache during a run of
+    /// misses on their CPU (see `route::MissRun`).
+    RouteCacheSkipped,
     /// Packets handed to `ip_local_deliver` (native L4, defrag).
     LocalDeliver,
     /// Packets handed to the route's native input (multicast, error, lwtunnel).
@@ -124,6 +127,7 @@ impl IpMib {
         IpMib::RouteCacheHits,
         IpMib::RouteCacheMisses,
         IpMib::RouteCacheInvalid,
+        IpMib::RouteCacheSkipped,
         IpMib::LocalDeliver,
         IpMib::NativeInput,
         IpMib::Forwarded,
@@ -160,6 +164,7 @@ impl IpMib {
             IpMib::RouteCacheHits => "RouteCacheHits",
             IpMib::RouteCacheMisses => "RouteCacheMisses",
             IpMib::RouteCacheInvalid => "RouteCacheInvalid",
+            IpMib::RouteCacheSkipped => "RouteCacheSkipped",
             IpMib::LocalDeliver => "LocalDeliver",
             IpMib::NativeInput => "NativeInput",
             IpMib::Forwarded => "Forwarded",
@@ -185,6 +190,7 @@ impl IpMib {
             | IpMib::RouteCacheHits
             | IpMib::RouteCacheMisses
             | IpMib::RouteCacheInvalid
+            | IpMib::RouteCacheSkipped
             | IpMib::LocalDeliver
             | IpMib::NativeInput
             | IpMib::Forwarded

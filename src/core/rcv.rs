@@ -13,6 +13,7 @@ use super::mib::DropReason;
 use super::mib::IpMib;
 use super::mib::MibSink;
 use super::route::ip_route_use_hint;
+use super::route::route_cache_addrs;
 use super::route::route_cache_eligible;
 use super::route::route_cache_source_ok;
 use super::route::route_cache_usable;
@@ -282,6 +283,17 @@ pub trait FinishSkb {
     fn route_cache_seq(&self) -> Option<u32> {
         None
     }
+    /// Whether this CPU's route cache is in a run of misses long enough
+    /// for packets to skip it ([`super::route::MissRun::skipping`]).
+    fn route_cache_in_miss_run(&self) -> bool {
+        false
+    }
+    /// In such a run: whether this packet skips the route cache, its
+    /// `daddr` and `tos` not having missed just before (a key that repeats
+    /// ends the run). The run moves on if so.
+    fn route_cache_skip(&mut self, _daddr: Ipv4Address, _tos: u8) -> bool {
+        false
+    }
     /// Attaches the cached route of this skb's device, `daddr` and `tos`
     /// if the cache holds a valid one made under FIB sequence `seq` and
     /// its slot was checked for `saddr` or `source_ok` accepts it now.
@@ -408,6 +420,15 @@ fn route_cache_input<S: FinishSkb, M: MibSink>(
     tos: u8,
 ) -> Option<u32> {
     let seq = skb.route_cache_seq()?;
+    // A run of misses skips the cache before its policy is read: the
+    // path without it is always correct.
+    if skb.route_cache_in_miss_run()
+        && route_cache_addrs(daddr, saddr)
+        && skb.route_cache_skip(daddr, tos)
+    {
+        mib.inc(IpMib::RouteCacheSkipped);
+        return None;
+    }
     let policy = route_cache_usable(
         daddr,
         saddr,

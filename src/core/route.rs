@@ -203,10 +203,7 @@ pub fn route_cache_usable(
     route_localnet: impl FnOnce() -> bool,
     policy: impl FnOnce() -> SourcePolicy,
 ) -> Option<SourcePolicy> {
-    if daddr.is_multicast() || daddr.is_lbcast() || daddr.is_zeronet() {
-        return None;
-    }
-    if saddr.is_multicast() || saddr.is_lbcast() || saddr.is_zeronet() {
+    if !route_cache_addrs(daddr, saddr) {
         return None;
     }
     if saddr.is_loopback() && !route_localnet() {
@@ -217,6 +214,62 @@ pub fn route_cache_usable(
         return None;
     }
     (p.accept_local || !p.custom_local_routes).then_some(p)
+}
+
+/// Whether `daddr` and `saddr` are addresses the route cache may be asked
+/// for at all: [`route_cache_usable`]'s first, policy-free tests (a
+/// loopback source is left to it).
+pub fn route_cache_addrs(daddr: Ipv4Address, saddr: Ipv4Address) -> bool {
+    let plain = |a: Ipv4Address| !(a.is_multicast() || a.is_lbcast() || a.is_zeronet());
+    plain(daddr) && plain(saddr)
+}
+
+/// Packets in a row a CPU's route cache may miss before it skips the
+/// cache: traffic to ever-new destinations (a scan, random sources of a
+/// flood, a busy border router's long tail) cannot be helped by a cache,
+/// and a miss costs more than the lookup it fails to save.
+pub const ROUTE_CACHE_SKIP_AFTER: u32 = 64;
+/// While skipping, one packet in this many still asks the cache (a
+/// probe), so that a flow that starts is cached again: a hit ends the
+/// run.
+pub const ROUTE_CACHE_PROBE_EVERY: u32 = 16;
+
+/// The miss run of one CPU's route cache: the packets since its last hit
+/// that missed or skipped it.
+///
+/// After [`ROUTE_CACHE_SKIP_AFTER`] packets without a hit, the run is in
+/// its skipping part, `SKIP_AFTER + 1 ..= SKIP_AFTER + PROBE_EVERY`, which
+/// it cycles through: every packet but one in [`ROUTE_CACHE_PROBE_EVERY`]
+/// (the one at the top) may skip the cache (no lookup,
+/// no store: the path without the cache, which is always correct); the
+/// probes look up and store as usual. The glue skips only a packet whose
+/// key did not miss just before in its slot (the admission tag), and ends
+/// the run at a key that did: a flow that starts is cached from its
+/// third packet, as without a run. The run stays between the two bounds,
+/// so it ends only so or by a hit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MissRun(pub u32);
+
+impl MissRun {
+    /// The run after a packet that missed or skipped the cache.
+    pub const fn next(self) -> MissRun {
+        if self.0 >= ROUTE_CACHE_SKIP_AFTER + ROUTE_CACHE_PROBE_EVERY {
+            MissRun(ROUTE_CACHE_SKIP_AFTER + 1)
+        } else {
+            MissRun(self.0 + 1)
+        }
+    }
+
+    /// Whether the run is in its skipping part: one compare, for the
+    /// packets that hit.
+    pub const fn skipping(self) -> bool {
+        self.0 > ROUTE_CACHE_SKIP_AFTER
+    }
+
+    /// Whether the next packet skips the cache (not a probe).
+    pub const fn skips(self) -> bool {
+        self.skipping() && self.0 != ROUTE_CACHE_SKIP_AFTER + ROUTE_CACHE_PROBE_EVERY
+    }
 }
 
 /// The source check for a cached route, where [`route_cache_usable`]
@@ -529,6 +582,40 @@ mod tests {
     }
 
     const S: Ipv4Address = Ipv4Address::new(10, 0, 1, 1);
+
+    #[test]
+    fn a_miss_run_skips_all_but_the_probes_and_never_ends_by_itself() {
+        let mut r = MissRun::default();
+        let mut tried = 0;
+        // Until the run is long enough, every packet asks the cache.
+        while !r.skipping() {
+            assert!(!r.skips());
+            r = r.next();
+            tried += 1;
+        }
+        assert_eq!(tried, ROUTE_CACHE_SKIP_AFTER + 1);
+        // Then one packet in ROUTE_CACHE_PROBE_EVERY, for ever.
+        let mut probes = 0;
+        let n = 100 * ROUTE_CACHE_PROBE_EVERY;
+        for _ in 0..n {
+            if !r.skips() {
+                probes += 1;
+            }
+            r = r.next();
+            assert!(r.skipping());
+            assert!(r.0 <= ROUTE_CACHE_SKIP_AFTER + ROUTE_CACHE_PROBE_EVERY);
+        }
+        assert_eq!(probes, 100);
+        // The top of the skipping part is the probe.
+        assert!(!MissRun(ROUTE_CACHE_SKIP_AFTER).skips());
+        assert!(MissRun(ROUTE_CACHE_SKIP_AFTER + 1).skips());
+        assert!(!MissRun(ROUTE_CACHE_SKIP_AFTER + ROUTE_CACHE_PROBE_EVERY).skips());
+        // A run from anywhere in u32 comes back into the bounds.
+        assert_eq!(
+            MissRun(u32::MAX).next(),
+            MissRun(ROUTE_CACHE_SKIP_AFTER + 1)
+        );
+    }
 
     #[test]
     fn cache_usable_for_plain_unicast() {

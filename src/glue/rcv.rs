@@ -110,7 +110,13 @@ fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, g: &RcuRead, bh: 
 fn route_cache<'a>(ns: NetCtx<'_>, bh: &'a Bh) -> Option<CacheCtx<'a>> {
     let cache = RouteCache::current(bh)?;
     let seq = ns.fib4_seq()?;
-    Some(CacheCtx { cache, bh, seq })
+    let cpu = cache.this_cpu(bh);
+    Some(CacheCtx {
+        cache,
+        cpu,
+        bh,
+        seq,
+    })
 }
 
 /// `dst_input()`, the input the core chose ([`rcv::dispatch`]) from the

@@ -88,8 +88,8 @@ impl ForwardSkb for FakeFwd {
     fn mark_forwarded(&mut self) {
         self.forwarded = true;
     }
-    fn mtu_inputs(&self) -> MtuInputs {
-        self.mtu
+    fn forward_mtu(&self) -> u32 {
+        ip_dst_mtu_maybe_forward(&self.mtu)
     }
     fn len(&self) -> u32 {
         self.len
@@ -397,4 +397,90 @@ fn ip_max_mtu_is_the_largest_tot_len() {
     s.len = 65535;
     assert_eq!(run(&mut s).0, ForwardVerdict::Forward);
     assert!(s.icmp.is_empty());
+}
+
+/// A route whose fields count their reads.
+struct CountingRoute {
+    m: MtuInputs,
+    reads: core::cell::Cell<[u32; 8]>,
+}
+
+impl CountingRoute {
+    fn read(&self, i: usize) {
+        let mut r = self.reads.get();
+        r[i] += 1;
+        self.reads.set(r);
+    }
+}
+
+impl MtuSource for CountingRoute {
+    fn fwd_use_pmtu(&self) -> bool {
+        self.read(0);
+        self.m.fwd_use_pmtu
+    }
+    fn mtu_locked(&self) -> bool {
+        self.read(1);
+        self.m.mtu_locked
+    }
+    fn rt_pmtu(&self) -> u32 {
+        self.read(2);
+        self.m.rt_pmtu
+    }
+    fn pmtu_fresh(&self) -> bool {
+        self.read(3);
+        self.m.pmtu_fresh
+    }
+    fn metric_mtu(&self) -> u32 {
+        self.read(4);
+        self.m.metric_mtu
+    }
+    fn dev_mtu(&self) -> u32 {
+        self.read(5);
+        self.m.dev_mtu
+    }
+    fn uses_gateway(&self) -> bool {
+        self.read(6);
+        self.m.uses_gateway
+    }
+    fn lwt_headroom(&self) -> u32 {
+        self.read(7);
+        self.m.lwt_headroom
+    }
+}
+
+#[test]
+fn mtu_reads_only_what_c_reads() {
+    // The common route: no path MTU sysctl, nothing locked, no metric.
+    let plain = CountingRoute {
+        m: MtuInputs {
+            dev_mtu: 1500,
+            ..Default::default()
+        },
+        reads: Default::default(),
+    };
+    assert_eq!(ip_dst_mtu_maybe_forward(&plain), 1500);
+    // fwd_use_pmtu, mtu_locked (twice, as C: again for the gateway
+    // clamp), metric, dev, headroom; never the path MTU's fields, or the
+    // gateway of a route that is not locked.
+    assert_eq!(plain.reads.get(), [1, 2, 0, 0, 1, 1, 0, 1]);
+    // A fresh path MTU that counts: no metric, no device.
+    let pmtu = CountingRoute {
+        m: MtuInputs {
+            fwd_use_pmtu: true,
+            rt_pmtu: 1300,
+            pmtu_fresh: true,
+            dev_mtu: 1500,
+            ..Default::default()
+        },
+        reads: Default::default(),
+    };
+    assert_eq!(ip_dst_mtu_maybe_forward(&pmtu), 1300);
+    assert_eq!(pmtu.reads.get(), [1, 0, 1, 1, 0, 0, 0, 1]);
+    // Whatever is read, the answer is the eager inputs' answer.
+    for m in [plain.m, pmtu.m] {
+        assert_eq!(
+            ip_dst_mtu_maybe_forward(&MtuInputs::read(&m)),
+            ip_dst_mtu_maybe_forward(&m)
+        );
+    }
 }

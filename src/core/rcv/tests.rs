@@ -34,6 +34,8 @@ struct FakeSkb {
     cache: Option<(u32, CacheLookup)>,
     cache_gets: u32,
     cache_puts: Vec<(Ipv4Address, u8, u32)>,
+    // the CPU's miss run says skip
+    cache_skip: bool,
     multipath: bool,
 }
 
@@ -61,6 +63,7 @@ impl FakeSkb {
             cache: None,
             cache_gets: 0,
             cache_puts: Vec::new(),
+            cache_skip: false,
             multipath: false,
         }
     }
@@ -162,6 +165,12 @@ impl FinishSkb for FakeSkb {
     }
     fn route_cache_seq(&self) -> Option<u32> {
         self.cache.map(|c| c.0)
+    }
+    fn route_cache_in_miss_run(&self) -> bool {
+        self.cache_skip
+    }
+    fn route_cache_skip(&mut self, _daddr: Ipv4Address, _tos: u8) -> bool {
+        self.cache_skip
     }
     fn route_cache_get(
         &mut self,
@@ -675,6 +684,28 @@ fn route_cache_miss_looks_up_and_stores_under_the_sequence_read_before() {
         assert_eq!(mib.get(IpMib::RouteCacheInvalid), invalid);
         assert_eq!(skb.cache_puts, [(Ipv4Address::new(10, 0, 0, 2), 0, 7)]);
     }
+}
+
+#[test]
+fn a_miss_run_skips_the_cache_and_its_policy_with_a_counted_full_lookup() {
+    let mut skb = FakeSkb::new(golden_udp());
+    skb.route = Some(FORWARD);
+    skb.cache = Some((7, CacheLookup::Hit));
+    skb.cache_skip = true;
+    // The policy refuses the cache: Skipped counted proves the skip came
+    // before the policy was read.
+    skb.source_policy = SourcePolicy {
+        rp_filter: true,
+        ..SourcePolicy::default()
+    };
+    let (r, mib) = finish(&mut skb, None);
+    assert_eq!(r, Ok(()));
+    assert_eq!(skb.cache_gets, 0);
+    assert!(skb.cache_puts.is_empty());
+    assert_eq!(skb.lookups, 1);
+    assert_eq!(mib.get(IpMib::RouteCacheSkipped), 1);
+    assert_eq!(mib.get(IpMib::RouteCacheMisses), 0);
+    assert_eq!(mib.get(IpMib::FibLookups), 1);
 }
 
 #[test]

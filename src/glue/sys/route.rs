@@ -14,7 +14,9 @@ use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
 use super::rcu::RcuRead;
+#[cfg(CONFIG_KUNIT)]
 use crate::oxip_core::forward::MtuInputs;
+use crate::oxip_core::forward::MtuSource;
 use crate::oxip_core::rcv::RouteView;
 use crate::oxip_core::rcv::RtnType;
 use crate::oxip_core::route::RedirectPeers;
@@ -92,31 +94,9 @@ impl Rtable {
         Ipv4Address::from_be32(nh)
     }
 
-    /// What `ip_dst_mtu_maybe_forward()` reads of a route, read here as its
-    /// inline code reads it: the expiry only where the path MTU counts,
-    /// the lightweight tunnel (C) only where there is one.
-    pub(crate) fn mtu_inputs(&self) -> MtuInputs {
-        let dst = self.dst();
-        let dev = dst.dev();
-        let fwd_use_pmtu = dev.net().fwd_use_pmtu();
-        // `u32 rt_mtu_locked:1, rt_pmtu:31;`, read as the word they share.
-        let w = super::bitfield::first_u32(&self.0._bitfield_1);
-        let rt_pmtu = w >> 1;
-        // ip_mtu_locked(): the route's own lock bit, or RTAX_LOCK's MTU bit.
-        let mtu_locked = w & 1 != 0 || dst.metric_raw::<{ RTAX_LOCK }>() & (1 << b::RTAX_MTU) != 0;
-        let pmtu_fresh = (fwd_use_pmtu || mtu_locked)
-            && rt_pmtu != 0
-            && super::time::time_before(super::time::jiffies(), dst.expires());
-        MtuInputs {
-            fwd_use_pmtu,
-            mtu_locked,
-            rt_pmtu,
-            pmtu_fresh,
-            metric_mtu: dst.metric_raw::<{ RTAX_MTU }>(),
-            dev_mtu: dev.mtu(),
-            uses_gateway: self.uses_gateway(),
-            lwt_headroom: dst.lwt_headroom(),
-        }
+    /// `u32 rt_mtu_locked:1, rt_pmtu:31;`, read as the word they share.
+    fn pmtu_word(&self) -> u32 {
+        super::bitfield::first_u32(&self.0._bitfield_1)
     }
 
     /// Whether [`Rtable::mtu_inputs`] reads what C's inline functions
@@ -127,7 +107,7 @@ impl Rtable {
         let mut m = b::oxip_mtu_inputs::default();
         // SAFETY: the route is live (Rtable invariant); `m` is writable.
         unsafe { b::oxip_rt_mtu_inputs(self.as_ptr(), &mut m) };
-        let r = self.mtu_inputs();
+        let r = MtuInputs::read(self);
         let fresh_counts = (r.fwd_use_pmtu || r.mtu_locked) && r.rt_pmtu != 0;
         (
             r.mtu_locked,
@@ -187,6 +167,39 @@ impl Rtable {
             unsafe { b::oxip_inet_select_addr_universe(dev.as_ptr(), nh) }
         };
         Ipv4Address::from_be32(src)
+    }
+}
+
+/// What `ip_dst_mtu_maybe_forward()` reads of a route, each field read
+/// when the core asks for it, as C's inline code reads it: the expiry only
+/// where the path MTU counts, the lightweight tunnel (C) only where there
+/// is one. KUnit compares every reader with C.
+impl MtuSource for Rtable {
+    fn fwd_use_pmtu(&self) -> bool {
+        self.dst().dev().net().fwd_use_pmtu()
+    }
+    fn mtu_locked(&self) -> bool {
+        // ip_mtu_locked(): the route's own lock bit, or RTAX_LOCK's MTU bit.
+        self.pmtu_word() & 1 != 0
+            || self.dst().metric_raw::<{ RTAX_LOCK }>() & (1 << b::RTAX_MTU) != 0
+    }
+    fn rt_pmtu(&self) -> u32 {
+        self.pmtu_word() >> 1
+    }
+    fn pmtu_fresh(&self) -> bool {
+        super::time::time_before(super::time::jiffies(), self.dst().expires())
+    }
+    fn metric_mtu(&self) -> u32 {
+        self.dst().metric_raw::<{ RTAX_MTU }>()
+    }
+    fn dev_mtu(&self) -> u32 {
+        self.dst().dev().mtu()
+    }
+    fn uses_gateway(&self) -> bool {
+        Rtable::uses_gateway(self)
+    }
+    fn lwt_headroom(&self) -> u32 {
+        self.dst().lwt_headroom()
     }
 }
 

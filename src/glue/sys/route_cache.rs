@@ -27,11 +27,12 @@ use super::percpu::Zeroed;
 use super::rcu::RcuRead;
 use super::skb::Skb;
 use crate::oxip_core::route::CacheLookup;
+use crate::oxip_core::route::MissRun;
 use crate::oxip_core::wire::Ipv4Address;
 
-/// Slots per CPU (a power of two), direct-mapped: 32 KiB per CPU (the
+/// Slots per CPU, direct-mapped: with the miss run, 32 KiB per CPU (the
 /// largest per-CPU allocation there is), and 4 KiB of admission tags.
-const SLOTS: usize = 1024;
+const SLOTS: usize = 1023;
 
 /// One cached route.
 ///
@@ -52,13 +53,17 @@ struct Slot {
     saddr: AtomicU32,
 }
 
-/// One CPU's slots.
+/// One CPU's slots, and its miss run ([`MissRun`]: packets since the last
+/// hit on this CPU).
 pub(crate) struct CpuRoutes {
     slots: [Slot; SLOTS],
+    run: AtomicU32,
 }
 
-// SAFETY: all-zero bytes are SLOTS empty slots (null dst).
+// SAFETY: all-zero bytes are SLOTS empty slots (null dst) and a zero run.
 unsafe impl Zeroed for CpuRoutes {}
+
+const _: () = assert!(core::mem::size_of::<CpuRoutes>() <= 32 * 1024);
 
 fn key(daddr: Ipv4Address, tos: u8) -> u64 {
     (u64::from(daddr.to_be32()) << 8) | u64::from(tos)
@@ -69,13 +74,65 @@ fn hash(dev: usize, daddr: Ipv4Address, tos: u8) -> (usize, u32) {
     // CAST: the device address only mixes into the hash.
     let h =
         (daddr.to_be32() ^ (dev >> 6) as u32 ^ (u32::from(tos) << 24)).wrapping_mul(0x9e37_79b1);
-    // CAST: below SLOTS.
-    ((h >> (32 - SLOTS.trailing_zeros())) as usize, h)
+    // CAST: the hash scaled to 0..SLOTS (a multiply and a shift).
+    ((u64::from(h) * SLOTS as u64 >> 32) as usize, h)
 }
 
 impl CpuRoutes {
     fn slot(&self, dev: usize, daddr: Ipv4Address, tos: u8) -> Option<&Slot> {
         self.slots.get(hash(dev, daddr, tos).0)
+    }
+
+    /// Whether this CPU is in a run of misses long enough for packets to
+    /// skip the cache ([`MissRun::skipping`]).
+    pub(crate) fn in_miss_run(&self) -> bool {
+        MissRun(self.run.load(Ordering::Relaxed)).skipping()
+    }
+
+    fn missed(&self) {
+        let run = MissRun(self.run.load(Ordering::Relaxed));
+        self.run.store(run.next().0, Ordering::Relaxed);
+    }
+
+    /// The valid slot for `skb`'s device, `daddr` and `tos` under `seq`
+    /// in the skb's netns; a stale one is emptied. A miss moves the run
+    /// on, a valid slot ends it.
+    pub(crate) fn lookup<'a>(
+        &'a self,
+        skb: &Skb,
+        g: &RcuRead,
+        daddr: Ipv4Address,
+        tos: u8,
+        seq: u32,
+    ) -> Result<CachedRoute<'a>, CacheLookup> {
+        let dev = skb.dev_ptr() as usize;
+        let Some(slot) = self.slot(dev, daddr, tos) else {
+            self.missed();
+            return Err(CacheLookup::Miss);
+        };
+        let dst = slot.dst.load(Ordering::Relaxed);
+        if dst.is_null()
+            || slot.dev.load(Ordering::Relaxed) != dev
+            || slot.key.load(Ordering::Relaxed) != key(daddr, tos)
+        {
+            self.missed();
+            return Err(CacheLookup::Miss);
+        }
+        let net = skb.net(g);
+        // SAFETY: `dst` is live: the slot holds a reference (Slot
+        // invariant); `net` is live (Net invariant).
+        let valid = unsafe { b::oxip_rt_cache_valid(dst, net.as_ptr()) };
+        if !valid || slot.seq.load(Ordering::Relaxed) != seq {
+            slot.dst.store(core::ptr::null_mut(), Ordering::Relaxed);
+            // SAFETY: the slot's reference, given up above (Slot
+            // invariant); the dst is freed after a grace period, so an
+            // skb that still carries it noref in this read side is safe.
+            unsafe { b::oxip_dst_release(dst) };
+            self.missed();
+            return Err(CacheLookup::Stale);
+        }
+        self.run.store(0, Ordering::Relaxed);
+        Ok(CachedRoute { slot, dst })
     }
 }
 
@@ -130,41 +187,37 @@ impl RouteCache {
         unsafe { p.as_ref() }
     }
 
-    /// The valid slot for `skb`'s device, `daddr` and `tos` under `seq`
-    /// in the skb's netns; a stale one is emptied.
-    pub(crate) fn lookup<'a>(
-        &'a self,
-        bh: &'a Bh,
+    /// Whether `skb`, for `daddr` and `tos`, skips the cache: `cpu` (this
+    /// CPU's slots) is in a run of misses ([`MissRun`]), and the key is not
+    /// the last to miss in its slot, which it now is (the admission tag
+    /// [`RouteCache::put`] reads). A key that repeats ends the run: it is
+    /// looked up, and stored as a second miss. The run moves on for a
+    /// packet that skips.
+    pub(crate) fn skip(
+        &self,
+        bh: &Bh,
+        cpu: &CpuRoutes,
         skb: &Skb,
-        g: &RcuRead,
         daddr: Ipv4Address,
         tos: u8,
-        seq: u32,
-    ) -> Result<CachedRoute<'a>, CacheLookup> {
-        let dev = skb.dev_ptr() as usize;
-        let Some(slot) = self.cpus.this_cpu(bh).slot(dev, daddr, tos) else {
-            return Err(CacheLookup::Miss);
-        };
-        let dst = slot.dst.load(Ordering::Relaxed);
-        if dst.is_null()
-            || slot.dev.load(Ordering::Relaxed) != dev
-            || slot.key.load(Ordering::Relaxed) != key(daddr, tos)
-        {
-            return Err(CacheLookup::Miss);
+    ) -> bool {
+        let run = MissRun(cpu.run.load(Ordering::Relaxed));
+        if !run.skips() {
+            return false;
         }
-        let net = skb.net(g);
-        // SAFETY: `dst` is live: the slot holds a reference (Slot
-        // invariant); `net` is live (Net invariant).
-        let valid = unsafe { b::oxip_rt_cache_valid(dst, net.as_ptr()) };
-        if !valid || slot.seq.load(Ordering::Relaxed) != seq {
-            slot.dst.store(core::ptr::null_mut(), Ordering::Relaxed);
-            // SAFETY: the slot's reference, given up above (Slot
-            // invariant); the dst is freed after a grace period, so an
-            // skb that still carries it noref in this read side is safe.
-            unsafe { b::oxip_dst_release(dst) };
-            return Err(CacheLookup::Stale);
+        let (i, tag) = hash(skb.dev_ptr() as usize, daddr, tos);
+        let seen = self.seen.this_cpu(bh).0.get(i);
+        if seen.is_some_and(|t| t.swap(tag, Ordering::Relaxed) == tag) {
+            cpu.run.store(0, Ordering::Relaxed);
+            return false;
         }
-        Ok(CachedRoute { slot, dst })
+        cpu.run.store(run.next().0, Ordering::Relaxed);
+        true
+    }
+
+    /// This CPU's slots, for as long as BHs stay off.
+    pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> &'a CpuRoutes {
+        self.cpus.this_cpu(bh)
     }
 
     /// Stores `skb`'s route for its device, `daddr` and `tos`, looked up
@@ -179,6 +232,7 @@ impl RouteCache {
     pub(crate) fn put(
         &self,
         bh: &Bh,
+        cpu: &CpuRoutes,
         skb: &Skb,
         _g: &RcuRead,
         daddr: Ipv4Address,
@@ -201,7 +255,7 @@ impl RouteCache {
         if seen.is_some_and(|t| t.swap(tag, Ordering::Relaxed) != tag) {
             return;
         }
-        let Some(slot) = self.cpus.this_cpu(bh).slots.get(i) else {
+        let Some(slot) = cpu.slots.get(i) else {
             return;
         };
         // SAFETY: the skb's dst is live under `_g`; a dst already on its

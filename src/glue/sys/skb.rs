@@ -22,12 +22,13 @@ use super::route::Dst;
 use super::route::InDevice;
 use super::route::OutputRoute;
 use super::route::Rtable;
+use super::route_cache::CpuRoutes;
 use super::route_cache::RouteCache;
 use super::time;
 use crate::oxip_core::forward;
+use crate::oxip_core::forward::ip_dst_mtu_maybe_forward;
 use crate::oxip_core::forward::ForwardSkb;
 use crate::oxip_core::forward::MtuCheck;
-use crate::oxip_core::forward::MtuInputs;
 use crate::oxip_core::mib::DropReason;
 use crate::oxip_core::options;
 use crate::oxip_core::options::ForwardOptions;
@@ -1167,12 +1168,15 @@ pub(crate) struct RcuSkb<'s, 'g> {
     cache: Option<CacheCtx<'g>>,
 }
 
-/// The route cache as one receive step sees it: the cache, the BH-off
-/// token its per-CPU slots need, and the FIB sequence of the skb's netns.
+/// The route cache as one receive step sees it: the cache, this CPU's
+/// slots, the BH-off token they need, and the FIB sequence of the skb's
+/// netns.
 #[derive(Clone, Copy)]
 pub(crate) struct CacheCtx<'g> {
     /// The published cache.
     pub(crate) cache: &'g RouteCache,
+    /// This CPU's slots (BHs are off for the step).
+    pub(crate) cpu: &'g CpuRoutes,
     /// BHs are off for the step.
     pub(crate) bh: &'g Bh,
     /// The netns' FIB change sequence, read before the lookup.
@@ -1286,6 +1290,13 @@ impl FinishSkb for RcuSkb<'_, '_> {
     fn route_cache_seq(&self) -> Option<u32> {
         self.cache.map(|c| c.seq)
     }
+    fn route_cache_in_miss_run(&self) -> bool {
+        self.cache.is_some_and(|c| c.cpu.in_miss_run())
+    }
+    fn route_cache_skip(&mut self, daddr: Ipv4Address, tos: u8) -> bool {
+        self.cache
+            .is_some_and(|c| c.cache.skip(c.bh, c.cpu, self.skb, daddr, tos))
+    }
     fn route_cache_get(
         &mut self,
         daddr: Ipv4Address,
@@ -1297,7 +1308,7 @@ impl FinishSkb for RcuSkb<'_, '_> {
         let Some(c) = self.cache else {
             return CacheLookup::Miss;
         };
-        let r = match c.cache.lookup(c.bh, self.skb, self.g, daddr, tos, seq) {
+        let r = match c.cpu.lookup(self.skb, self.g, daddr, tos, seq) {
             Ok(r) => r,
             Err(a) => return a,
         };
@@ -1309,7 +1320,8 @@ impl FinishSkb for RcuSkb<'_, '_> {
     }
     fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, saddr: Ipv4Address, seq: u32) {
         if let Some(c) = self.cache {
-            c.cache.put(c.bh, self.skb, self.g, daddr, tos, saddr, seq);
+            c.cache
+                .put(c.bh, c.cpu, self.skb, self.g, daddr, tos, saddr, seq);
         }
     }
     fn multipath(&self) -> bool {
@@ -1722,11 +1734,9 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     fn mark_forwarded(&mut self) {
         self.skb.ipcb_mut().set_forwarded();
     }
-    fn mtu_inputs(&self) -> MtuInputs {
+    fn forward_mtu(&self) -> u32 {
         let g = self.g;
-        self.skb
-            .rtable(g)
-            .map_or_else(MtuInputs::default, Rtable::mtu_inputs)
+        self.skb.rtable(g).map_or(0, ip_dst_mtu_maybe_forward)
     }
     fn len(&self) -> u32 {
         RcvSkb::len(&*self.skb)
