@@ -810,6 +810,18 @@ pub fn ethertype_param_check(ethertype: u16) -> Result<(), EthertypeError> {
 pub(crate) mod tests {
     use super::*;
 
+    /// A xorshift64 generator from `seed` (not 0): the host tests' source
+    /// of reproducible random input.
+    pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+
     /// A 20-byte UDP header 10.0.0.1 -> 10.0.1.2, tot_len 1500, with `ttl`,
     /// DF if `df`, `tos`, and a valid checksum (the forwarding and option
     /// tests start from it).
@@ -926,13 +938,7 @@ pub(crate) mod tests {
     fn checksum_ok_agrees_with_the_folded_sum() {
         // xorshift: headers of every ihl, valid, corrupted by one bit, and
         // random; edge sums (all zero, all ones) too.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for round in 0..20_000u32 {
             let ihl = 5 + (next() % 11) as usize;
             let mut h = [0u8; 60];

@@ -491,13 +491,7 @@ fn index_agrees_with_a_list_under_churn() {
     let mut t = MrTable::new();
     let mut list: Vec<MfcEntry> = Vec::new();
     let mut fulls = 0;
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::wire::tests::xorshift(0x2545_f491_4f6c_dd1d);
     for step in 0..40_000u32 {
         let r = next();
         // 1,500 keys: more than the capacity, so the table fills.
