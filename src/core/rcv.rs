@@ -15,8 +15,8 @@ use super::mib::MibSink;
 use super::route::ip_route_use_hint;
 use super::route::route_cache_addrs;
 use super::route::route_cache_eligible;
+use super::route::route_cache_policy;
 use super::route::route_cache_source_ok;
-use super::route::route_cache_usable;
 use super::route::CacheLookup;
 use super::route::RouteHint;
 use super::route::SourcePolicy;
@@ -285,7 +285,7 @@ pub trait FinishSkb {
     }
     /// Whether this CPU's route cache is in a run of misses long enough
     /// for packets to skip it ([`super::route::MissRun::skipping`]).
-    fn route_cache_in_miss_run(&self) -> bool {
+    fn route_cache_in_miss_run(&mut self) -> bool {
         false
     }
     /// In such a run: whether this packet skips the route cache, its
@@ -409,7 +409,7 @@ pub fn ip_rcv_finish_core<S: FinishSkb, M: MibSink>(
 }
 
 /// The per-CPU route cache in front of the FIB lookup: attaches a cached
-/// route where [`route_cache_usable`] allows; returns the FIB sequence to
+/// route where [`super::route::route_cache_usable`] allows; returns the FIB sequence to
 /// store the looked-up route under on a miss (`None`: the cache is off,
 /// not usable for this packet, or hit).
 fn route_cache_input<S: FinishSkb, M: MibSink>(
@@ -420,21 +420,16 @@ fn route_cache_input<S: FinishSkb, M: MibSink>(
     tos: u8,
 ) -> Option<u32> {
     let seq = skb.route_cache_seq()?;
+    if !route_cache_addrs(daddr, saddr) {
+        return None;
+    }
     // A run of misses skips the cache before its policy is read: the
     // path without it is always correct.
-    if skb.route_cache_in_miss_run()
-        && route_cache_addrs(daddr, saddr)
-        && skb.route_cache_skip(daddr, tos)
-    {
+    if skb.route_cache_in_miss_run() && skb.route_cache_skip(daddr, tos) {
         mib.inc(IpMib::RouteCacheSkipped);
         return None;
     }
-    let policy = route_cache_usable(
-        daddr,
-        saddr,
-        || skb.route_localnet(),
-        || skb.source_policy(),
-    )?;
+    let policy = route_cache_policy(saddr, || skb.route_localnet(), || skb.source_policy())?;
     if !skb.has_in_dev() {
         return None;
     }

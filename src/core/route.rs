@@ -206,6 +206,16 @@ pub fn route_cache_usable(
     if !route_cache_addrs(daddr, saddr) {
         return None;
     }
+    route_cache_policy(saddr, route_localnet, policy)
+}
+
+/// [`route_cache_usable`] past its address tests ([`route_cache_addrs`],
+/// which the caller made): a loopback source, then the policy.
+pub fn route_cache_policy(
+    saddr: Ipv4Address,
+    route_localnet: impl FnOnce() -> bool,
+    policy: impl FnOnce() -> SourcePolicy,
+) -> Option<SourcePolicy> {
     if saddr.is_loopback() && !route_localnet() {
         return None;
     }

@@ -166,7 +166,7 @@ impl FinishSkb for FakeSkb {
     fn route_cache_seq(&self) -> Option<u32> {
         self.cache.map(|c| c.0)
     }
-    fn route_cache_in_miss_run(&self) -> bool {
+    fn route_cache_in_miss_run(&mut self) -> bool {
         self.cache_skip
     }
     fn route_cache_skip(&mut self, _daddr: Ipv4Address, _tos: u8) -> bool {

@@ -1290,7 +1290,7 @@ impl FinishSkb for RcuSkb<'_, '_> {
     fn route_cache_seq(&self) -> Option<u32> {
         self.cache.map(|c| c.seq)
     }
-    fn route_cache_in_miss_run(&self) -> bool {
+    fn route_cache_in_miss_run(&mut self) -> bool {
         self.cache.is_some_and(|c| c.cpu.in_miss_run())
     }
     fn route_cache_skip(&mut self, daddr: Ipv4Address, tos: u8) -> bool {
