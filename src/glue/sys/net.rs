@@ -127,10 +127,10 @@ impl Net {
     }
 
     /// Whether a netfilter hook may see IPv4 packets at `hook` in this
-    /// namespace: `nf_hook()`'s test after its static key, which never
-    /// says no where this says yes (the key is on before a hook is
-    /// published and off only after it is gone). With no hook, `nf_hook`
-    /// returns 1 without calling anything: the caller may skip it.
+    /// namespace: `nf_hook()`'s test after its static key. With the slot
+    /// empty, `nf_hook` returns 1 without calling anything, whatever the
+    /// key says, so the caller may skip it; with it set, the caller calls
+    /// `nf_hook`, which makes its own tests, the key's included.
     #[cfg(CONFIG_NETFILTER)]
     #[inline]
     fn ipv4_hooks_at(&self, hook: usize) -> bool {
