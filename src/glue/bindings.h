@@ -34,14 +34,14 @@ enum oxip_consts {
 	/* The IPv4 hooks whose net->nf.hooks_ipv4[] slot nf_hook() tests. */
 	OXIP_NF_INET_PRE_ROUTING = NF_INET_PRE_ROUTING,
 	OXIP_NF_INET_FORWARD = NF_INET_FORWARD,
-#if IS_ENABLED(CONFIG_XFRM)
-	/* secpath_exists(): skb->active_extensions & this. */
-	OXIP_SKB_EXT_SEC_PATH_BIT = 1 << SKB_EXT_SEC_PATH,
-	/* The policy directions and default of xfrm4_policy_check() and
-	 * xfrm4_route_forward()'s no-policy tests.
+	/* The policy directions and default of xfrm4_policy_check()'s and
+	 * xfrm4_route_forward()'s no-policy tests (uapi: always defined).
 	 */
 	OXIP_XFRM_POLICY_OUT = XFRM_POLICY_OUT,
 	OXIP_XFRM_POLICY_FWD = XFRM_POLICY_FWD,
 	OXIP_XFRM_USERPOLICY_ACCEPT = XFRM_USERPOLICY_ACCEPT,
+#if IS_ENABLED(CONFIG_XFRM)
+	/* secpath_exists(): skb->active_extensions & this. */
+	OXIP_SKB_EXT_SEC_PATH_BIT = 1 << SKB_EXT_SEC_PATH,
 #endif
 };

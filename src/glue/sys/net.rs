@@ -134,12 +134,12 @@ impl Net {
     #[cfg(CONFIG_NETFILTER)]
     #[inline]
     fn ipv4_hooks_at(&self, hook: usize) -> bool {
+        let n = self.as_ptr();
         // SAFETY: `self` is live (Net invariant); `hook` is one of the two
         // constants above, both below NF_INET_NUMHOOKS, the array's length
         // (an index past it would panic, not read past the array); read
         // once, as rcu_access_pointer does.
-        let p =
-            unsafe { core::ptr::addr_of!((*self.as_ptr()).nf.hooks_ipv4[hook]).read_volatile() };
+        let p = unsafe { core::ptr::addr_of!((*n).nf.hooks_ipv4[hook]).read_volatile() };
         !p.is_null()
     }
 
@@ -152,7 +152,8 @@ impl Net {
 
     /// Whether `net->xfrm` has no policy for direction `dir` and accepts
     /// by default: the first test of `__xfrm_check_nopolicy()` and of
-    /// `xfrm_route_forward()`, which pass without a call when it holds.
+    /// `xfrm_route_forward()`, which pass without a call when it holds
+    /// (always, without `CONFIG_XFRM`).
     #[cfg(CONFIG_XFRM)]
     #[inline]
     fn xfrm_no_policy(&self, dir: usize) -> bool {
@@ -166,24 +167,24 @@ impl Net {
         count == 0 && u32::from(default) == b::oxip_consts_OXIP_XFRM_USERPOLICY_ACCEPT
     }
 
+    #[cfg(not(CONFIG_XFRM))]
+    #[inline]
+    fn xfrm_no_policy(&self, _dir: usize) -> bool {
+        true
+    }
+
     /// `xfrm_route_forward()`'s fast test: no output policy, accept by
-    /// default (always, without `CONFIG_XFRM`).
+    /// default.
     #[inline]
     pub(crate) fn xfrm_no_out_policy(&self) -> bool {
-        #[cfg(CONFIG_XFRM)]
-        return self.xfrm_no_policy(b::oxip_consts_OXIP_XFRM_POLICY_OUT as usize);
-        #[cfg(not(CONFIG_XFRM))]
-        return true;
+        self.xfrm_no_policy(b::oxip_consts_OXIP_XFRM_POLICY_OUT as usize)
     }
 
     /// `__xfrm_check_nopolicy()`'s namespace half for `XFRM_POLICY_FWD`: no
-    /// forward policy, accept by default (always, without `CONFIG_XFRM`).
+    /// forward policy, accept by default.
     #[inline]
     pub(crate) fn xfrm_no_fwd_policy(&self) -> bool {
-        #[cfg(CONFIG_XFRM)]
-        return self.xfrm_no_policy(b::oxip_consts_OXIP_XFRM_POLICY_FWD as usize);
-        #[cfg(not(CONFIG_XFRM))]
-        return true;
+        self.xfrm_no_policy(b::oxip_consts_OXIP_XFRM_POLICY_FWD as usize)
     }
 
     /// Whether the netfilter hook and xfrm policy readers read what C
@@ -196,21 +197,17 @@ impl Net {
             b::oxip_consts_OXIP_NF_INET_PRE_ROUTING as core::ffi::c_int,
             b::oxip_consts_OXIP_NF_INET_FORWARD as core::ffi::c_int,
         );
-        #[cfg(CONFIG_XFRM)]
         // CAST: small enum constants.
         let (out, fwd_dir) = (
             b::oxip_consts_OXIP_XFRM_POLICY_OUT as core::ffi::c_int,
             b::oxip_consts_OXIP_XFRM_POLICY_FWD as core::ffi::c_int,
         );
-        #[cfg(CONFIG_XFRM)]
         let xfrm = (
             // SAFETY: `n` is live (Net invariant).
             unsafe { b::oxip_net_xfrm_no_policy(n, out) },
             // SAFETY: as above.
             unsafe { b::oxip_net_xfrm_no_policy(n, fwd_dir) },
         ) == (self.xfrm_no_out_policy(), self.xfrm_no_fwd_policy());
-        #[cfg(not(CONFIG_XFRM))]
-        let xfrm = self.xfrm_no_out_policy() && self.xfrm_no_fwd_policy();
         xfrm && (
             // SAFETY: as above.
             unsafe { b::oxip_net_ipv4_hooks(n, pre) },

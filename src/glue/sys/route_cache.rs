@@ -84,7 +84,8 @@ impl CpuRoutes {
     }
 
     /// Whether this CPU is in a run of misses long enough for packets to
-    /// skip the cache ([`MissRun::skipping`]).
+    /// skip the cache ([`MissRun::skipping`]): the one compare a packet
+    /// that hits pays, asked before [`RouteCache::skip`].
     pub(crate) fn in_miss_run(&self) -> bool {
         MissRun(self.run.load(Ordering::Relaxed)).skipping()
     }
@@ -193,6 +194,7 @@ impl RouteCache {
     /// [`RouteCache::put`] reads). A key that repeats ends the run: it is
     /// looked up, and stored as a second miss. The run moves on for a
     /// packet that skips.
+    #[inline]
     pub(crate) fn skip(
         &self,
         bh: &Bh,
@@ -205,14 +207,25 @@ impl RouteCache {
         if !run.skips() {
             return false;
         }
-        let (i, tag) = hash(skb.dev_ptr() as usize, daddr, tos);
-        let seen = self.seen.this_cpu(bh).0.get(i);
-        if seen.is_some_and(|t| t.swap(tag, Ordering::Relaxed) == tag) {
+        if self
+            .missed_before(bh, skb.dev_ptr() as usize, daddr, tos)
+            .is_some()
+        {
             cpu.run.store(0, Ordering::Relaxed);
             return false;
         }
         cpu.run.store(run.next().0, Ordering::Relaxed);
         true
+    }
+
+    /// The admission tag: whether the key was the last to miss in its slot
+    /// on this CPU (then the slot's index), the key now noted as the last.
+    /// A collision answers yes one miss early, which is harmless: the
+    /// stored key is exact.
+    fn missed_before(&self, bh: &Bh, dev: usize, daddr: Ipv4Address, tos: u8) -> Option<usize> {
+        let (i, tag) = hash(dev, daddr, tos);
+        let seen = self.seen.this_cpu(bh).0.get(i)?;
+        (seen.swap(tag, Ordering::Relaxed) == tag).then_some(i)
     }
 
     /// This CPU's slots, for as long as BHs stay off.
@@ -250,11 +263,9 @@ impl RouteCache {
             return;
         }
         let dev = skb.dev_ptr() as usize;
-        let (i, tag) = hash(dev, daddr, tos);
-        let seen = self.seen.this_cpu(bh).0.get(i);
-        if seen.is_some_and(|t| t.swap(tag, Ordering::Relaxed) != tag) {
+        let Some(i) = self.missed_before(bh, dev, daddr, tos) else {
             return;
-        }
+        };
         let Some(slot) = cpu.slots.get(i) else {
             return;
         };
