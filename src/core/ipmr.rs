@@ -602,14 +602,12 @@ pub fn ip_mr_forward(t: &MrTable, c: &MfcEntry, in_ifindex: i32, ttl: u8) -> MrF
             },
         };
     }
+    // (*,G): never back out of the incoming interface.
+    let never = if c.origin == ANY { true_vif } else { None };
     let mut oifs = 0u32;
     // VIFs at or above maxvif are not present, so cannot be oifs.
-    for (i, th) in c.ttls.iter().enumerate().take(t.maxvif) {
-        // (*,G): never back out of the incoming interface.
-        if c.origin == ANY && Some(i) == true_vif {
-            continue;
-        }
-        if ttl > *th && t.vif(i).is_some() {
+    for (i, (th, s)) in c.ttls.iter().zip(t.vif_slots()).enumerate() {
+        if ttl > *th && s.present && Some(i) != never {
             oifs |= 1 << i;
         }
     }
@@ -697,10 +695,10 @@ pub fn ip_mr_input(t: &mut MrTable, p: &MrPacket) -> MrInput {
     let Some(slot) = t.lookup_slot(p.saddr, p.daddr, p.in_ifindex) else {
         return MrInput::Native;
     };
-    let Some(e) = t.entry(slot).copied() else {
+    let Some(e) = t.entry(slot) else {
         return MrInput::Native;
     };
-    let d = ip_mr_forward(t, &e, p.in_ifindex, p.ttl);
+    let d = ip_mr_forward(t, e, p.in_ifindex, p.ttl);
     match d {
         MrForward::WrongVif { .. } => {
             // Native counts pkt, bytes and wrong_if for it; so do we, and

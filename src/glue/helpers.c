@@ -123,11 +123,6 @@ int oxip_vif_info_ifindex(const struct fib_notifier_info *info) { return contain
 struct rtable *oxip_ip_route_output_mc(struct net *net, __be32 daddr, u8 tos, int oif) { struct flowi4 fl4; struct rtable *rt = ip_route_output_ports(net, &fl4, NULL, daddr, 0, 0, 0, IPPROTO_IPIP, tos & INET_DSCP_MASK, oif); return IS_ERR(rt) ? NULL : rt; }
 void oxip_ip_rt_put(struct rtable *rt) { ip_rt_put(rt); }
 unsigned int oxip_dst_mtu(const struct dst_entry *dst) { return dst_mtu(dst); }
-void oxip_skb_dst_replace(struct sk_buff *skb, struct dst_entry *dst)
-{
-	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
-}
 struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason) { kfree_skb_reason(skb, reason); }
@@ -228,6 +223,11 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst) { skb_ds
 unsigned long oxip_skb_refdst(const struct sk_buff *skb) { return skb->_skb_refdst; }
 bool oxip_skb_slow_gro(const struct sk_buff *skb) { return skb->slow_gro; }
 void oxip_skb_clear_refdst(struct sk_buff *skb) { skb->_skb_refdst = 0; }
+void oxip_skb_dst_replace(struct sk_buff *skb, struct dst_entry *dst)
+{
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+}
 bool oxip_net_ipv4_hooks(const struct net *net, int hook)
 {
 #if IS_ENABLED(CONFIG_NETFILTER)

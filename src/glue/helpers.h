@@ -159,7 +159,6 @@ struct rtable *oxip_ip_route_output_mc(struct net *net, __be32 daddr, u8 tos, in
 void oxip_ip_rt_put(struct rtable *rt);
 unsigned int oxip_dst_mtu(const struct dst_entry *dst);
 /* skb_dst_drop(skb); skb_dst_set(skb, dst): a held route replaces the skb's. */
-void oxip_skb_dst_replace(struct sk_buff *skb, struct dst_entry *dst);
 struct sk_buff *oxip_skb_clone_atomic(struct sk_buff *skb);
 /* linux/skbuff.h, net/dropreason-core.h */
 void oxip_kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
@@ -231,6 +230,7 @@ void oxip_skb_dst_set_noref(struct sk_buff *skb, struct dst_entry *dst);
 unsigned long oxip_skb_refdst(const struct sk_buff *skb);
 bool oxip_skb_slow_gro(const struct sk_buff *skb);
 void oxip_skb_clear_refdst(struct sk_buff *skb);
+void oxip_skb_dst_replace(struct sk_buff *skb, struct dst_entry *dst);
 bool oxip_net_ipv4_hooks(const struct net *net, int hook);
 bool oxip_net_xfrm_no_policy(const struct net *net, int dir);
 #endif

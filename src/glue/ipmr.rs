@@ -63,9 +63,10 @@ pub(crate) fn ip_mr_input(
         igmp: h.protocol() == wire::IPPROTO_IGMP,
     };
     let (tos, daddr) = (h.tos(), h.daddr());
-    // (VIF index, its device's ifindex) of each copy.
-    let mut oifs = [(0usize, 0i32); ipmr::MAXVIFS];
-    let mut n = 0;
+    // The copies' VIFs (a mask), and each one's device ifindex, indexed by
+    // VIF: read under the lock, sent after it.
+    let mut ifindex = [0i32; ipmr::MAXVIFS];
+    let mut mask = 0u32;
     {
         let mut t = m.lock(bh);
         match ipmr::ip_mr_input(&mut t, &pkt) {
@@ -74,12 +75,11 @@ pub(crate) fn ip_mr_input(
                 st.inc(IpMib::NativeInput);
                 return skb.native_input();
             }
-            MrInput::Forward { oifs: mask } => {
-                // Highest VIF first, as ip_mr_forward walks maxvif down.
-                for i in ipmr::VifBits(mask).rev() {
-                    if let (Some(v), Some(slot)) = (t.vif(i), oifs.get_mut(n)) {
-                        *slot = (i, v.ifindex);
-                        n += 1;
+            MrInput::Forward { oifs } => {
+                for i in ipmr::VifBits(oifs) {
+                    if let (Some(v), Some(slot)) = (t.vif(i), ifindex.get_mut(i)) {
+                        *slot = v.ifindex;
+                        mask |= 1 << i;
                     }
                 }
             }
@@ -93,17 +93,20 @@ pub(crate) fn ip_mr_input(
         m,
         g,
     };
-    let targets = oifs.get(..n).unwrap_or(&[]);
-    let Some((&last, rest)) = targets.split_last() else {
+    // Highest VIF first, as ip_mr_forward walks maxvif down; the lowest
+    // takes the skb itself.
+    let copy = |i: usize| (i, ifindex.get(i).copied().unwrap_or(0));
+    let Some(lowest) = ipmr::VifBits(mask).next() else {
         return if local {
             skb.local_deliver()
         } else {
             consume_unforwarded(skb, st)
         };
     };
-    for &oif in rest {
+    let last = copy(lowest);
+    for i in ipmr::VifBits(mask & !(1 << lowest)).rev() {
         if let Some(c) = clone(&skb, st) {
-            x.ipmr_queue_xmit(c, oif, st);
+            x.ipmr_queue_xmit(c, copy(i), st);
         }
     }
     if local {
@@ -154,7 +157,8 @@ impl Xmit<'_> {
         };
         let df = Packet::new_checked(RcvSkb::network_header(&skb)).is_ok_and(|h| h.dont_frag());
         let len = RcvSkb::len(&skb);
-        if len > rt.mtu() && df {
+        // DF first: the MTU is read only for a packet it can refuse.
+        if df && len > rt.mtu() {
             st.inc(IpMib::FragFails);
             drop(rt);
             drop_skb(skb, st, DropReason::NotSpecified);

@@ -229,6 +229,8 @@ mod tests {
         let mut a = skb_with(&p);
         let mut c = skb_with(&p);
         assert!(rt.set_noref_matches_c(&mut a, &mut c));
+        // `skb_dst_drop` and `skb_dst_set`, over a noref and a held dst.
+        assert!(rt.replace_matches_c(&mut a, &mut c));
         a.drop_reason(DropReason::NotSpecified);
         c.drop_reason(DropReason::NotSpecified);
         // nf_hook's and the xfrm fast paths' tests, on init_net.

@@ -339,6 +339,68 @@ impl OutputRoute {
         same
     }
 
+    /// Whether `skb::field::replace_dst` does what C's `skb_dst_drop(skb);
+    /// skb_dst_set(skb, dst)` does: over a noref dst (this route set on
+    /// two dst-less skbs, `a` and `c`), a held reference of this route
+    /// replaces it in Rust on `a` and in C on `c`; then NULL replaces the
+    /// held one on each (Rust hands it back to be released, C releases
+    /// it). The fields are compared as C reads them after each step.
+    pub(crate) fn replace_matches_c(
+        &self,
+        a: &mut super::skb::Skb,
+        c: &mut super::skb::Skb,
+    ) -> bool {
+        let dst = self.dst_ptr();
+        let (pa, pc) = (a.as_ptr(), c.as_ptr());
+        let _g = RcuRead::lock();
+        let fields = || {
+            (
+                // SAFETY: `pa` is valid (Skb invariant).
+                unsafe { b::oxip_skb_refdst(pa) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_slow_gro(pa) },
+            ) == (
+                // SAFETY: `pc` is valid (Skb invariant).
+                unsafe { b::oxip_skb_refdst(pc) },
+                // SAFETY: as above.
+                unsafe { b::oxip_skb_slow_gro(pc) },
+            )
+        };
+        // SAFETY: `pa` is valid, owned and has no dst; the route is held
+        // (OutputRoute invariant) past the test.
+        unsafe { super::skb::field::set_dst_noref(pa, dst) };
+        // SAFETY: as above, for `pc`.
+        unsafe { b::oxip_skb_dst_set_noref(pc, dst) };
+        // Two references, one for each skb; the route is held, so it is
+        // not on its way out and both are taken.
+        // SAFETY: the route is held (OutputRoute invariant).
+        let held_a = unsafe { b::oxip_dst_hold_safe(dst) };
+        // SAFETY: as above.
+        let held_c = unsafe { b::oxip_dst_hold_safe(dst) };
+        if !(held_a && held_c) {
+            for _ in 0..u8::from(held_a) + u8::from(held_c) {
+                // SAFETY: a reference taken above.
+                unsafe { b::oxip_dst_release(dst) };
+            }
+            return false;
+        }
+        // SAFETY: `pa` is valid and owned; the skb takes one reference.
+        let old_noref = unsafe { super::skb::field::replace_dst(pa, dst) };
+        // SAFETY: `pc` is valid and owned; the skb takes the other.
+        unsafe { b::oxip_skb_dst_replace(pc, dst) };
+        let held_same = old_noref.is_null() && fields();
+        // SAFETY: `pa` is valid and owned; NULL attaches nothing.
+        let old_held = unsafe { super::skb::field::replace_dst(pa, core::ptr::null_mut()) };
+        // SAFETY: `pc` is valid and owned; C releases the skb's reference.
+        unsafe { b::oxip_skb_dst_replace(pc, core::ptr::null_mut()) };
+        let dropped_same = core::ptr::eq(old_held, dst) && fields();
+        if !old_held.is_null() {
+            // SAFETY: the reference `pa` held, handed back by replace_dst.
+            unsafe { b::oxip_dst_release(old_held) };
+        }
+        held_same && dropped_same
+    }
+
     /// [`Rtable::mtu_inputs_match_c`] on this route.
     pub(crate) fn mtu_inputs_match_c(&self) -> bool {
         // SAFETY: held (OutputRoute invariant), so live while `self` is;

@@ -467,6 +467,36 @@ pub(super) mod field {
         unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst = refdst };
     }
 
+    /// `skb_dst_drop(skb); skb_dst_set(skb, dst)`: `dst` (NULL or held) is
+    /// attached with its reference; the previous dst, if the skb held a
+    /// reference on it (not `SKB_DST_NOREF`), is returned for the caller
+    /// to release (`refdst_drop`), NULL otherwise.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller's to write; `dst` is NULL or a dst on
+    /// which the caller gives the skb one reference.
+    #[inline]
+    pub(crate) unsafe fn replace_dst(
+        skb: *mut b::sk_buff,
+        dst: *mut b::dst_entry,
+    ) -> *mut b::dst_entry {
+        // SAFETY: `skb` is valid (caller): a plain field read.
+        let old = unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst };
+        if !dst.is_null() {
+            // SAFETY: `skb` is valid and writable (caller): a 1-bit field.
+            unsafe { (*skb).__bindgen_anon_4.headers.as_mut().set_slow_gro(1) };
+        }
+        // CAST: the pointer's bits, as C stores them (no SKB_DST_NOREF).
+        // SAFETY: `skb` is valid and writable (caller); a plain field write.
+        unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst = dst as core::ffi::c_ulong };
+        if old & 1 != 0 {
+            return core::ptr::null_mut();
+        }
+        // CAST: a held dst's address (bit 0, SKB_DST_NOREF, is clear).
+        old as *mut b::dst_entry
+    }
+
     /// `skb_rtable(skb)`: `skb->_skb_refdst` less its `SKB_DST_NOREF` bit
     /// (a `struct rtable` begins with its dst).
     ///
@@ -665,8 +695,13 @@ impl Skb {
     pub(crate) fn set_output_route(&mut self, rt: OutputRoute) {
         let dst = rt.into_dst();
         // SAFETY: `self.ptr` is valid and owned (Skb invariant); `dst` is a
-        // held reference (OutputRoute invariant), which skb_dst_set takes over.
-        unsafe { b::oxip_skb_dst_replace(self.as_ptr(), dst) };
+        // held reference (OutputRoute invariant), which the skb takes over.
+        let old = unsafe { field::replace_dst(self.as_ptr(), dst) };
+        if !old.is_null() {
+            // SAFETY: the reference the skb held on its previous dst, which
+            // replace_dst detached from it.
+            unsafe { b::oxip_dst_release(old) };
+        }
     }
 
     /// `dst_output(net, sk, skb)`, as the forward okfns end.
