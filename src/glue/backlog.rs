@@ -152,13 +152,7 @@ impl Poll for BacklogPoll {
             // ip_list_rcv holds the RCU read lock over the receive, as
             // native list receive's caller does (the native fallbacks
             // expect it); it takes every skb of the list.
-            rcv::ip_list_rcv(
-                list.as_list(),
-                IpMib::TakeoverRcv,
-                false,
-                &RcuRead::lock(),
-                bh,
-            );
+            rcv::ip_list_rcv(list.as_list(), IpMib::TakeoverRcv, &RcuRead::lock(), bh);
         }
         if work < budget {
             q.complete_done(work);

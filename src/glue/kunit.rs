@@ -24,6 +24,7 @@ use super::sys::bindings as b;
 use super::sys::cref;
 use super::sys::net::Net;
 use super::sys::route::OutputRoute;
+use super::sys::route_cache::RouteCache;
 use super::sys::skb::Skb;
 use super::sys::time;
 use crate::oxip_core::mib::DropReason;
@@ -498,6 +499,17 @@ mod consts {
         assert!(u16::try_from(b::oxip_consts_OXIP_IPSKB_MULTIPATH).is_ok());
         assert!(u16::try_from(b::oxip_consts_OXIP_IPSKB_FORWARDED).is_ok());
         assert!(u16::try_from(b::oxip_consts_OXIP_IPSKB_DOREDIRECT).is_ok());
+    }
+
+    /// One `this_cpu_ptr` finds this CPU's slot of two per-CPU areas: the
+    /// offset it added to the route cache's slots, added to the admission
+    /// tags' area, is what `this_cpu_ptr` returns for that area.
+    #[test]
+    fn per_cpu_offset_is_shared() {
+        let Ok(c) = RouteCache::new() else {
+            panic!("alloc_percpu failed")
+        };
+        assert!(c.this_cpu_on_matches_c());
     }
 
     /// First fields the glue relies on: `skb_rtable()` is a cast of

@@ -25,17 +25,16 @@ pub(crate) struct Ethertype;
 
 impl PacketHandler for Ethertype {
     /// Single-packet entry (`.func`), as `ip_rcv`.
-    fn rcv(mut skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int {
+    fn rcv(skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int {
         // The frames carry IPv4 under another ethertype; L4 expects
-        // ETH_P_IP, set once the skb is unshared.
-        skb.set_ip_protocol_after_share_check();
+        // ETH_P_IP, which rcv_core sets once the skb is unshared.
         rcv::ip_rcv(skb, IpMib::EthertypeRcv, rcu, bh);
         NET_RX_SUCCESS
     }
 
     /// Batch entry (`.list_func`), as `ip_list_rcv`.
     fn list_rcv(list: SkbList<'_>, rcu: &RcuRead, bh: &Bh) {
-        rcv::ip_list_rcv(list, IpMib::EthertypeRcv, true, rcu, bh);
+        rcv::ip_list_rcv(list, IpMib::EthertypeRcv, rcu, bh);
     }
 }
 
@@ -50,17 +49,16 @@ pub(crate) struct TakeoverEntry;
 
 impl PacketHandler for TakeoverEntry {
     /// Single-packet entry (`.func`), as `ip_rcv`.
-    fn rcv(mut skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int {
-        // ETH_P_IP again once the skb is unshared, before anything past
-        // oxip sees it.
-        skb.set_ip_protocol_after_share_check();
+    fn rcv(skb: Skb, rcu: &RcuRead, bh: &Bh) -> c_int {
+        // ETH_P_IP again once the skb is unshared (rcv_core), before
+        // anything past oxip sees it.
         rcv::ip_rcv(skb, IpMib::TakeoverRcv, rcu, bh);
         NET_RX_SUCCESS
     }
 
     /// Batch entry (`.list_func`), as `ip_list_rcv`.
     fn list_rcv(list: SkbList<'_>, rcu: &RcuRead, bh: &Bh) {
-        rcv::ip_list_rcv(list, IpMib::TakeoverRcv, true, rcu, bh);
+        rcv::ip_list_rcv(list, IpMib::TakeoverRcv, rcu, bh);
     }
 }
 

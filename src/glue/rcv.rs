@@ -87,7 +87,9 @@ impl OkFn for RcvFinish {
     }
 }
 
-/// C: `ip_rcv_finish()`.
+/// C: `ip_rcv_finish()`. Inlined into `ip_rcv`, its one caller per
+/// packet (the okfn calls it for queued packets only).
+#[inline]
 fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, g: &RcuRead, bh: &Bh) -> c_int {
     let Some(mut skb) = skb.l3mdev_ip_rcv() else {
         return NET_RX_SUCCESS;
@@ -110,11 +112,11 @@ fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, g: &RcuRead, bh: 
 fn route_cache<'a>(ns: NetCtx<'_>, bh: &'a Bh) -> Option<CacheCtx<'a>> {
     let cache = RouteCache::current(bh)?;
     let seq = ns.fib4_seq()?;
-    let cpu = cache.this_cpu(bh);
+    let (cpu, this) = cache.this_cpu(bh);
     Some(CacheCtx {
         cache,
         cpu,
-        bh,
+        this,
         seq,
     })
 }
@@ -157,21 +159,12 @@ fn dst_input(
 /// (netif_receive_skb_list_internal) takes, and the native inputs it may
 /// hand to (ip_mr_input, ...) rely on it: `g` is that read side, or the
 /// takeover backlog's NAPI poll's own.
-pub(crate) fn ip_list_rcv(
-    mut list: SkbList<'_>,
-    entry: IpMib,
-    set_ip_protocol: bool,
-    g: &RcuRead,
-    bh: &Bh,
-) {
+pub(crate) fn ip_list_rcv(mut list: SkbList<'_>, entry: IpMib, g: &RcuRead, bh: &Bh) {
     pin_init::stack_pin_init!(let sublist = ListHead::new());
     let mut curr: Option<(&NetDevice, NetCtx<'_>)> = None;
     let mut st_ns: Option<NetCtx<'_>> = None;
     let mut st = Stats::none();
-    while let Some(mut skb) = list.pop() {
-        if set_ip_protocol {
-            skb.set_ip_protocol_after_share_check();
-        }
+    while let Some(skb) = list.pop() {
         let dev = skb.dev(g);
         let net = skb.net(g);
         let ns = match st_ns {

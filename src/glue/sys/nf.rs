@@ -64,6 +64,10 @@ pub(crate) enum Hooked {
     Taken(c_int),
 }
 
+// Two words, as an `Skb` (the null skb pointer tells `Taken`): returned in
+// registers.
+const _: () = assert!(core::mem::size_of::<Hooked>() == 2 * core::mem::size_of::<usize>());
+
 impl Hooked {
     /// From `nf_hook`'s return for the owned skb `p` it was given.
     ///

@@ -26,6 +26,22 @@ use super::bindings as b;
 /// All-zero bytes are a valid `Self`.
 pub(crate) unsafe trait Zeroed: Sync {}
 
+/// The CPU this task runs on while BHs stay off, as the offset
+/// `this_cpu_ptr` adds to a per-CPU area's address (`__my_cpu_offset`).
+/// The offset is the same for every area (`per_cpu_ptr(p, cpu)` is `p`
+/// plus `__per_cpu_offset[cpu]`), so one `this_cpu_ptr` finds this CPU's
+/// slot of several areas ([`PerCpu::on`]).
+///
+/// # Invariants
+///
+/// `off` is the offset of the CPU the task runs on, which it stays on for
+/// `'a` (BHs are off for `'a`).
+#[derive(Clone, Copy)]
+pub(crate) struct ThisCpu<'a> {
+    off: usize,
+    _bh: PhantomData<&'a Bh>,
+}
+
 /// A per-CPU allocation of `T`, zeroed on every CPU.
 ///
 /// # Invariants
@@ -64,6 +80,38 @@ impl<T: Zeroed> PerCpu<T> {
         let p = unsafe { b::oxip_this_cpu_ptr(self.ptr.as_ptr()) };
         // SAFETY: this CPU's slot is a valid T (PerCpu invariant), live as
         // long as `self` is borrowed; shared access only (T: Sync).
+        unsafe { &*p.cast::<T>() }
+    }
+
+    /// This CPU's slot, and this CPU, for its slot of other areas
+    /// ([`PerCpu::on`]) without another `this_cpu_ptr`.
+    pub(crate) fn this_cpu_and<'a>(&'a self, bh: &'a Bh) -> (&'a T, ThisCpu<'a>) {
+        let t = self.this_cpu(bh);
+        // What this_cpu_ptr added: the slot's address less the area's.
+        let off = core::ptr::from_ref(t)
+            .addr()
+            .wrapping_sub(self.ptr.as_ptr().addr());
+        // INVARIANT: this CPU's offset; the Bh token keeps the task on this
+        // CPU for 'a (Bh invariant).
+        (
+            t,
+            ThisCpu {
+                off,
+                _bh: PhantomData,
+            },
+        )
+    }
+
+    /// `cpu`'s slot, for as long as BHs stay off: this area's address plus
+    /// the offset `this_cpu_ptr` added to another area's on that CPU.
+    pub(crate) fn on<'a>(&'a self, cpu: ThisCpu<'a>) -> &'a T {
+        let p = self.ptr.as_ptr().cast::<u8>().wrapping_add(cpu.off);
+        // SAFETY: `ptr` is a live per-CPU area (PerCpu invariant) and
+        // `cpu.off` the offset of the CPU the task stays on for 'a
+        // (ThisCpu invariant), the same for every area: `p` is what
+        // this_cpu_ptr would return, this CPU's slot, a valid T (PerCpu
+        // invariant) live while `self` is borrowed; shared access only
+        // (T: Sync).
         unsafe { &*p.cast::<T>() }
     }
 

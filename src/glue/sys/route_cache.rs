@@ -23,6 +23,7 @@ use kernel::prelude::*;
 use super::bh::Bh;
 use super::bindings as b;
 use super::percpu::PerCpu;
+use super::percpu::ThisCpu;
 use super::percpu::Zeroed;
 use super::rcu::RcuRead;
 use super::skb::Skb;
@@ -197,7 +198,7 @@ impl RouteCache {
     #[inline]
     pub(crate) fn skip(
         &self,
-        bh: &Bh,
+        this: ThisCpu<'_>,
         cpu: &CpuRoutes,
         skb: &Skb,
         daddr: Ipv4Address,
@@ -208,7 +209,7 @@ impl RouteCache {
             return false;
         }
         if self
-            .missed_before(bh, skb.dev_ptr() as usize, daddr, tos)
+            .missed_before(this, skb.dev_ptr() as usize, daddr, tos)
             .is_some()
         {
             cpu.run.store(0, Ordering::Relaxed);
@@ -222,15 +223,22 @@ impl RouteCache {
     /// on this CPU (then the slot's index), the key now noted as the last.
     /// A collision answers yes one miss early, which is harmless: the
     /// stored key is exact.
-    fn missed_before(&self, bh: &Bh, dev: usize, daddr: Ipv4Address, tos: u8) -> Option<usize> {
+    fn missed_before(
+        &self,
+        this: ThisCpu<'_>,
+        dev: usize,
+        daddr: Ipv4Address,
+        tos: u8,
+    ) -> Option<usize> {
         let (i, tag) = hash(dev, daddr, tos);
-        let seen = self.seen.this_cpu(bh).0.get(i)?;
+        let seen = self.seen.on(this).0.get(i)?;
         (seen.swap(tag, Ordering::Relaxed) == tag).then_some(i)
     }
 
-    /// This CPU's slots, for as long as BHs stay off.
-    pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> &'a CpuRoutes {
-        self.cpus.this_cpu(bh)
+    /// This CPU's slots, and this CPU (for its admission tags), for as
+    /// long as BHs stay off.
+    pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> (&'a CpuRoutes, ThisCpu<'a>) {
+        self.cpus.this_cpu_and(bh)
     }
 
     /// Stores `skb`'s route for its device, `daddr` and `tos`, looked up
@@ -244,7 +252,7 @@ impl RouteCache {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn put(
         &self,
-        bh: &Bh,
+        this: ThisCpu<'_>,
         cpu: &CpuRoutes,
         skb: &Skb,
         _g: &RcuRead,
@@ -263,7 +271,7 @@ impl RouteCache {
             return;
         }
         let dev = skb.dev_ptr() as usize;
-        let Some(i) = self.missed_before(bh, dev, daddr, tos) else {
+        let Some(i) = self.missed_before(this, dev, daddr, tos) else {
             return;
         };
         let Some(slot) = cpu.slots.get(i) else {
@@ -284,6 +292,17 @@ impl RouteCache {
             // SAFETY: the slot's previous reference (Slot invariant).
             unsafe { b::oxip_dst_release(old) };
         }
+    }
+}
+
+#[cfg(CONFIG_KUNIT)]
+impl RouteCache {
+    /// Whether this CPU's admission tags, found from its slots' offset
+    /// ([`PerCpu::on`]), are the ones `this_cpu_ptr` finds.
+    pub(crate) fn this_cpu_on_matches_c(&self) -> bool {
+        let g = super::bh::BhGuard::new();
+        let (_, this) = self.this_cpu(g.bh());
+        core::ptr::eq(self.seen.on(this), self.seen.this_cpu(g.bh()))
     }
 }
 

@@ -11,10 +11,10 @@ use core::ptr::NonNull;
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
-use super::bh::Bh;
 use super::bindings as b;
 use super::net::Net;
 use super::net::NetDevice;
+use super::percpu::ThisCpu;
 use super::rcu::RcuRead;
 use super::reason;
 use super::route::with_redirect_peers;
@@ -524,11 +524,11 @@ pub(crate) struct Skb {
     /// The device it was received on (native `ip_rcv`'s `dev`), which the
     /// route lookup uses even after `l3mdev_ip_rcv` moved `skb->dev`.
     dev: *mut b::net_device,
-    /// Set `skb->protocol` to `ETH_P_IP` once `share_check` made the skb
-    /// ours alone (ethertype mode: another handler of the same ethertype
-    /// may hold the original).
-    ip_protocol_after_share_check: bool,
 }
+
+// Two words: an `Skb` (and `Option<Skb>`) moves in two registers from one
+// step of the receive path to the next, not through a stack copy.
+const _: () = assert!(core::mem::size_of::<Option<Skb>>() == 2 * core::mem::size_of::<usize>());
 
 // SAFETY: an owned skb may be handed between contexts like any kernel skb.
 unsafe impl Send for Skb {}
@@ -545,7 +545,6 @@ impl Skb {
             ptr,
             // SAFETY: `ptr` is non-null here, so valid (caller's contract).
             dev: unsafe { field::dev(ptr.as_ptr()) },
-            ip_protocol_after_share_check: false,
         })
     }
 
@@ -559,11 +558,7 @@ impl Skb {
         dev: *mut b::net_device,
     ) -> Option<Self> {
         // INVARIANT: the caller gives us its reference to a valid skb.
-        NonNull::new(ptr).map(|ptr| Skb {
-            ptr,
-            dev,
-            ip_protocol_after_share_check: false,
-        })
+        NonNull::new(ptr).map(|ptr| Skb { ptr, dev })
     }
 
     /// Gives up ownership without freeing: the caller hands it to C.
@@ -623,14 +618,6 @@ impl Skb {
     fn net_ptr(&self) -> *mut b::net {
         // SAFETY: a received skb has a valid `dev` (Skb invariant).
         unsafe { super::net::dev_net(self.dev_ptr()) }
-    }
-
-    /// `skb->protocol = htons(ETH_P_IP)` as soon as the skb is unshared
-    /// (in `share_check`): frames of oxip's ethertype carry IPv4, and L4
-    /// expects `ETH_P_IP`. Writing it before would change the skb another
-    /// handler of the same ethertype (a packet socket) still holds.
-    pub(crate) fn set_ip_protocol_after_share_check(&mut self) {
-        self.ip_protocol_after_share_check = true;
     }
 
     /// `skb_dst(skb)`, as an identity only (never dereferenced).
@@ -774,6 +761,7 @@ impl Skb {
     /// sees the writes. `None` if that fails or there is no header.
     ///
     /// C: net/core/skbuff.c, `skb_ensure_writable()`.
+    #[inline]
     pub(crate) fn ip_header_mut(&mut self) -> Option<&mut [u8]> {
         let hlen = crate::oxip_core::wire::Packet::new_checked(self.header_slice())
             .ok()?
@@ -1142,10 +1130,14 @@ impl RcvSkb for Skb {
             Some(p) => {
                 // INVARIANT: skb_share_check returned an unshared skb we own.
                 self.ptr = p;
-                if self.ip_protocol_after_share_check {
-                    // SAFETY: `self.ptr` is valid, owned and unshared now.
-                    unsafe { field::set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
-                }
+                // `skb->protocol = htons(ETH_P_IP)` once the skb is ours
+                // alone: frames of oxip's ethertype and retagged takeover
+                // frames carry IPv4, and L4 expects ETH_P_IP (every other
+                // skb oxip receives has it already). Writing it before
+                // would change the skb another handler of the same
+                // ethertype (a packet socket) still holds.
+                // SAFETY: `self.ptr` is valid, owned and unshared now.
+                unsafe { field::set_protocol(p.as_ptr(), (b::ETH_P_IP as u16).to_be()) };
                 true
             }
             None => false,
@@ -1212,8 +1204,8 @@ pub(crate) struct CacheCtx<'g> {
     pub(crate) cache: &'g RouteCache,
     /// This CPU's slots (BHs are off for the step).
     pub(crate) cpu: &'g CpuRoutes,
-    /// BHs are off for the step.
-    pub(crate) bh: &'g Bh,
+    /// This CPU, for its admission tags.
+    pub(crate) this: ThisCpu<'g>,
     /// The netns' FIB change sequence, read before the lookup.
     pub(crate) seq: u32,
 }
@@ -1330,7 +1322,7 @@ impl FinishSkb for RcuSkb<'_, '_> {
     }
     fn route_cache_skip(&mut self, daddr: Ipv4Address, tos: u8) -> bool {
         self.cache
-            .is_some_and(|c| c.cache.skip(c.bh, c.cpu, self.skb, daddr, tos))
+            .is_some_and(|c| c.cache.skip(c.this, c.cpu, self.skb, daddr, tos))
     }
     fn route_cache_get(
         &mut self,
@@ -1356,7 +1348,7 @@ impl FinishSkb for RcuSkb<'_, '_> {
     fn route_cache_put(&mut self, daddr: Ipv4Address, tos: u8, saddr: Ipv4Address, seq: u32) {
         if let Some(c) = self.cache {
             c.cache
-                .put(c.bh, c.cpu, self.skb, self.g, daddr, tos, saddr, seq);
+                .put(c.this, c.cpu, self.skb, self.g, daddr, tos, saddr, seq);
         }
     }
     fn multipath(&self) -> bool {
