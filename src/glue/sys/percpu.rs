@@ -166,13 +166,20 @@ const _: () = assert!(
 ///
 /// Relaxed loads and stores compile to the plain moves of native's
 /// `this_cpu_inc` and `READ_ONCE`; a slot has one writer (its CPU, BHs
-/// off), so the load-add-store is not a lost update.
+/// off), so the load-add-store is not a lost update. (Counters that
+/// several CPUs write, as `stats`' discard sink, lose updates but stay
+/// sound: they are atomics.)
 pub(crate) struct Counters<const N: usize>([AtomicU64; N]);
 
 // SAFETY: an array of atomics: all-zero bytes are N zero counters.
 unsafe impl<const N: usize> Zeroed for Counters<N> {}
 
 impl<const N: usize> Counters<N> {
+    /// `N` zero counters, for a static.
+    pub(crate) const fn zero() -> Self {
+        Counters([const { AtomicU64::new(0) }; N])
+    }
+
     /// Adds `n` to counter `i` (out of range: nothing).
     pub(crate) fn add(&self, i: usize, n: u64) {
         if let Some(c) = self.0.get(i) {

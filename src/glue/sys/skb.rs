@@ -1166,6 +1166,7 @@ impl RcvSkb for Skb {
         // SAFETY: `self.ptr` is valid and owned (Skb invariant; unshared after share_check).
         unsafe { b::oxip_pskb_trim_rcsum(self.as_ptr(), len) == 0 }
     }
+    #[inline(always)]
     fn finish_rcv_core(&mut self, ihl_len: usize) {
         let p = self.as_ptr();
         let off = u16::try_from(ihl_len).unwrap_or(0);
@@ -1746,6 +1747,7 @@ impl ForwardSkb for RcuSkb<'_, '_> {
             .map(|h| h.ttl())
             .unwrap_or(0)
     }
+    #[inline(always)]
     fn xfrm_route_ok(&mut self) -> bool {
         // `xfrm_route_forward()`'s first test, made inline.
         if self.skb.net(self.g).xfrm_no_out_policy() {
@@ -1761,6 +1763,7 @@ impl ForwardSkb for RcuSkb<'_, '_> {
     fn mark_forwarded(&mut self) {
         self.skb.ipcb_mut().set_forwarded();
     }
+    #[inline(always)]
     fn forward_mtu(&self) -> u32 {
         let g = self.g;
         self.skb.rtable(g).map_or(0, ip_dst_mtu_maybe_forward)
@@ -1805,6 +1808,7 @@ impl ForwardSkb for RcuSkb<'_, '_> {
         };
         self.skb.cow_for_dst(rt.dst())
     }
+    #[inline(always)]
     fn header_mut(&mut self) -> Option<&mut [u8]> {
         self.skb.ip_header_mut()
     }

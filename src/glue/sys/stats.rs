@@ -30,6 +30,16 @@ pub(crate) struct CpuCounters {
 // SAFETY: two `Counters`, each valid as all-zero bytes (their Zeroed).
 unsafe impl Zeroed for CpuCounters {}
 
+/// Where [`Stats::none`] counts: the counts of a packet whose namespace
+/// has no oxip state (which does not happen while the module is loaded),
+/// or of none yet, are written here and never read. Its counters are
+/// atomics, so the CPUs that may write it at once lose counts, nothing
+/// else; the packet path then counts with one store, never a test.
+static DISCARD: CpuCounters = CpuCounters {
+    mib: Counters::zero(),
+    drops: Counters::zero(),
+};
+
 /// One namespace's counters, on every CPU.
 pub(crate) struct NetCounters {
     cpus: PerCpu<CpuCounters>,
@@ -46,7 +56,7 @@ impl NetCounters {
     /// This CPU's counters, for as long as BHs stay off.
     pub(crate) fn this_cpu<'a>(&'a self, bh: &'a Bh) -> Stats<'a> {
         Stats {
-            c: Some(self.cpus.this_cpu(bh)),
+            c: self.cpus.this_cpu(bh),
         }
     }
 
@@ -77,30 +87,27 @@ impl NetCounters {
 /// This CPU's counters of one namespace, for one step of the packet path
 /// (they borrow the [`Bh`] proof that keeps the CPU's slot ours).
 pub(crate) struct Stats<'a> {
-    c: Option<&'a CpuCounters>,
+    c: &'a CpuCounters,
 }
 
 impl Stats<'_> {
-    /// Counters that count nothing (no namespace state, or none known yet).
+    /// Counters that count nothing (no namespace state, or none known
+    /// yet): the discard sink.
     pub(crate) fn none() -> Stats<'static> {
-        Stats { c: None }
+        Stats { c: &DISCARD }
     }
 
     /// Counts a drop with reason `r`.
     pub(crate) fn count_drop(&mut self, r: DropReason) {
         self.inc(IpMib::Drops);
         let k = reason::to_kernel(r) as usize;
-        if let Some(c) = self.c {
-            c.drops.add(k.min(DROP_SLOTS - 1), 1);
-        }
+        self.c.drops.add(k.min(DROP_SLOTS - 1), 1);
     }
 }
 
 impl MibSink for Stats<'_> {
     fn add(&mut self, m: IpMib, n: u64) {
-        if let Some(c) = self.c {
-            c.mib.add(m as usize, n);
-        }
+        self.c.mib.add(m as usize, n);
     }
 }
 
