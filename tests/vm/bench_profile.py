@@ -105,6 +105,10 @@ def profile(d: Path, first: int, second: int, syms, cpu):
     return funcs
 
 
+# The flow dissector's part of the sender's work: computing skb->hash.
+SENDER_HASH = {"__skb_flow_dissect", "skb_flow_get_ports", "__siphash_unaligned", "__skb_get_hash_net"}
+
+
 def replaced(nat, f) -> float:
     """Native's instructions in the functions a path (nearly) never runs:
     the kernel code oxip's own replaces (ip_rcv_core, the FIB lookup,
@@ -136,6 +140,18 @@ def main() -> int:
         syms = symbols(kernel, d / f"profile-oxip-{tag}.txt")
         funcs = profile(d, first, second, syms, cpu)
         per[tag] = ({k: v / packets for k, v in funcs.items()}, packets)
+
+    # The sender's flow hash (vCPU 0, where h1 sends and RPS hashes for
+    # r): every path must pay the same, or the comparison is not one of
+    # r's paths alone (bench.sh's ethertype(): the hash is computed before
+    # the ethertype rewrite).
+    sender = {}
+    for tag, (first, second, packets) in runs.items():
+        if packets <= 0:
+            continue
+        syms = symbols(kernel, d / f"profile-oxip-{tag}.txt")
+        funcs = profile(d, first, second, syms, 0)
+        sender[tag] = sum(v for (name, _), v in funcs.items() if name in SENDER_HASH) / packets
 
     dsts = []
     for tag in runs:
@@ -170,6 +186,13 @@ def main() -> int:
                 name = k[0] + (f" [{k[1]}]" if k[1] else "")
                 n, p = nat.get(k, 0), f.get(k, 0)
                 print(f"{name[:58]:<58} {n:>8.1f} {p:>8.1f} {p - n:>+8.1f}")
+        base_hash = sender.get(f"native-{dst}", 0)
+        hashes = []
+        for tag, v in sender.items():
+            if tag.endswith(f"-{dst}"):
+                off = base_hash and abs(v - base_hash) > 0.1 * base_hash
+                hashes.append(f"{tag.split('-')[0]} {v:.0f}{' (!)' if off else ''}")
+        print(f"\nsender's flow hash per frame (vCPU 0; (!) differs from native's by more than 10%): {', '.join(hashes)}")
         print(f"\n-- native-{dst}: the {top} costliest functions --")
         for k, v in sorted(nat.items(), key=lambda kv: -kv[1])[:top]:
             name = k[0] + (f" [{k[1]}]" if k[1] else "")
