@@ -87,9 +87,7 @@ impl OkFn for RcvFinish {
     }
 }
 
-/// C: `ip_rcv_finish()`. Inlined into `ip_rcv`, its one caller per
-/// packet (the okfn calls it for queued packets only).
-#[inline]
+/// C: `ip_rcv_finish()`.
 fn ip_rcv_finish(ns: NetCtx<'_>, skb: Skb, st: &mut Stats<'_>, g: &RcuRead, bh: &Bh) -> c_int {
     let Some(mut skb) = skb.l3mdev_ip_rcv() else {
         return NET_RX_SUCCESS;

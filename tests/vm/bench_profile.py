@@ -133,14 +133,6 @@ def main() -> int:
             print(f"{tag}: r received {packets} frames, h2 {h2}")
     kernel = d / "profile-kernel.txt"
     per = {}
-    for tag, (first, second, packets) in runs.items():
-        if packets <= 0:
-            print(f"{tag}: no frames reached r")
-            continue
-        syms = symbols(kernel, d / f"profile-oxip-{tag}.txt")
-        funcs = profile(d, first, second, syms, cpu)
-        per[tag] = ({k: v / packets for k, v in funcs.items()}, packets)
-
     # The sender's flow hash (vCPU 0, where h1 sends and RPS hashes for
     # r): every path must pay the same, or the comparison is not one of
     # r's paths alone (bench.sh's ethertype(): the hash is computed before
@@ -148,10 +140,13 @@ def main() -> int:
     sender = {}
     for tag, (first, second, packets) in runs.items():
         if packets <= 0:
+            print(f"{tag}: no frames reached r")
             continue
         syms = symbols(kernel, d / f"profile-oxip-{tag}.txt")
-        funcs = profile(d, first, second, syms, 0)
-        sender[tag] = sum(v for (name, _), v in funcs.items() if name in SENDER_HASH) / packets
+        funcs = profile(d, first, second, syms, cpu)
+        per[tag] = ({k: v / packets for k, v in funcs.items()}, packets)
+        hashing = profile(d, first, second, syms, 0)
+        sender[tag] = sum(v for (name, _), v in hashing.items() if name in SENDER_HASH) / packets
 
     dsts = []
     for tag in runs:

@@ -282,6 +282,24 @@ impl OutputRoute {
     }
 }
 
+/// Whether `a` and `c` carry the same dst fields, as C reads them
+/// (`_skb_refdst`, `slow_gro`): the comparison of the dst writers' tests.
+#[cfg(CONFIG_KUNIT)]
+fn dst_fields_match(a: &super::skb::Skb, c: &super::skb::Skb) -> bool {
+    let (pa, pc) = (a.as_ptr(), c.as_ptr());
+    (
+        // SAFETY: `pa` is valid (Skb invariant).
+        unsafe { b::oxip_skb_refdst(pa) },
+        // SAFETY: as above.
+        unsafe { b::oxip_skb_slow_gro(pa) },
+    ) == (
+        // SAFETY: `pc` is valid (Skb invariant).
+        unsafe { b::oxip_skb_refdst(pc) },
+        // SAFETY: as above.
+        unsafe { b::oxip_skb_slow_gro(pc) },
+    )
+}
+
 #[cfg(CONFIG_KUNIT)]
 impl OutputRoute {
     /// A new route of init_net's loopback device with the default
@@ -321,17 +339,7 @@ impl OutputRoute {
         unsafe { super::skb::field::set_dst_noref(pa, dst) };
         // SAFETY: as above, for `pc`.
         unsafe { b::oxip_skb_dst_set_noref(pc, dst) };
-        let same = (
-            // SAFETY: `pa` is valid (Skb invariant).
-            unsafe { b::oxip_skb_refdst(pa) },
-            // SAFETY: as above.
-            unsafe { b::oxip_skb_slow_gro(pa) },
-        ) == (
-            // SAFETY: `pc` is valid (Skb invariant).
-            unsafe { b::oxip_skb_refdst(pc) },
-            // SAFETY: as above.
-            unsafe { b::oxip_skb_slow_gro(pc) },
-        );
+        let same = dst_fields_match(a, c);
         // SAFETY: owned skbs; a noref dst holds no reference to give back.
         unsafe { b::oxip_skb_clear_refdst(pa) };
         // SAFETY: as above.
@@ -353,47 +361,33 @@ impl OutputRoute {
         let dst = self.dst_ptr();
         let (pa, pc) = (a.as_ptr(), c.as_ptr());
         let _g = RcuRead::lock();
-        let fields = || {
-            (
-                // SAFETY: `pa` is valid (Skb invariant).
-                unsafe { b::oxip_skb_refdst(pa) },
-                // SAFETY: as above.
-                unsafe { b::oxip_skb_slow_gro(pa) },
-            ) == (
-                // SAFETY: `pc` is valid (Skb invariant).
-                unsafe { b::oxip_skb_refdst(pc) },
-                // SAFETY: as above.
-                unsafe { b::oxip_skb_slow_gro(pc) },
-            )
-        };
         // SAFETY: `pa` is valid, owned and has no dst; the route is held
         // (OutputRoute invariant) past the test.
         unsafe { super::skb::field::set_dst_noref(pa, dst) };
         // SAFETY: as above, for `pc`.
         unsafe { b::oxip_skb_dst_set_noref(pc, dst) };
-        // Two references, one for each skb; the route is held, so it is
-        // not on its way out and both are taken.
+        // Two references, one for each skb (the route is held, so it is
+        // not on its way out and both are taken).
         // SAFETY: the route is held (OutputRoute invariant).
-        let held_a = unsafe { b::oxip_dst_hold_safe(dst) };
+        if !unsafe { b::oxip_dst_hold_safe(dst) } {
+            return false;
+        }
         // SAFETY: as above.
-        let held_c = unsafe { b::oxip_dst_hold_safe(dst) };
-        if !(held_a && held_c) {
-            for _ in 0..u8::from(held_a) + u8::from(held_c) {
-                // SAFETY: a reference taken above.
-                unsafe { b::oxip_dst_release(dst) };
-            }
+        if !unsafe { b::oxip_dst_hold_safe(dst) } {
+            // SAFETY: the reference taken above.
+            unsafe { b::oxip_dst_release(dst) };
             return false;
         }
         // SAFETY: `pa` is valid and owned; the skb takes one reference.
         let old_noref = unsafe { super::skb::field::replace_dst(pa, dst) };
         // SAFETY: `pc` is valid and owned; the skb takes the other.
         unsafe { b::oxip_skb_dst_replace(pc, dst) };
-        let held_same = old_noref.is_null() && fields();
+        let held_same = old_noref.is_null() && dst_fields_match(a, c);
         // SAFETY: `pa` is valid and owned; NULL attaches nothing.
         let old_held = unsafe { super::skb::field::replace_dst(pa, core::ptr::null_mut()) };
         // SAFETY: `pc` is valid and owned; C releases the skb's reference.
         unsafe { b::oxip_skb_dst_replace(pc, core::ptr::null_mut()) };
-        let dropped_same = core::ptr::eq(old_held, dst) && fields();
+        let dropped_same = core::ptr::eq(old_held, dst) && dst_fields_match(a, c);
         if !old_held.is_null() {
             // SAFETY: the reference `pa` held, handed back by replace_dst.
             unsafe { b::oxip_dst_release(old_held) };

@@ -456,13 +456,24 @@ pub(super) mod field {
     /// or live for as long as an RCU read side the caller holds.
     #[inline]
     pub(crate) unsafe fn set_dst_noref(skb: *mut b::sk_buff, dst: *mut b::dst_entry) {
+        // CAST: the pointer's bits, as C stores them; dsts are aligned, so
+        // bit 0 is free for SKB_DST_NOREF.
+        // SAFETY: `skb` is valid and writable (caller).
+        unsafe { set_refdst(skb, dst, dst as core::ffi::c_ulong | 1) };
+    }
+
+    /// The write `skb_dst_set` and `skb_dst_set_noref` share:
+    /// `skb->slow_gro |= !!dst; skb->_skb_refdst = refdst`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller's to write.
+    #[inline]
+    unsafe fn set_refdst(skb: *mut b::sk_buff, dst: *mut b::dst_entry, refdst: core::ffi::c_ulong) {
         if !dst.is_null() {
             // SAFETY: `skb` is valid and writable (caller): a 1-bit field.
             unsafe { (*skb).__bindgen_anon_4.headers.as_mut().set_slow_gro(1) };
         }
-        // CAST: the pointer's bits, as C stores them; dsts are aligned, so
-        // bit 0 is free for SKB_DST_NOREF.
-        let refdst = dst as core::ffi::c_ulong | 1;
         // SAFETY: `skb` is valid and writable (caller); a plain field write.
         unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst = refdst };
     }
@@ -483,13 +494,9 @@ pub(super) mod field {
     ) -> *mut b::dst_entry {
         // SAFETY: `skb` is valid (caller): a plain field read.
         let old = unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst };
-        if !dst.is_null() {
-            // SAFETY: `skb` is valid and writable (caller): a 1-bit field.
-            unsafe { (*skb).__bindgen_anon_4.headers.as_mut().set_slow_gro(1) };
-        }
         // CAST: the pointer's bits, as C stores them (no SKB_DST_NOREF).
-        // SAFETY: `skb` is valid and writable (caller); a plain field write.
-        unsafe { (*skb).__bindgen_anon_3.__bindgen_anon_1._skb_refdst = dst as core::ffi::c_ulong };
+        // SAFETY: `skb` is valid and writable (caller).
+        unsafe { set_refdst(skb, dst, dst as core::ffi::c_ulong) };
         if old & 1 != 0 {
             return core::ptr::null_mut();
         }
